@@ -1,0 +1,30 @@
+using Vault.Api.Auth;
+using Vault.Api.Health;
+using Vault.Api.Hosting;
+
+var builder = WebApplication.CreateBuilder(args);
+
+builder.AddVaultDataDirectory();
+builder.AddApiKey();
+builder.AddObservability();
+builder.Services.AddProblemDetails();
+builder.Services.AddOpenApi();
+
+var app = builder.Build();
+
+app.UseExceptionHandler();
+app.UseStatusCodePages();
+app.UseDefaultFiles();
+app.UseStaticFiles();
+
+app.MapHealth();
+app.MapPrometheusScrapingEndpoint("/metrics");
+app.MapOpenApi("/openapi/{documentName}.json");
+
+var api = app.MapGroup("/api").RequireApiKey();
+api.MapGet("/", () => TypedResults.Ok(new { name = "Vault" })).WithName("ApiRoot");
+
+await app.RunAsync();
+
+/// <summary>Visible to WebApplicationFactory in the tests.</summary>
+public partial class Program;

@@ -1,0 +1,83 @@
+using Vault.Archive.Folders;
+using Vault.Archive.Messages;
+using Vault.Archive.Sources;
+
+namespace Vault.Archive;
+
+/// <summary>
+/// The archive's port (ARCHITECTURE.md, "Storage"). Two stores implement it, Embedded (SQLite) and MongoDb,
+/// and one contract test suite holds both to the same rules:
+/// a batch and its checkpoint commit atomically; writing bytes a source already has only adds a location;
+/// dedup is per source, never across sources; raw bytes come back exactly as written.
+/// </summary>
+public interface IArchiveStore
+{
+    /// <summary>Creates tables/collections and indexes; safe to call on every start.</summary>
+    Task InitializeAsync(CancellationToken cancellationToken);
+
+    Task CreateSourceAsync(Source source, CancellationToken cancellationToken);
+
+    Task<Source?> GetSourceAsync(string sourceId, CancellationToken cancellationToken);
+
+    Task<IReadOnlyList<Source>> ListSourcesAsync(CancellationToken cancellationToken);
+
+    /// <summary>Replaces settings and credentials (an edit); status and progress are left as they are.</summary>
+    Task UpdateSourceSettingsAsync(string sourceId, SourceSettings settings, byte[] encryptedPassword, CancellationToken cancellationToken);
+
+    /// <summary>Sets status and error details; <paramref name="importCompleted"/> null leaves that mark as it is.</summary>
+    Task UpdateSourceStatusAsync(string sourceId, SourceStatus status, SourceError? error, bool? importCompleted, CancellationToken cancellationToken);
+
+    Task UpdateSourceProgressAsync(string sourceId, SyncProgress progress, DateTimeOffset? lastSyncAt, CancellationToken cancellationToken);
+
+    /// <summary>Deletes the source, its folder state and events; its messages and raw bytes only when <paramref name="purgeMessages"/>.</summary>
+    Task DeleteSourceAsync(string sourceId, bool purgeMessages, CancellationToken cancellationToken);
+
+    Task AppendEventAsync(SourceEvent sourceEvent, CancellationToken cancellationToken);
+
+    /// <summary>The most recent events first.</summary>
+    Task<IReadOnlyList<SourceEvent>> ListEventsAsync(string sourceId, int limit, CancellationToken cancellationToken);
+
+    Task<IReadOnlyList<FolderSyncState>> ListFolderStatesAsync(string sourceId, CancellationToken cancellationToken);
+
+    /// <summary>Saves a checkpoint that no batch carries (a folder found, a UIDVALIDITY change, a retry list change).</summary>
+    Task SaveFolderStateAsync(FolderSyncState state, CancellationToken cancellationToken);
+
+    /// <summary>
+    /// Writes every message of the batch (raw bytes compressed, addressed by SHA-256) and the checkpoint,
+    /// atomically and durably before it returns. Idempotent: replaying a batch changes nothing.
+    /// </summary>
+    Task<BatchResult> CommitBatchAsync(MessageBatch batch, CancellationToken cancellationToken);
+
+    Task<ArchivedMessage?> GetMessageAsync(string messageId, CancellationToken cancellationToken);
+
+    Task<ArchivedMessage?> FindBySha256Async(string sourceId, string sha256, CancellationToken cancellationToken);
+
+    /// <summary>The stored bytes exactly, streamed; null when the message is unknown.</summary>
+    Task<Stream?> OpenRawAsync(string messageId, CancellationToken cancellationToken);
+
+    /// <summary>Every message of a source, newest first by message date (then first seen); pages start at 1.</summary>
+    Task<Page<ArchivedMessage>> ListMessagesAsync(string sourceId, int page, int pageSize, CancellationToken cancellationToken);
+
+    /// <summary>Messages at a location of the given folder and UIDVALIDITY, for re-matching after a UIDVALIDITY change.</summary>
+    IAsyncEnumerable<ArchivedMessage> ListMessagesInFolderAsync(string sourceId, string folder, CancellationToken cancellationToken);
+
+    /// <summary>Moves locations of a folder from one UIDVALIDITY to another (matched by content), without touching the bytes.</summary>
+    Task RemapLocationsAsync(string sourceId, string folder, IReadOnlyList<(string Sha256, MessageLocation NewLocation)> matches, CancellationToken cancellationToken);
+
+    /// <summary>Marks the messages at these locations as gone from the server; they stay archived.</summary>
+    Task MarkDeletedOnServerAsync(string sourceId, string folder, long uidValidity, IReadOnlyList<long> uids, DateTimeOffset at, CancellationToken cancellationToken);
+
+    Task UpdateFlagsAsync(string sourceId, string folder, long uidValidity, IReadOnlyList<(long Uid, IReadOnlyList<string> Flags)> changes, CancellationToken cancellationToken);
+
+    /// <summary>Ids of messages the search index lacks (or has with stale locations), oldest first.</summary>
+    IAsyncEnumerable<string> ListUnindexedAsync(CancellationToken cancellationToken);
+
+    /// <summary>Every message id, for a full reindex.</summary>
+    IAsyncEnumerable<string> ListAllMessageIdsAsync(CancellationToken cancellationToken);
+
+    Task<long> CountMessagesAsync(string? sourceId, CancellationToken cancellationToken);
+
+    Task MarkIndexedAsync(IReadOnlyList<string> messageIds, CancellationToken cancellationToken);
+
+    Task MarkAllUnindexedAsync(CancellationToken cancellationToken);
+}

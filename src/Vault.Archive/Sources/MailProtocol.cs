@@ -1,0 +1,7 @@
+namespace Vault.Archive.Sources;
+
+public enum MailProtocol
+{
+    Imap,
+    Pop3,
+}

@@ -1,0 +1,23 @@
+namespace Vault.Archive.Sources;
+
+/// <summary>What a person configures for a mailbox account. The password is not here: it is kept encrypted on <see cref="Source"/>.</summary>
+public sealed record SourceSettings
+{
+    public required string Name { get; init; }
+    public MailProtocol Protocol { get; init; } = MailProtocol.Imap;
+    public required string Host { get; init; }
+    public int Port { get; init; } = 993;
+    public TlsMode TlsMode { get; init; } = TlsMode.Implicit;
+    public bool AllowInsecureCertificate { get; init; }
+    public required string Username { get; init; }
+    public TimeSpan Timeout { get; init; } = TimeSpan.FromSeconds(30);
+    public string? Provider { get; init; }
+
+    /// <summary>Folder name patterns (<c>*</c> and <c>?</c> wildcards, <c>/</c> separated); empty means every folder.</summary>
+    public IReadOnlyList<string> IncludeFolders { get; init; } = [];
+    public IReadOnlyList<string> ExcludeFolders { get; init; } = [];
+    public SyncMode SyncMode { get; init; } = SyncMode.Idle;
+    public TimeSpan PollInterval { get; init; } = TimeSpan.FromMinutes(5);
+
+    public bool Tls => TlsMode != TlsMode.None;
+}
