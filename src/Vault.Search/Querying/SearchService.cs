@@ -1,0 +1,95 @@
+using System.Globalization;
+using Lucene.Net.Documents;
+using Lucene.Net.Search;
+using MimeKit;
+using Vault.Archive;
+using Vault.Search.Documents;
+using Vault.Search.Indexing;
+using Vault.Search.Query;
+
+namespace Vault.Search.Querying;
+
+/// <summary>
+/// Runs a query: newest first (or by relevance), one page, a snippet per hit. Snippets come from the short
+/// text prefix the index keeps; only when the match lies beyond it is the raw message re-read from the store.
+/// </summary>
+public sealed class SearchService(SearchIndex index, IArchiveStore? store = null)
+{
+    public const int DefaultPageSize = 20;
+    public const int MaxPageSize = 200;
+
+    private readonly SearchQueryParser _parser = new(index.Analyzer);
+    private readonly SnippetWriter _snippets = new(index.Analyzer);
+
+    /// <exception cref="SearchQueryException">The query does not parse.</exception>
+    public async Task<SearchResults> SearchAsync(string query, int page, int pageSize, SearchSort sort, CancellationToken cancellationToken)
+    {
+        ArgumentOutOfRangeException.ThrowIfLessThan(page, 1);
+        ArgumentOutOfRangeException.ThrowIfLessThan(pageSize, 1);
+        ArgumentOutOfRangeException.ThrowIfGreaterThan(pageSize, MaxPageSize);
+        var parsed = _parser.Parse(query);
+        var wanted = (int)Math.Min(int.MaxValue - 1, (long)page * pageSize);
+        var (total, documents) = index.Search(searcher =>
+        {
+            var top = sort == SearchSort.Relevance
+                ? searcher.Search(parsed.Query, wanted)
+                : searcher.Search(parsed.Query, null, wanted, new Sort(new SortField(SearchFields.Date, SortFieldType.INT64, true)));
+            var skip = (page - 1) * pageSize;
+            var docs = top.ScoreDocs.Skip(skip).Select(d => searcher.Doc(d.Doc)).ToList();
+            return (top.TotalHits, docs);
+        });
+
+        var hits = await Task.WhenAll(documents.Select(d => ToHitAsync(d, parsed, cancellationToken)));
+        return new SearchResults(total, page, pageSize, hits);
+    }
+
+    private async Task<SearchHit> ToHitAsync(Document document, ParsedSearchQuery parsed, CancellationToken cancellationToken)
+    {
+        var id = Get(document, SearchFields.Id) ?? string.Empty;
+        var preview = Get(document, SearchFields.Preview) ?? string.Empty;
+        var snippet = _snippets.Find(preview, parsed.HighlightTerms);
+        if (snippet is null && preview.Length >= MessageDocumentBuilder.PreviewChars && parsed.HighlightTerms.Count > 0 && store is not null)
+        {
+            snippet = _snippets.Find(await ReadTextAsync(store, id, cancellationToken), parsed.HighlightTerms);
+        }
+
+        snippet ??= SnippetWriter.Leading(preview);
+        return new SearchHit(
+            id,
+            Get(document, SearchFields.Source) ?? string.Empty,
+            document.GetValues(SearchFields.Folder, CultureInfo.InvariantCulture),
+            Get(document, SearchFields.Subject),
+            Get(document, SearchFields.From + SearchFields.DisplaySuffix),
+            Get(document, SearchFields.To + SearchFields.DisplaySuffix),
+            DateTimeOffset.FromUnixTimeMilliseconds(document.GetField(SearchFields.Date)?.GetInt64Value() ?? 0),
+            document.GetField(SearchFields.Size)?.GetInt64Value() ?? 0,
+            Get(document, SearchFields.Has) is not null,
+            snippet.Text,
+            snippet.Highlights);
+    }
+
+    private static async Task<string> ReadTextAsync(IArchiveStore store, string id, CancellationToken cancellationToken)
+    {
+        var raw = await store.OpenRawAsync(id, cancellationToken);
+        if (raw is null)
+        {
+            return string.Empty;
+        }
+
+        await using (raw)
+        {
+            try
+            {
+                var message = await MimeMessage.LoadAsync(raw, cancellationToken);
+                return MessageTextExtractor.Extract(message, MessageDocumentBuilder.MaxTextChars).Text;
+            }
+            catch (FormatException)
+            {
+                // Indexed from headers only (parseError); the snippet falls back to the stored prefix.
+                return string.Empty;
+            }
+        }
+    }
+
+    private static string? Get(Document document, string field) => document.Get(field, CultureInfo.InvariantCulture);
+}
