@@ -13,13 +13,30 @@ namespace Vault.Search.Querying;
 /// Runs a query: newest first (or by relevance), one page, a snippet per hit. Snippets come from the short
 /// text prefix the index keeps; only when the match lies beyond it is the raw message re-read from the store.
 /// </summary>
-public sealed class SearchService(SearchIndex index, IArchiveStore? store = null)
+public sealed class SearchService
 {
     public const int DefaultPageSize = 20;
     public const int MaxPageSize = 200;
 
-    private readonly SearchQueryParser _parser = new(index.Analyzer);
-    private readonly SnippetWriter _snippets = new(index.Analyzer);
+    private readonly SearchIndex _index;
+    private readonly Func<string, CancellationToken, Task<Stream?>>? _openRaw;
+    private readonly SearchQueryParser _parser;
+    private readonly SnippetWriter _snippets;
+
+    public SearchService(SearchIndex index, IArchiveStore? store = null)
+        : this(index, store is null ? null : store.OpenRawAsync)
+    {
+    }
+
+    /// <summary>With <paramref name="openRaw"/> null, snippets come from the stored prefix only.</summary>
+    internal SearchService(SearchIndex index, Func<string, CancellationToken, Task<Stream?>>? openRaw)
+    {
+        ArgumentNullException.ThrowIfNull(index);
+        _index = index;
+        _openRaw = openRaw;
+        _parser = new SearchQueryParser(index.Analyzer);
+        _snippets = new SnippetWriter(index.Analyzer);
+    }
 
     /// <exception cref="SearchQueryException">The query does not parse.</exception>
     public async Task<SearchResults> SearchAsync(string query, int page, int pageSize, SearchSort sort, CancellationToken cancellationToken)
@@ -29,7 +46,7 @@ public sealed class SearchService(SearchIndex index, IArchiveStore? store = null
         ArgumentOutOfRangeException.ThrowIfGreaterThan(pageSize, MaxPageSize);
         var parsed = _parser.Parse(query);
         var wanted = (int)Math.Min(int.MaxValue - 1, (long)page * pageSize);
-        var (total, documents) = index.Search(searcher =>
+        var (total, documents) = _index.Search(searcher =>
         {
             var top = sort == SearchSort.Relevance
                 ? searcher.Search(parsed.Query, wanted)
@@ -48,9 +65,9 @@ public sealed class SearchService(SearchIndex index, IArchiveStore? store = null
         var id = Get(document, SearchFields.Id) ?? string.Empty;
         var preview = Get(document, SearchFields.Preview) ?? string.Empty;
         var snippet = _snippets.Find(preview, parsed.HighlightTerms);
-        if (snippet is null && preview.Length >= MessageDocumentBuilder.PreviewChars && parsed.HighlightTerms.Count > 0 && store is not null)
+        if (snippet is null && preview.Length >= MessageDocumentBuilder.PreviewChars && parsed.HighlightTerms.Count > 0 && _openRaw is not null)
         {
-            snippet = _snippets.Find(await ReadTextAsync(store, id, cancellationToken), parsed.HighlightTerms);
+            snippet = _snippets.Find(await ReadTextAsync(_openRaw, id, cancellationToken), parsed.HighlightTerms);
         }
 
         snippet ??= SnippetWriter.Leading(preview);
@@ -68,9 +85,9 @@ public sealed class SearchService(SearchIndex index, IArchiveStore? store = null
             snippet.Highlights);
     }
 
-    private static async Task<string> ReadTextAsync(IArchiveStore store, string id, CancellationToken cancellationToken)
+    private static async Task<string> ReadTextAsync(Func<string, CancellationToken, Task<Stream?>> openRaw, string id, CancellationToken cancellationToken)
     {
-        var raw = await store.OpenRawAsync(id, cancellationToken);
+        var raw = await openRaw(id, cancellationToken);
         if (raw is null)
         {
             return string.Empty;
