@@ -1,12 +1,16 @@
 using Vault.Api.Auth;
 using Vault.Api.Health;
 using Vault.Api.Hosting;
+using Vault.Api.Messages;
+using Vault.Api.Search;
+using Vault.Search;
 
 var builder = WebApplication.CreateBuilder(args);
 
 builder.AddVaultDataDirectory();
 builder.AddApiKey();
 builder.AddObservability();
+builder.AddSearch();
 builder.Services.AddProblemDetails();
 builder.Services.AddOpenApi();
 
@@ -23,6 +27,8 @@ app.MapOpenApi("/openapi/{documentName}.json");
 
 var api = app.MapGroup("/api").RequireApiKey();
 api.MapGet("/", () => TypedResults.Ok(new { name = "Vault" })).WithName("ApiRoot");
+api.MapSearch();
+api.MapMessages();
 
 await app.RunAsync();
 

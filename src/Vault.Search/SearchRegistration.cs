@@ -1,5 +1,6 @@
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Hosting;
+using Microsoft.Extensions.Logging;
 using Microsoft.Extensions.Options;
 using Vault.Archive;
 using Vault.Search.Indexing;
@@ -21,9 +22,14 @@ public static class SearchRegistration
         services.AddSingleton<ReindexProgress>();
         services.AddSingleton<MessageIndexer>();
         services.AddSingleton<IMessageIndexer>(sp => sp.GetRequiredService<MessageIndexer>());
-        services.AddSingleton<StoreIndexer>();
         services.AddSingleton<SearchService>();
-        services.AddHostedService<IndexingWorker>();
+        // The store is optional so the host starts (and answers searches) even before an archive is registered.
+        services.AddHostedService(sp => new IndexingWorker(
+            sp.GetRequiredService<MessageIndexer>(),
+            sp.GetRequiredService<SearchIndex>(),
+            sp.GetRequiredService<ReindexProgress>(),
+            sp.GetService<IArchiveStore>(),
+            sp.GetRequiredService<ILoggerFactory>()));
         return builder;
     }
 }

@@ -31,7 +31,7 @@ public static class MessageTextExtractor
         return counter.Length;
     }
 
-    public static void WriteDecoded(MimeEntity entity, Stream output, CancellationToken cancellationToken)
+    private static void WriteDecoded(MimeEntity entity, Stream output, CancellationToken cancellationToken)
     {
         switch (entity)
         {
@@ -43,6 +43,23 @@ public static class MessageTextExtractor
                 break;
             default:
                 entity.WriteTo(output, contentOnly: true, cancellationToken);
+                break;
+        }
+    }
+
+    public static async Task WriteDecodedAsync(MimeEntity entity, Stream output, CancellationToken cancellationToken)
+    {
+        ArgumentNullException.ThrowIfNull(entity);
+        switch (entity)
+        {
+            case MimePart { Content: not null } part:
+                await part.Content.DecodeToAsync(output, cancellationToken);
+                break;
+            case MessagePart { Message: not null } forwarded:
+                await forwarded.Message.WriteToAsync(output, cancellationToken);
+                break;
+            default:
+                await entity.WriteToAsync(output, contentOnly: true, cancellationToken);
                 break;
         }
     }

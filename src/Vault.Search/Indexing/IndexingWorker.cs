@@ -9,25 +9,44 @@ namespace Vault.Search.Indexing;
 /// (the queue is lost in a crash; the store's marks are the truth), then indexes each handed-off batch, merging
 /// batches that are already waiting into one commit.
 /// </summary>
-public sealed class IndexingWorker(
-    MessageIndexer queue,
-    StoreIndexer indexer,
-    SearchIndex index,
-    ReindexProgress progress,
-    IArchiveStore store,
-    ILogger<IndexingWorker> logger) : BackgroundService
+public sealed class IndexingWorker : BackgroundService
 {
     private const int ChunkSize = 512;
 
+    private readonly MessageIndexer _queue;
+    private readonly SearchIndex _index;
+    private readonly ReindexProgress _progress;
+    private readonly IArchiveStore? _store;
+    private readonly StoreIndexer? _indexer;
+    private readonly ILogger<IndexingWorker> _logger;
+
+    /// <param name="store">Null in a host without an archive (the skeleton before the store is registered): the worker then only logs that.</param>
+    public IndexingWorker(MessageIndexer queue, SearchIndex index, ReindexProgress progress, IArchiveStore? store, ILoggerFactory loggerFactory)
+    {
+        ArgumentNullException.ThrowIfNull(loggerFactory);
+        _queue = queue;
+        _index = index;
+        _progress = progress;
+        _store = store;
+        _indexer = store is null ? null : new StoreIndexer(index, store, loggerFactory.CreateLogger<StoreIndexer>());
+        _logger = loggerFactory.CreateLogger<IndexingWorker>();
+    }
+
     protected override async Task ExecuteAsync(CancellationToken stoppingToken)
     {
-        await store.InitializeAsync(stoppingToken);
+        if (_store is null || _indexer is null)
+        {
+            SearchLog.NoStore(_logger);
+            return;
+        }
+
+        await _store.InitializeAsync(stoppingToken);
         await RunBoundaryAsync(() => CatchUpAsync(stoppingToken), stoppingToken);
-        while (await queue.Reader.WaitToReadAsync(stoppingToken))
+        while (await _queue.Reader.WaitToReadAsync(stoppingToken))
         {
             var ids = new List<string>();
             var reindex = false;
-            while (ids.Count < 4 * ChunkSize && queue.Reader.TryRead(out var work))
+            while (ids.Count < 4 * ChunkSize && _queue.Reader.TryRead(out var work))
             {
                 ids.AddRange(work.MessageIds);
                 reindex |= work.Reindex;
@@ -36,7 +55,7 @@ public sealed class IndexingWorker(
             if (ids.Count > 0)
             {
                 // Ids that fail stay unindexed in the store; the next start's catch-up retries them.
-                await RunBoundaryAsync(() => indexer.IndexAsync(ids, stoppingToken), stoppingToken);
+                await RunBoundaryAsync(() => _indexer!.IndexAsync(ids, stoppingToken), stoppingToken);
             }
 
             if (reindex)
@@ -55,7 +74,7 @@ public sealed class IndexingWorker(
         catch (Exception ex) when (!stoppingToken.IsCancellationRequested)
         {
             // Loop boundary: the index is derived data, a failed batch is picked up by the next catch-up.
-            SearchLog.BatchFailed(logger, ex);
+            SearchLog.BatchFailed(_logger, ex);
         }
     }
 
@@ -63,16 +82,16 @@ public sealed class IndexingWorker(
     {
         try
         {
-            index.DeleteAll();
-            await index.CommitAsync(cancellationToken);
-            await store.MarkAllUnindexedAsync(cancellationToken);
-            progress.SetTotal(await store.CountMessagesAsync(null, cancellationToken));
+            _index.DeleteAll();
+            await _index.CommitAsync(cancellationToken);
+            await _store!.MarkAllUnindexedAsync(cancellationToken);
+            _progress.SetTotal(await _store!.CountMessagesAsync(null, cancellationToken));
             var count = await CatchUpAsync(cancellationToken);
-            SearchLog.Reindexed(logger, count);
+            SearchLog.Reindexed(_logger, count);
         }
         finally
         {
-            progress.Finish();
+            _progress.Finish();
         }
     }
 
@@ -84,7 +103,7 @@ public sealed class IndexingWorker(
         while (true)
         {
             var chunk = new List<string>(ChunkSize);
-            await foreach (var id in store.ListUnindexedAsync(cancellationToken))
+            await foreach (var id in _store!.ListUnindexedAsync(cancellationToken))
             {
                 if (!failed.Contains(id))
                 {
@@ -101,15 +120,15 @@ public sealed class IndexingWorker(
                 break;
             }
 
-            var chunkFailed = await indexer.IndexAsync(chunk, cancellationToken);
+            var chunkFailed = await _indexer!.IndexAsync(chunk, cancellationToken);
             failed.UnionWith(chunkFailed);
             count += chunk.Count - chunkFailed.Count;
-            progress.Add(chunk.Count - chunkFailed.Count);
+            _progress.Add(chunk.Count - chunkFailed.Count);
         }
 
         if (count > 0)
         {
-            SearchLog.CaughtUp(logger, count);
+            SearchLog.CaughtUp(_logger, count);
         }
 
         return count;
