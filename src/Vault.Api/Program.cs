@@ -4,6 +4,8 @@ using Vault.Api.Hosting;
 using Vault.Api.Messages;
 using Vault.Api.Search;
 using Vault.Search;
+using Vault.Api.Providers;
+using Vault.Api.Sources;
 
 var builder = WebApplication.CreateBuilder(args);
 
@@ -11,6 +13,7 @@ builder.AddVaultDataDirectory();
 builder.AddApiKey();
 builder.AddObservability();
 builder.AddSearch();
+builder.AddSources();
 builder.Services.AddProblemDetails();
 builder.Services.AddOpenApi();
 
@@ -29,6 +32,8 @@ var api = app.MapGroup("/api").RequireApiKey();
 api.MapGet("/", () => TypedResults.Ok(new { name = "Vault" })).WithName("ApiRoot");
 api.MapSearch();
 api.MapMessages();
+api.MapSources();
+api.MapProviders();
 
 await app.RunAsync();
 
