@@ -41,6 +41,12 @@ public sealed class IndexingWorker : BackgroundService
         }
 
         await _store.InitializeAsync(stoppingToken);
+        if (_index.DocumentCount == 0 && await _store.CountMessagesAsync(null, stoppingToken) > 0)
+        {
+            // The index folder was deleted (or lost) while the store still says "indexed": rebuild all of it.
+            await _store.MarkAllUnindexedAsync(stoppingToken);
+        }
+
         await RunBoundaryAsync(() => CatchUpAsync(stoppingToken), stoppingToken);
         while (await _queue.Reader.WaitToReadAsync(stoppingToken))
         {
