@@ -1,6 +1,7 @@
 using Vault.Search.Indexing;
 using Vault.Search.Querying;
 using Vault.Search.Tests.Mailboxes;
+using Vault.TestSupport;
 
 namespace Vault.Search.Tests.Indexing;
 
@@ -39,7 +40,7 @@ public sealed class SearchIndexTests
     {
         var mailbox = await GeneratedMailbox.RequireAsync(2000, 7, TestContext.Current.CancellationToken);
         var files = mailbox.Messages().Where((_, i) => i % 4 == 0).ToList();
-        using var data = new Vault.TestSupport.TempDirectory("vault-search");
+        using var data = new TempDirectory("vault-search");
         var path = Path.Combine(data.Path, "index");
         string[] queries = ["meeting", "\"budget review\"", "from:alice.johnson@example.org", "date:2023-01-01..2023-06-30", "has:attachment -folder:INBOX", "folder:\"Projekte/Übersicht\" OR subject:release"];
 

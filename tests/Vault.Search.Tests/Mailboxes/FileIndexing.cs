@@ -2,6 +2,7 @@ using System.Security.Cryptography;
 using Vault.Archive.Messages;
 using Vault.Search.Documents;
 using Vault.Search.Indexing;
+using Vault.TestSupport;
 
 namespace Vault.Search.Tests.Mailboxes;
 

@@ -1,9 +1,9 @@
 using System.Text;
 
-namespace Vault.Search.Tests.Mailboxes;
+namespace Vault.TestSupport;
 
 /// <summary>RFC 3501 §5.1.3 modified UTF-7, as Maildir++ folder names carry it (".Projekte.&amp;ANw-bersicht").</summary>
-internal static class ModifiedUtf7
+public static class ModifiedUtf7
 {
     public static string Decode(string value)
     {

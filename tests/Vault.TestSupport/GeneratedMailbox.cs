@@ -1,8 +1,8 @@
 using System.Diagnostics;
 using System.Text.Json;
-using Vault.TestSupport;
+using Xunit;
 
-namespace Vault.Search.Tests.Mailboxes;
+namespace Vault.TestSupport;
 
 /// <summary>
 /// A Maildir++ tree from gen_corpus.py, generated once per (count, seed) into the temp folder and reused,
