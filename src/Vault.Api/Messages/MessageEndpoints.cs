@@ -116,15 +116,11 @@ public static class MessageEndpoints
 
     private static async Task<MimeMessage?> LoadAsync(Stream raw, CancellationToken cancellationToken)
     {
-        try
-        {
-            return await MimeMessage.LoadAsync(raw, cancellationToken);
-        }
-        catch (FormatException)
-        {
-            // Not readable as MIME; the details say so and the raw bytes stay downloadable.
-            return null;
-        }
+        // The loader retries past leading junk, which needs a seekable copy; the details view holds the message anyway.
+        using var buffer = new MemoryStream();
+        await raw.CopyToAsync(buffer, cancellationToken);
+        buffer.Position = 0;
+        return MessageLoader.TryLoad(buffer, cancellationToken);
     }
 
     private static string? Addresses(InternetAddressList list) => list.Count == 0 ? null : list.ToString();

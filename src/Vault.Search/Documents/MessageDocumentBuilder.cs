@@ -22,13 +22,7 @@ public static class MessageDocumentBuilder
 
     private const int MaxDisplayChars = 998;
 
-    private static readonly ParserOptions Parsing = CreateParserOptions();
-
-    static MessageDocumentBuilder()
-    {
-        // Windows code pages (windows-1252, koi8-r, ...) that old mail declares; idempotent.
-        Encoding.RegisterProvider(CodePagesEncodingProvider.Instance);
-    }
+    private static ParserOptions Parsing => MessageLoader.Options;
 
     /// <summary>Builds the document. A seekable <paramref name="raw"/> lets a failed parse fall back to reading the header block alone.</summary>
     public static Document Build(ArchivedMessage metadata, Stream raw, CancellationToken cancellationToken)
@@ -40,13 +34,16 @@ public static class MessageDocumentBuilder
         AddMetadata(document, metadata);
         try
         {
-            var message = MimeMessage.Load(Parsing, raw, cancellationToken);
-            var content = MessageTextExtractor.Extract(message, MaxTextChars);
-            var date = message.Headers.Contains(HeaderId.Date) && message.Date != DateTimeOffset.MinValue ? message.Date : (DateTimeOffset?)null;
-            AddHeaders(document, message.From, message.To, message.Cc, message.Bcc, message.Subject);
-            AddDate(document, date ?? Fallback(metadata));
-            AddContent(document, content);
-            return document;
+            var message = MessageLoader.TryLoad(raw, cancellationToken);
+            if (message is not null)
+            {
+                var content = MessageTextExtractor.Extract(message, MaxTextChars);
+                var date = message.Headers.Contains(HeaderId.Date) && message.Date != DateTimeOffset.MinValue ? message.Date : (DateTimeOffset?)null;
+                AddHeaders(document, message.From, message.To, message.Cc, message.Bcc, message.Subject);
+                AddDate(document, date ?? Fallback(metadata));
+                AddContent(document, content);
+                return document;
+            }
         }
         catch (Exception ex) when (ex is FormatException or ArgumentException or NotSupportedException or DecoderFallbackException or InvalidOperationException)
         {
@@ -83,14 +80,6 @@ public static class MessageDocumentBuilder
 
     /// <summary>The exact keyword an address field stores: the address lower-cased.</summary>
     public static string AddressKeyword(string address) => address.Trim().ToLowerInvariant();
-
-    private static ParserOptions CreateParserOptions()
-    {
-        var options = ParserOptions.Default.Clone();
-        // Raw 8-bit headers (RFC 6532 or just broken): UTF-8 first, MimeKit falls back to ISO-8859-1 per header.
-        options.CharsetEncoding = Encoding.UTF8;
-        return options;
-    }
 
     private static DateTimeOffset Fallback(ArchivedMessage metadata) => metadata.Headers.Date ?? metadata.InternalDate ?? metadata.FirstSeen;
 

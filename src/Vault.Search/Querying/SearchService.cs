@@ -1,7 +1,6 @@
 using System.Globalization;
 using Lucene.Net.Documents;
 using Lucene.Net.Search;
-using MimeKit;
 using Vault.Archive;
 using Vault.Search.Documents;
 using Vault.Search.Indexing;
@@ -95,16 +94,13 @@ public sealed class SearchService
 
         await using (raw)
         {
-            try
-            {
-                var message = await MimeMessage.LoadAsync(raw, cancellationToken);
-                return MessageTextExtractor.Extract(message, MessageDocumentBuilder.MaxTextChars).Text;
-            }
-            catch (FormatException)
-            {
-                // Indexed from headers only (parseError); the snippet falls back to the stored prefix.
-                return string.Empty;
-            }
+            using var buffer = new MemoryStream();
+            await raw.CopyToAsync(buffer, cancellationToken);
+            buffer.Position = 0;
+            var message = MessageLoader.TryLoad(buffer, cancellationToken);
+
+            // Null: indexed from headers only (parseError); the snippet falls back to the stored prefix.
+            return message is null ? string.Empty : MessageTextExtractor.Extract(message, MessageDocumentBuilder.MaxTextChars).Text;
         }
     }
 
