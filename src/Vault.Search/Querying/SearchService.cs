@@ -55,7 +55,8 @@ public sealed class SearchService
             return (top.TotalHits, docs);
         });
 
-        var hits = await Task.WhenAll(documents.Select(d => ToHitAsync(d, parsed, cancellationToken)));
+        // A hit whose match lies beyond the stored prefix re-reads its message: spread those over the cores.
+        var hits = await Task.WhenAll(documents.Select(d => Task.Run(() => ToHitAsync(d, parsed, cancellationToken), cancellationToken)));
         return new SearchResults(total, page, pageSize, hits);
     }
 

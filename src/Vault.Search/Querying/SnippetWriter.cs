@@ -1,3 +1,4 @@
+using System.Globalization;
 using System.Text;
 using Lucene.Net.Analysis;
 using Lucene.Net.Analysis.TokenAttributes;
@@ -25,7 +26,15 @@ public sealed class SnippetWriter(Analyzer analyzer)
             return null;
         }
 
-        var matches = Matches(text, terms);
+        // Jump close to the first likely match (culture-aware, ignoring case and accents) instead of analyzing
+        // 100 KB of text in front of it; the analyzer still decides what a match is.
+        var near = Near(text, terms);
+        var matches = near > 0 ? Matches(text, near, terms) : [];
+        if (matches.Count == 0)
+        {
+            matches = Matches(text, 0, terms);
+        }
+
         if (matches.Count == 0)
         {
             return null;
@@ -49,18 +58,34 @@ public sealed class SnippetWriter(Analyzer analyzer)
         return Cut(text, 0, end < text.Length ? WordEnd(text, end) : end, []);
     }
 
-    private List<SnippetHighlight> Matches(string text, IReadOnlyList<IReadOnlyList<string>> terms)
+    private static int Near(string text, IReadOnlyList<IReadOnlyList<string>> terms)
+    {
+        var compare = CultureInfo.InvariantCulture.CompareInfo;
+        var first = int.MaxValue;
+        foreach (var words in terms)
+        {
+            var at = compare.IndexOf(text, words[0], CompareOptions.IgnoreCase | CompareOptions.IgnoreNonSpace);
+            if (at >= 0)
+            {
+                first = Math.Min(first, at);
+            }
+        }
+
+        return first == int.MaxValue || first < 2 * Width ? 0 : WordStart(text, first - Width);
+    }
+
+    private List<SnippetHighlight> Matches(string text, int from, IReadOnlyList<IReadOnlyList<string>> terms)
     {
         var tokens = new List<(string Word, int Start, int End)>();
         var matches = new List<SnippetHighlight>();
         var longest = terms.Max(t => t.Count);
-        using var stream = analyzer.GetTokenStream(SearchFields.Body, text);
+        using var stream = analyzer.GetTokenStream(SearchFields.Body, from == 0 ? text : text[from..]);
         var term = stream.AddAttribute<ICharTermAttribute>();
         var offset = stream.AddAttribute<IOffsetAttribute>();
         stream.Reset();
         while (stream.IncrementToken())
         {
-            tokens.Add((term.ToString(), offset.StartOffset, offset.EndOffset));
+            tokens.Add((term.ToString(), from + offset.StartOffset, from + offset.EndOffset));
             if (tokens.Count > longest)
             {
                 tokens.RemoveAt(0);
@@ -71,12 +96,12 @@ public sealed class SnippetWriter(Analyzer analyzer)
                 if (EndsWith(tokens, words))
                 {
                     var first = tokens[^words.Count];
-                    matches.Add(new SnippetHighlight(first.Start, offset.EndOffset - first.Start));
+                    matches.Add(new SnippetHighlight(first.Start, tokens[^1].End - first.Start));
                     break;
                 }
             }
 
-            if (matches.Count > 0 && offset.StartOffset > matches[0].Start + Width)
+            if (matches.Count > 0 && tokens[^1].Start > matches[0].Start + Width)
             {
                 break;
             }

@@ -19,6 +19,14 @@ public sealed class SnippetWriterTests
     }
 
     [Fact]
+    public void A_match_deep_in_a_long_text_is_found_with_offsets_in_the_snippet()
+    {
+        var text = string.Concat(Enumerable.Repeat("zurichx filler ", 5000)) + "then STRASSE and Ärger end";
+        var snippet = _writer.Find(text, [["arger"], ["strasse"]])!;
+        Assert.Equal(["STRASSE", "Ärger"], snippet.Highlights.Select(h => snippet.Text.Substring(h.Start, h.Length)));
+    }
+
+    [Fact]
     public void No_match_gives_null_and_the_leading_text_is_cut_at_a_word()
     {
         var text = string.Concat(Enumerable.Repeat("alpha beta ", 40));
