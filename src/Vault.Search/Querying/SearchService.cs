@@ -55,9 +55,18 @@ public sealed class SearchService
             return (top.TotalHits, docs);
         });
 
-        // A hit whose match lies beyond the stored prefix re-reads its message: spread those over the cores.
-        var hits = await Task.WhenAll(documents.Select(d => Task.Run(() => ToHitAsync(d, parsed, cancellationToken), cancellationToken)));
+        // Only a hit whose match lies beyond the stored prefix re-reads its message; those run side by side.
+        var hits = await Task.WhenAll(documents.Select(d => NeedsFullText(d, parsed)
+            ? Task.Run(() => ToHitAsync(d, parsed, cancellationToken), cancellationToken)
+            : ToHitAsync(d, parsed, cancellationToken)));
         return new SearchResults(total, page, pageSize, hits);
+    }
+
+    private bool NeedsFullText(Document document, ParsedSearchQuery parsed)
+    {
+        var preview = Get(document, SearchFields.Preview) ?? string.Empty;
+        return _openRaw is not null && parsed.HighlightTerms.Count > 0 && preview.Length >= MessageDocumentBuilder.PreviewChars
+            && _snippets.Find(preview, parsed.HighlightTerms) is null;
     }
 
     private async Task<SearchHit> ToHitAsync(Document document, ParsedSearchQuery parsed, CancellationToken cancellationToken)
