@@ -1,10 +1,12 @@
 using Vault.Api.Auth;
 using Vault.Api.Health;
 using Vault.Api.Hosting;
+using Vault.Archive;
 
 var builder = WebApplication.CreateBuilder(args);
 
 builder.AddVaultDataDirectory();
+builder.Services.AddArchive(builder.Configuration);
 builder.AddApiKey();
 builder.AddObservability();
 builder.Services.AddProblemDetails();
