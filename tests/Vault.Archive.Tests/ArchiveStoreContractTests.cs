@@ -143,6 +143,30 @@ public abstract class ArchiveStoreContractTests : IAsyncDisposable
     }
 
     [Fact]
+    public async Task Empty_and_chunk_sized_messages_round_trip()
+    {
+        var store = await NewStoreAsync();
+        var random = new Random(3);
+        var sizes = new[] { 0, 1, MessageContent.MemoryLimit - 1, MessageContent.MemoryLimit, MessageContent.MemoryLimit + 1, 3 * MessageContent.MemoryLimit + 17 };
+        var contents = new List<MessageContent>();
+        foreach (var size in sizes)
+        {
+            var bytes = new byte[size];
+            random.NextBytes(bytes);
+            contents.Add(await MessageContent.CopyFromAsync(new MemoryStream(bytes), Temp.Path, Ct));
+        }
+
+        await store.CommitBatchAsync(new MessageBatch("s", contents.Select((c, i) => Incoming(c, MessageHeaderSummary.Empty, "INBOX", 1, i + 1)).ToList(), null), Ct);
+
+        foreach (var content in contents)
+        {
+            var (sha256, length) = await StoredBytes.HashAsync(store, MessageIds.For("s", content.Sha256), Ct);
+            Assert.Equal((content.Sha256, content.Length), (sha256, length));
+            await content.DisposeAsync();
+        }
+    }
+
+    [Fact]
     public async Task Replaying_a_batch_changes_nothing()
     {
         var store = await NewStoreAsync();

@@ -1,4 +1,4 @@
-using System.Diagnostics;
+using System.Collections.Concurrent;
 using System.Runtime.CompilerServices;
 using Microsoft.Data.Sqlite;
 using Vault.Archive.Folders;
@@ -20,12 +20,16 @@ public sealed class EmbeddedArchiveStore : IArchiveStore, IAsyncDisposable, IDis
     /// <summary>Compressed bytes per <c>blob_chunks</c> row.</summary>
     internal const int ChunkSize = 1024 * 1024;
 
+    /// <summary>Raw messages up to this size are compressed and decompressed in one call, as a single chunk.</summary>
+    internal const int SmallMessage = MessageContent.MemoryLimit;
+
     private const int CompressionLevel = 3;
 
     private readonly string _connectionString;
     private readonly TimeProvider _timeProvider;
     private readonly SemaphoreSlim _writeLock = new(1, 1);
     private readonly EmbeddedBatchWriter _batchWriter = new(CompressionLevel);
+    private readonly ConcurrentBag<Decompressor> _decompressors = [];
     private SqliteConnection? _writer;
 
     public EmbeddedArchiveStore(string dataDirectory, TimeProvider timeProvider)
@@ -251,12 +255,26 @@ public sealed class EmbeddedArchiveStore : IArchiveStore, IAsyncDisposable, IDis
         try
         {
             using var command = connection.CreateCommand();
-            command.CommandText = "SELECT rowid FROM messages WHERE id = $id";
+            command.CommandText = "SELECT rowid, size FROM messages WHERE id = $id";
             command.Parameters.AddWithValue("$id", messageId);
-            if (await command.ExecuteScalarAsync(cancellationToken) is not long rowId)
+            long rowId, size;
+            await using (var reader = await command.ExecuteReaderAsync(cancellationToken))
             {
-                await connection.DisposeAsync();
-                return null;
+                if (!await reader.ReadAsync(cancellationToken))
+                {
+                    await connection.DisposeAsync();
+                    return null;
+                }
+
+                (rowId, size) = (reader.GetInt64(0), reader.GetInt64(1));
+            }
+
+            if (size <= SmallMessage)
+            {
+                await using (connection)
+                {
+                    return await ReadSmallAsync(connection, rowId, (int)size, cancellationToken);
+                }
             }
 
             // The chunk stream owns the connection from here; disposing the decompressor disposes both.
@@ -267,6 +285,51 @@ public sealed class EmbeddedArchiveStore : IArchiveStore, IAsyncDisposable, IDis
             await connection.DisposeAsync();
             throw;
         }
+    }
+
+    /// <summary>A message of at most <see cref="SmallMessage"/> bytes, decompressed in one call into exactly its size.</summary>
+    private async Task<Stream> ReadSmallAsync(SqliteConnection connection, long rowId, int size, CancellationToken cancellationToken)
+    {
+        using var command = connection.CreateCommand();
+        command.CommandText = "SELECT data FROM blob_chunks WHERE message_rowid = $m ORDER BY seq";
+        command.Parameters.AddWithValue("$m", rowId);
+        byte[]? compressed = null;
+        await using (var reader = await command.ExecuteReaderAsync(cancellationToken))
+        {
+            while (await reader.ReadAsync(cancellationToken))
+            {
+                var chunk = (byte[])reader.GetValue(0);
+                compressed = compressed is null ? chunk : [.. compressed, .. chunk];
+            }
+        }
+
+        if (compressed is null)
+        {
+            throw new InvalidDataException($"Message row {rowId} has no stored bytes.");
+        }
+
+        var raw = new byte[size];
+        if (!_decompressors.TryTake(out var decompressor))
+        {
+            decompressor = new Decompressor();
+        }
+
+        try
+        {
+            var written = decompressor.Unwrap(compressed, raw);
+            if (written != size)
+            {
+                throw new InvalidDataException($"Message row {rowId} decompressed to {written} bytes, not {size}.");
+            }
+        }
+        catch
+        {
+            decompressor.Dispose();
+            throw;
+        }
+
+        _decompressors.Add(decompressor);
+        return new MemoryStream(raw, writable: false);
     }
 
     public async Task<Page<ArchivedMessage>> ListMessagesAsync(string sourceId, int page, int pageSize, CancellationToken cancellationToken)
@@ -480,16 +543,24 @@ public sealed class EmbeddedArchiveStore : IArchiveStore, IAsyncDisposable, IDis
             _writer = null;
         }
 
-        _batchWriter.Dispose();
-        _writeLock.Dispose();
+        DisposeShared();
     }
 
     public void Dispose()
     {
         _writer?.Dispose();
         _writer = null;
+        DisposeShared();
+    }
+
+    private void DisposeShared()
+    {
         _batchWriter.Dispose();
         _writeLock.Dispose();
+        while (_decompressors.TryTake(out var decompressor))
+        {
+            decompressor.Dispose();
+        }
     }
 
     private async IAsyncEnumerable<string> StreamIdsAsync(string sql, [EnumeratorCancellation] CancellationToken cancellationToken)
