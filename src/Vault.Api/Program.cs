@@ -1,6 +1,8 @@
 using Vault.Api.Auth;
 using Vault.Api.Health;
 using Vault.Api.Hosting;
+using Vault.Api.Providers;
+using Vault.Api.Sources;
 using Vault.Archive;
 
 var builder = WebApplication.CreateBuilder(args);
@@ -9,6 +11,7 @@ builder.AddVaultDataDirectory();
 builder.Services.AddArchive(builder.Configuration);
 builder.AddApiKey();
 builder.AddObservability();
+builder.AddSources();
 builder.Services.AddProblemDetails();
 builder.Services.AddOpenApi();
 
@@ -25,6 +28,8 @@ app.MapOpenApi("/openapi/{documentName}.json");
 
 var api = app.MapGroup("/api").RequireApiKey();
 api.MapGet("/", () => TypedResults.Ok(new { name = "Vault" })).WithName("ApiRoot");
+api.MapSources();
+api.MapProviders();
 
 await app.RunAsync();
 
