@@ -21,7 +21,9 @@ public sealed class EmbeddedArchiveStore : IArchiveStore, IAsyncDisposable, IDis
     /// <summary>Raw messages up to this size are compressed and decompressed in one call, as a single chunk.</summary>
     internal const int SmallMessage = MessageContent.MemoryLimit;
 
-    private const int CompressionLevel = 3;
+    // Level 1, not 3: on the corpus it compresses 1.3-1.9x faster for 40.0% instead of 39.2% of the raw size,
+    // and compression is the largest CPU cost of archiving on a 2-core machine shared with the indexer.
+    private const int CompressionLevel = 1;
 
     private readonly string _connectionString;
     private readonly TimeProvider _timeProvider;
@@ -58,9 +60,12 @@ public sealed class EmbeddedArchiveStore : IArchiveStore, IAsyncDisposable, IDis
 
             var writer = new SqliteConnection(_connectionString);
             await writer.OpenAsync(cancellationToken);
+            // synchronous=FULL: in WAL mode NORMAL may lose the last commits on power loss, and a returned batch
+            // has been acknowledged to the sync engine, which then moves its watermark past it.
             await ExecuteAsync(writer, """
                 PRAGMA journal_mode = WAL;
                 PRAGMA synchronous = FULL;
+                PRAGMA journal_size_limit = 16777216;
                 PRAGMA cache_size = -16384;
                 """, cancellationToken);
             await ExecuteAsync(writer, EmbeddedSchema.Create, cancellationToken);

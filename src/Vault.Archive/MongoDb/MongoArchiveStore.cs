@@ -29,7 +29,8 @@ public sealed class MongoArchiveStore : IArchiveStore
     /// <summary>Raw messages above this go to GridFS; below it the compressed bytes fit a 16 MB document.</summary>
     public const long InlineLimit = 15L * 1024 * 1024;
 
-    private const int CompressionLevel = 3;
+    // As in the embedded store: level 1 is much faster than 3 for under a point of ratio on mail.
+    private const int CompressionLevel = 1;
     private const string InlineBlob = "inline";
     private const string GridFsBlob = "gridfs";
 
