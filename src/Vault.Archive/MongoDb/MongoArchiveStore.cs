@@ -70,7 +70,14 @@ public sealed class MongoArchiveStore : IArchiveStore
         var existing = await (await _database.ListCollectionNamesAsync(cancellationToken: cancellationToken)).ToListAsync(cancellationToken);
         foreach (var name in CollectionNames.Except(existing))
         {
-            await _database.CreateCollectionAsync(name, cancellationToken: cancellationToken);
+            try
+            {
+                await _database.CreateCollectionAsync(name, cancellationToken: cancellationToken);
+            }
+            catch (MongoCommandException e) when (e.CodeName == "NamespaceExists")
+            {
+                // Another Vault instance on the same replica set created it first.
+            }
         }
 
         var keys = Builders<BsonDocument>.IndexKeys;
