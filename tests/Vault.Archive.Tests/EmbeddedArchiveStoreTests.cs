@@ -11,6 +11,7 @@ public sealed class EmbeddedArchiveStoreTests : ArchiveStoreContractTests
         return store;
     }
 
+    /// <summary>The database and its write-ahead log (up to journal_size_limit while the store is open).</summary>
     protected override long? OnDiskBytes() =>
         Directory.EnumerateFiles(Temp.Path, "archive.db*", SearchOption.AllDirectories).Sum(f => new FileInfo(f).Length);
 
