@@ -40,8 +40,9 @@ public static class ArchiveServiceCollectionExtensions
             services.AddSingleton<IMongoClient>(_ => new MongoClient(connectionString));
             services.AddSingleton(sp => sp.GetRequiredService<IMongoClient>().GetDatabase(databaseName));
             services.AddSingleton<IArchiveStore>(sp => new MongoArchiveStore(sp.GetRequiredService<IMongoDatabase>(), sp.GetRequiredService<TimeProvider>()));
+            // PostConfigure: the key ring must be the shared one even if another feature also configured a folder for it.
             services.AddOptions<KeyManagementOptions>()
-                .Configure<IMongoDatabase>((options, database) => options.XmlRepository = new MongoDataProtectionKeyRepository(database));
+                .PostConfigure<IMongoDatabase>((options, database) => options.XmlRepository = new MongoDataProtectionKeyRepository(database));
         }
         else
         {

@@ -52,6 +52,8 @@ public sealed class ArchiveServiceCollectionExtensionsTests : IDisposable
     {
         using var services = Services(new() { ["Vault:DataDirectory"] = _data.Path, ["Vault:Store"] = "MongoDb", ["Vault:MongoDb:ConnectionString"] = "mongodb://127.0.0.1:1/?replicaSet=rs0" });
         Assert.IsType<MongoDb.MongoArchiveStore>(services.GetRequiredService<IArchiveStore>());
+        var keyRing = services.GetRequiredService<Microsoft.Extensions.Options.IOptions<Microsoft.AspNetCore.DataProtection.KeyManagement.KeyManagementOptions>>().Value;
+        Assert.IsType<MongoDb.MongoDataProtectionKeyRepository>(keyRing.XmlRepository);
     }
 
     private static ServiceProvider Services(Dictionary<string, string?> settings)
