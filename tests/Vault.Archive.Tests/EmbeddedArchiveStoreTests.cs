@@ -23,7 +23,11 @@ public sealed class EmbeddedArchiveStoreTests : ArchiveStoreContractTests
         {
             await first.InitializeAsync(Ct);
             await first.CommitBatchAsync(TestMessages.Batch("s", 1, 3), Ct);
+            Assert.Equal(3, await first.CountMessagesAsync("s", Ct));
         }
+
+        // Closing checkpoints the write-ahead log into the database and removes it.
+        Assert.False(File.Exists(Path.Combine(dataDirectory, "archive.db-wal")));
 
         await using var second = new EmbeddedArchiveStore(dataDirectory, Time);
         await second.InitializeAsync(Ct);

@@ -364,6 +364,12 @@ public sealed class EmbeddedArchiveStore : IArchiveStore, IAsyncDisposable, IDis
 
     private void DisposeShared()
     {
+        // Closes the pooled reader connections too: the last close checkpoints the WAL into archive.db and removes it.
+        using (var pooled = new SqliteConnection(_connectionString))
+        {
+            SqliteConnection.ClearPool(pooled);
+        }
+
         _batchWriter.Dispose();
         _writeLock.Dispose();
         _rawReader.Dispose();
