@@ -6,10 +6,12 @@ using Vault.Api.Search;
 using Vault.Search;
 using Vault.Api.Providers;
 using Vault.Api.Sources;
+using Vault.Archive;
 
 var builder = WebApplication.CreateBuilder(args);
 
 builder.AddVaultDataDirectory();
+builder.Services.AddArchive(builder.Configuration);
 builder.AddApiKey();
 builder.AddObservability();
 builder.AddSearch();
