@@ -30,8 +30,6 @@ public sealed class ArchiveSearchFlowTests : IDisposable
     {
         web.UseSetting("Vault:DataDirectory", _data.Path);
         web.UseSetting("Vault:ApiKey", "test-key");
-        // Until the archive registers itself (AddArchive), the test puts the real embedded store in.
-        web.ConfigureServices(services => services.AddSingleton<IArchiveStore>(_ => new EmbeddedArchiveStore(_data.Path, TimeProvider.System)));
     });
 
     private static HttpClient Client(WebApplicationFactory<Program> host)

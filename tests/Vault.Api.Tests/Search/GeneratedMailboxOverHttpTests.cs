@@ -6,7 +6,6 @@ using Microsoft.AspNetCore.Hosting;
 using Microsoft.AspNetCore.Mvc.Testing;
 using Microsoft.Extensions.DependencyInjection;
 using Vault.Archive;
-using Vault.Archive.Embedded;
 using Vault.Archive.Messages;
 using Vault.Search.Indexing;
 using Vault.TestSupport;
@@ -34,7 +33,6 @@ public sealed class GeneratedMailboxOverHttpTests : IDisposable
         {
             web.UseSetting("Vault:DataDirectory", _data.Path);
             web.UseSetting("Vault:ApiKey", "test-key");
-            web.ConfigureServices(services => services.AddSingleton<IArchiveStore>(_ => new EmbeddedArchiveStore(_data.Path, TimeProvider.System)));
         });
         var client = host.CreateClient();
         client.DefaultRequestHeaders.Authorization = new AuthenticationHeaderValue("Bearer", "test-key");
