@@ -1,5 +1,3 @@
-using System.ComponentModel.DataAnnotations;
-
 namespace Vault.Ingestion.Sync;
 
 /// <summary>The <c>Vault:Sync</c> section: how often and how hard the engine talks to a mail server.</summary>
@@ -13,17 +11,13 @@ public sealed class SyncOptions
     /// <summary>IDLE is re-issued after this long; RFC 2177 §3 lets a server cut an idler after 29 minutes.</summary>
     public TimeSpan IdleRefresh { get; set; } = TimeSpan.FromMinutes(25);
 
-    [Range(1, 16)]
     public int MaxConnectionsPerSource { get; set; } = 2;
 
-    [Range(1, 10_000)]
     public int BatchMaxMessages { get; set; } = 200;
 
-    [Range(1, int.MaxValue)]
     public long BatchMaxBytes { get; set; } = 16L * 1024 * 1024;
 
     /// <summary>A UID that failed this many times is given up (and stays recorded on the folder's retry list).</summary>
-    [Range(1, 100)]
     public int MaxFetchAttempts { get; set; } = 5;
 
     public static readonly TimeSpan MaxIdleRefresh = TimeSpan.FromMinutes(29);
