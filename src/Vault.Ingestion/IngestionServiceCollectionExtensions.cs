@@ -3,6 +3,7 @@ using Microsoft.Extensions.DependencyInjection.Extensions;
 using Microsoft.Extensions.Hosting;
 using Microsoft.Extensions.Options;
 using Quartz;
+using Vault.Ingestion.Connections;
 using Vault.Ingestion.Imap;
 using Vault.Ingestion.Jobs;
 using Vault.Ingestion.Sync;
@@ -19,6 +20,8 @@ public static class IngestionServiceCollectionExtensions
         services.AddOptions<SyncOptions>().BindConfiguration(SyncOptions.SectionName).ValidateOnStart();
         services.AddSingleton<IValidateOptions<SyncOptions>, SyncOptionsValidator>();
         services.TryAddSingleton(TimeProvider.System);
+        services.TryAddSingleton<MailConnector>();
+        services.TryAddSingleton(sp => new Errors.RetryPolicy(sp.GetRequiredService<TimeProvider>()));
         services.AddSingleton<SyncMetrics>();
         services.AddSingleton<ImapFolderSynchronizer>();
         services.AddSingleton<SourceSynchronizer>();

@@ -1,39 +1,23 @@
 using System.Text.RegularExpressions;
 using MailKit;
+using Vault.Ingestion.Connections;
 
 namespace Vault.Ingestion.Imap;
 
 /// <summary>
-/// Folder display names (ARCHITECTURE.md, "Contract details"): decoded from modified UTF-7 (MailKit does that),
-/// '/' as the separator whatever the server's delimiter, relative to the personal namespace; INBOX stays INBOX.
+/// Which folders a source archives, in which order, under which display name (<see cref="FolderDisplayName"/>;
+/// INBOX stays INBOX in whatever case the server spells it, RFC 3501 §5.1).
 /// </summary>
 internal static class FolderNames
 {
     public const string Inbox = "INBOX";
 
-    public static string DisplayName(IMailFolder folder, FolderNamespace? personal)
+    public static string DisplayName(IMailFolder folder, string? namespacePath)
     {
         ArgumentNullException.ThrowIfNull(folder);
-        var fullName = folder.FullName;
-        if (string.Equals(fullName, Inbox, StringComparison.OrdinalIgnoreCase))
-        {
-            return Inbox;
-        }
-
-        // Courier and Cyrus put the personal namespace under "INBOX." (RFC 2342 §5); the person sees it as the root.
-        var prefix = personal?.Path ?? string.Empty;
-        if (prefix.Length > 0 && fullName.StartsWith(prefix, StringComparison.Ordinal) && fullName.Length > prefix.Length)
-        {
-            fullName = fullName[prefix.Length..];
-        }
-
-        var delimiter = folder.DirectorySeparator;
-        if (delimiter != '\0' && delimiter != '/')
-        {
-            fullName = fullName.Replace(delimiter, '/');
-        }
-
-        return fullName.Trim('/');
+        return string.Equals(folder.FullName, Inbox, StringComparison.OrdinalIgnoreCase)
+            ? Inbox
+            : FolderDisplayName.Of(folder.FullName, folder.DirectorySeparator, namespacePath);
     }
 
     /// <summary>True when the folder is archived: it matches an include pattern (or there is none) and no exclude pattern.</summary>

@@ -1,4 +1,3 @@
-using System.Security.Cryptography;
 using System.Collections.Concurrent;
 using MailKit;
 using MailKit.Net.Imap;
@@ -7,6 +6,8 @@ using Microsoft.Extensions.Options;
 using Vault.Archive;
 using Vault.Archive.Folders;
 using Vault.Archive.Sources;
+using Vault.Ingestion.Connections;
+using Vault.Ingestion.Errors;
 using Vault.Ingestion.Imap;
 
 namespace Vault.Ingestion.Sync;
@@ -20,13 +21,13 @@ public sealed class SourceSynchronizer(
     IArchiveStore store,
     ImapFolderSynchronizer folderSynchronizer,
     ISourcePasswordReader passwords,
+    MailConnector connector,
+    RetryPolicy retryPolicy,
     SyncMetrics metrics,
     IOptions<SyncOptions> options,
     TimeProvider timeProvider,
     ILogger<SourceSynchronizer> logger)
 {
-    private static readonly TimeSpan FirstRetryDelay = TimeSpan.FromSeconds(5);
-    private static readonly TimeSpan MaxRetryDelay = TimeSpan.FromMinutes(30);
     private readonly SyncOptions _options = options.Value;
 
     /// <summary>Syncs until cancelled, or until a failure needs a person (then the source shows the error).</summary>
@@ -79,10 +80,11 @@ public sealed class SourceSynchronizer(
             return;
         }
 
-        var client = await OpenAsync(source, cancellationToken);
+        var connection = await OpenAsync(source, cancellationToken);
+        var client = connection.Client;
         try
         {
-            var session = new Session(source, client, new SyncProgressTracker(store, timeProvider, sourceId, source.Progress));
+            var session = new Session(source, connection, new SyncProgressTracker(store, timeProvider, sourceId, source.Progress));
             await ReconcileFoldersAsync(session, cancellationToken);
             if (!source.ImportCompleted)
             {
@@ -104,7 +106,7 @@ public sealed class SourceSynchronizer(
         }
         finally
         {
-            await CloseAsync(client);
+            await connection.DisposeAsync();
         }
     }
 
@@ -158,27 +160,20 @@ public sealed class SourceSynchronizer(
             return;
         }
 
-        var poller = await OpenAsync(session.Source, cancellationToken);
+        await using var pollerConnection = await OpenAsync(session.Source, cancellationToken);
+        using var stop = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken);
+        var idling = IdleLoopAsync(session, inbox!, pollOthers: false, stop.Token);
+        var polling = PollLoopAsync(session, pollerConnection.Client, skipInbox: true, stop.Token);
+        var first = await Task.WhenAny(idling, polling);
+        await stop.CancelAsync();
         try
         {
-            using var stop = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken);
-            var idling = IdleLoopAsync(session, inbox!, pollOthers: false, stop.Token);
-            var polling = PollLoopAsync(session, poller, skipInbox: true, stop.Token);
-            var first = await Task.WhenAny(idling, polling);
-            await stop.CancelAsync();
-            try
-            {
-                await Task.WhenAll(idling, polling);
-            }
-            catch (OperationCanceledException) when (!cancellationToken.IsCancellationRequested)
-            {
-                // The other loop was stopped because this one failed: report the failure, not the cancellation.
-                await first;
-            }
+            await Task.WhenAll(idling, polling);
         }
-        finally
+        catch (OperationCanceledException) when (!cancellationToken.IsCancellationRequested)
         {
-            await CloseAsync(poller);
+            // The other loop was stopped because this one failed: report the failure, not the cancellation.
+            await first;
         }
     }
 
@@ -287,8 +282,8 @@ public sealed class SourceSynchronizer(
     private async Task<List<(string Name, IMailFolder Folder)>> ReconcileFoldersAsync(Session session, ImapClient client, CancellationToken cancellationToken)
     {
         var settings = session.Source.Settings;
-        var personal = client.PersonalNamespaces.Count > 0 ? client.PersonalNamespaces[0] : new FolderNamespace('/', string.Empty);
-        var listed = (await client.GetFoldersAsync(personal, StatusItems.None, subscribedOnly: false, cancellationToken)).ToList();
+        var personal = client.PersonalNamespaces.Count > 0 ? client.PersonalNamespaces[0] : null;
+        var listed = personal is null ? [] : (await client.GetFoldersAsync(personal, StatusItems.None, subscribedOnly: false, cancellationToken)).ToList();
         if (!listed.Any(f => string.Equals(f.FullName, FolderNames.Inbox, StringComparison.OrdinalIgnoreCase)))
         {
             listed.Add(client.Inbox);
@@ -296,7 +291,7 @@ public sealed class SourceSynchronizer(
 
         var onServer = listed
             .Where(f => !f.Attributes.HasFlag(FolderAttributes.NoSelect) && !f.Attributes.HasFlag(FolderAttributes.NonExistent))
-            .Select(f => (Name: FolderNames.DisplayName(f, personal), Folder: f))
+            .Select(f => (Name: FolderNames.DisplayName(f, personal?.Path), Folder: f))
             .DistinctBy(f => f.Name, StringComparer.Ordinal)
             .ToList();
         var selected = onServer
@@ -339,36 +334,23 @@ public sealed class SourceSynchronizer(
         return selected;
     }
 
-    private async Task<ImapClient> OpenAsync(Source source, CancellationToken cancellationToken)
+    private async Task<ImapConnection> OpenAsync(Source source, CancellationToken cancellationToken)
     {
-        var client = await ImapSessionOpener.OpenAsync(source.Settings, passwords.ReadPassword(source), cancellationToken);
-        if (client.Capabilities.HasFlag(ImapCapabilities.QuickResync))
-        {
-            // RFC 7162 §3.2.3: ENABLE QRESYNC also enables CONDSTORE, so EXAMINE reports HIGHESTMODSEQ.
-            await client.EnableQuickResyncAsync(cancellationToken);
-        }
-
-        return client;
-    }
-
-    private static async Task CloseAsync(ImapClient client)
-    {
-        // LOGOUT politely, but never let it hold a pause past its two seconds.
-        using var timeout = new CancellationTokenSource(TimeSpan.FromMilliseconds(500));
+        var connection = await connector.ConnectImapAsync(source.Settings, passwords.ReadPassword(source), cancellationToken);
         try
         {
-            if (client.IsConnected)
+            if (connection.Client.Capabilities.HasFlag(ImapCapabilities.QuickResync))
             {
-                await client.DisconnectAsync(quit: true, timeout.Token);
+                // RFC 7162 §3.2.3: ENABLE QRESYNC also enables CONDSTORE, so EXAMINE reports HIGHESTMODSEQ.
+                await connection.Client.EnableQuickResyncAsync(cancellationToken);
             }
+
+            return connection;
         }
-        catch (Exception exception) when (exception is OperationCanceledException or IOException or ImapProtocolException or ImapCommandException or InvalidOperationException)
+        catch
         {
-            // The connection is being dropped anyway; Dispose below closes the socket.
-        }
-        finally
-        {
-            client.Dispose();
+            await connection.DisposeAsync();
+            throw;
         }
     }
 
@@ -381,44 +363,35 @@ public sealed class SourceSynchronizer(
     /// <returns>When to try again, or null when a person must act first.</returns>
     private async Task<DateTimeOffset?> RecordFailureAsync(string sourceId, Exception exception, CancellationToken cancellationToken)
     {
-        var classified = SyncFailureClassifier.Classify(exception);
         var source = await store.GetSourceAsync(sourceId, cancellationToken);
         if (source is null)
         {
             return null;
         }
 
-        var now = timeProvider.GetUtcNow();
-        var failures = (source.Error?.ConsecutiveFailures ?? 0) + 1;
-        DateTimeOffset? nextRetryAt = classified.Transient ? now + Backoff(failures) : null;
-        var error = new SourceError(classified.Code, classified.Message, classified.Hint, classified.ServerResponse, now, failures, nextRetryAt);
+        var classified = exception is MailConnectionException connectionFailure
+            ? connectionFailure.Error
+            : ErrorClassifier.Classify(exception, source.Settings);
+        var error = retryPolicy.ToSourceError(classified, source.Error);
         await store.UpdateSourceStatusAsync(sourceId, SourceStatus.Error, error, importCompleted: null, cancellationToken);
-        await store.AppendEventAsync(new(sourceId, now, "error", $"{classified.Code}: {classified.Message}"), cancellationToken);
+        await store.AppendEventAsync(new(sourceId, error.OccurredAt, "error", $"{classified.Code}: {classified.Message}"), cancellationToken);
         metrics.SyncFailed(classified.Code);
         metrics.StatusChanged(sourceId, SourceStatus.Error);
-        SyncLog.SyncFailed(logger, exception, sourceId, classified.Code, nextRetryAt);
-        if (nextRetryAt is null)
+        SyncLog.SyncFailed(logger, exception, sourceId, classified.Code, error.NextRetryAt);
+        if (error.NextRetryAt is null)
         {
             SyncLog.WaitingForPerson(logger, sourceId, classified.Code);
         }
 
-        return nextRetryAt;
-    }
-
-    /// <summary>Exponential backoff with jitter: 5 s, 10 s, 20 s ... up to 30 minutes, each between half and all of that.</summary>
-    private static TimeSpan Backoff(int failures)
-    {
-        var exponent = Math.Min(failures - 1, 20);
-        var full = TimeSpan.FromTicks(Math.Min(MaxRetryDelay.Ticks, FirstRetryDelay.Ticks << exponent));
-        return full * (0.5 + (RandomNumberGenerator.GetInt32(1000) / 2000.0));
+        return error.NextRetryAt;
     }
 
     /// <summary>What one connected run knows: the source, its folders and their checkpoints, its progress.</summary>
-    private sealed class Session(Source source, ImapClient client, SyncProgressTracker progress)
+    private sealed class Session(Source source, ImapConnection connection, SyncProgressTracker progress)
     {
         public Source Source { get; } = source;
 
-        public ImapClient Client { get; } = client;
+        public ImapClient Client { get; } = connection.Client;
 
         public List<(string Name, IMailFolder Folder)> Folders { get; set; } = [];
 
