@@ -50,7 +50,7 @@ public sealed class SourceSynchronizerTests
     {
         await using var harness = await SyncHarness.CreateAsync("corpus", cancellationToken: Token);
         var files = SharedFolder.CorpusMessages();
-        await harness.Dovecot.FillFromEmlFilesAsync(harness.User, "INBOX", files, Token);
+        await harness.FillFolderAsync("INBOX", files, Token);
 
         await harness.CreateSynchronizer().SyncOnceAsync(harness.SourceId, Token);
 
@@ -90,7 +90,7 @@ public sealed class SourceSynchronizerTests
     {
         await using var harness = await SyncHarness.CreateAsync("uidvalidity", cancellationToken: Token);
         var files = SharedFolder.CorpusMessages().Take(40).ToList();
-        await harness.Dovecot.FillFromEmlFilesAsync(harness.User, "Work", files, Token);
+        await harness.FillFolderAsync("Work", files, Token);
         var synchronizer = harness.CreateSynchronizer();
         await synchronizer.SyncOnceAsync(harness.SourceId, Token);
         var before = (await harness.Store.ListFolderStatesAsync(harness.SourceId, Token)).Single(s => s.Folder == "Work");
@@ -103,7 +103,7 @@ public sealed class SourceSynchronizerTests
             await work.DeleteAsync(Token);
         }
 
-        await harness.Dovecot.FillFromEmlFilesAsync(harness.User, "Work", files, Token);
+        await harness.FillFolderAsync("Work", files, Token);
         await synchronizer.SyncOnceAsync(harness.SourceId, Token);
 
         var after = (await harness.Store.ListFolderStatesAsync(harness.SourceId, Token)).Single(s => s.Folder == "Work");

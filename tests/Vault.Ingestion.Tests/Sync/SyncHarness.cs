@@ -139,6 +139,23 @@ internal sealed class SyncHarness : IAsyncDisposable
         return result;
     }
 
+    /// <summary>
+    /// Puts files into a folder through the Maildir (Dovecot serves them with CRLF line ends); unlike APPEND this
+    /// takes the corpus's broken messages too, whose headers MimeKit will not parse.
+    /// </summary>
+    public async Task FillFolderAsync(string folder, IReadOnlyList<string> files, CancellationToken cancellationToken)
+    {
+        using var maildir = new TempDirectory("vault-maildir");
+        var cur = folder == "INBOX" ? Path.Combine(maildir.Path, "cur") : Path.Combine(maildir.Path, "." + folder.Replace('/', '.'), "cur");
+        Directory.CreateDirectory(cur);
+        for (var i = 0; i < files.Count; i++)
+        {
+            File.Copy(files[i], Path.Combine(cur, $"{i + 1}.vault.test:2,"));
+        }
+
+        await Dovecot.FillFromMaildirAsync(User, maildir.Path, cancellationToken);
+    }
+
     public async Task<ImapClient> ConnectAsync(CancellationToken cancellationToken)
     {
         var client = new ImapClient();
