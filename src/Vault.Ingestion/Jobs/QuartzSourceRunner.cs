@@ -39,11 +39,25 @@ public sealed class QuartzSourceRunner(ISchedulerFactory schedulerFactory, Sourc
     {
         var scheduler = await schedulerFactory.GetScheduler(cancellationToken);
         var key = new JobKey(sourceId, Group);
+        if (!registry.IsRunning(sourceId))
+        {
+            // Scheduled but not fired yet: dropping the trigger drops the (non-durable) job with it. A fired trigger
+            // cannot be unscheduled while its job runs; that job is interrupted below.
+            await scheduler.UnscheduleJob(new TriggerKey(sourceId, Group), cancellationToken);
+        }
+
         await scheduler.Interrupt(key, cancellationToken);
-        await scheduler.DeleteJob(key, cancellationToken);
+        var started = timeProvider.GetTimestamp();
         try
         {
             await registry.WhenFinished(sourceId).WaitAsync(StopTimeout, timeProvider, cancellationToken);
+
+            // Quartz drops the finished one-shot job just after Execute returns; wait for that too, so a start
+            // right after this stop schedules a new run instead of finding the old job.
+            while (await scheduler.Exists(key, cancellationToken) && timeProvider.GetElapsedTime(started) < StopTimeout)
+            {
+                await Task.Delay(TimeSpan.FromMilliseconds(10), timeProvider, cancellationToken);
+            }
         }
         catch (TimeoutException)
         {
