@@ -1,13 +1,11 @@
 using System.Diagnostics;
 using System.Globalization;
 using System.Net;
+using System.Net.Security;
 using System.Net.Sockets;
 using System.Security.Cryptography;
+using System.Security.Cryptography.X509Certificates;
 using System.Text;
-using MailKit;
-using MailKit.Net.Imap;
-using MailKit.Security;
-using MimeKit;
 
 namespace Vault.TestSupport;
 
@@ -18,8 +16,6 @@ namespace Vault.TestSupport;
 public sealed class TestDovecot
 {
     private static readonly TimeSpan ProbeTimeout = TimeSpan.FromSeconds(1);
-    private static readonly TimeSpan UsersFileLockTimeout = TimeSpan.FromSeconds(10);
-    private static readonly Lock UsersFileLock = new();
 
     private TestDovecot()
     {
@@ -50,7 +46,19 @@ public sealed class TestDovecot
     /// <summary>The run folder: users.passwd, mail/&lt;user&gt; (Maildir++), the certificate and the log.</summary>
     public string RunDirectory { get; }
 
-    private string UsersFile => Path.Combine(RunDirectory, "users.passwd");
+    /// <summary>
+    /// Accepts the test Dovecot's self-signed certificate (start.sh writes it to run/ssl/cert.pem) and nothing else:
+    /// what a client with "allow insecure certificate" for this server would do.
+    /// </summary>
+    public RemoteCertificateValidationCallback AcceptItsCertificate()
+    {
+        using var expected = X509Certificate2.CreateFromPem(File.ReadAllText(Path.Combine(RunDirectory, "ssl", "cert.pem")));
+        var thumbprint = expected.GetCertHashString(HashAlgorithmName.SHA256);
+        return (_, certificate, _, _) =>
+            certificate is not null && string.Equals(certificate.GetCertHashString(HashAlgorithmName.SHA256), thumbprint, StringComparison.Ordinal);
+    }
+
+    private string UsersDirectory => Path.Combine(RunDirectory, "users");
 
     /// <summary>The running test Dovecot; skips the test locally (fails it under CI=true) when it is not running.</summary>
     public static TestDovecot Require()
@@ -58,14 +66,14 @@ public sealed class TestDovecot
         var dovecot = new TestDovecot();
         var listening = IsListening(dovecot.Host, dovecot.ImapPort);
         TestRequirements.Require(
-            listening && File.Exists(dovecot.UsersFile),
+            listening && Directory.Exists(dovecot.UsersDirectory),
             listening
-                ? $"Dovecot listens on {dovecot.Host}:{dovecot.ImapPort} but {dovecot.UsersFile} is missing (VAULT_DOVECOT_RUN differs from start.sh's?)"
+                ? $"Dovecot listens on {dovecot.Host}:{dovecot.ImapPort} but {dovecot.UsersDirectory} is missing (VAULT_DOVECOT_RUN differs from start.sh's?)"
                 : $"the test Dovecot is not running on {dovecot.Host}:{dovecot.ImapPort} (start it with tests/servers/dovecot/start.sh)");
         return dovecot;
     }
 
-    /// <summary>A fresh user with an empty mailbox; Dovecot re-reads the changed passwd-file at the next login.</summary>
+    /// <summary>A fresh user with an empty mailbox, known to Dovecot from the moment this returns.</summary>
     public TestUser CreateUser(string prefix)
     {
         ArgumentException.ThrowIfNullOrEmpty(prefix);
@@ -77,18 +85,17 @@ public sealed class TestDovecot
         var user = new TestUser(
             $"{prefix}-{Convert.ToHexStringLower(RandomNumberGenerator.GetBytes(5))}",
             Convert.ToHexStringLower(RandomNumberGenerator.GetBytes(12)));
-        var line = Encoding.UTF8.GetBytes($"{user.Name}:{{PLAIN}}{user.Password}\n");
-
-        // Test classes run in parallel threads and test projects in parallel processes: the in-process lock orders
-        // threads, the exclusive open (flock under .NET on Unix) orders processes.
-        lock (UsersFileLock)
+        // One passwd-file per user (see dovecot.conf.in), written whole and renamed into place so that Dovecot
+        // never reads half a line; users created by parallel tests or test processes never touch the same file.
+        var path = Path.Combine(UsersDirectory, user.Name);
+        var temporary = $"{path}.tmp";
+        File.WriteAllText(temporary, $"{user.Name}:{{PLAIN}}{user.Password}\n");
+        if (!OperatingSystem.IsWindows())
         {
-            using var file = OpenExclusively(UsersFile);
-            file.Seek(0, SeekOrigin.End);
-            file.Write(line);
-            file.Flush(flushToDisk: false);
+            File.SetUnixFileMode(temporary, SharedFileMode);
         }
 
+        File.Move(temporary, path);
         return user;
     }
 
@@ -127,27 +134,41 @@ public sealed class TestDovecot
         }
     }
 
-    /// <summary>APPENDs each .eml file, byte for byte, to <paramref name="folder"/> (created when missing).</summary>
+    /// <summary>Delivers each .eml file, byte for byte, to <paramref name="folder"/> (created when missing).</summary>
     public async Task FillFromEmlFilesAsync(TestUser user, string folder, IEnumerable<string> emlPaths, CancellationToken cancellationToken)
     {
         ArgumentNullException.ThrowIfNull(emlPaths);
-        using var client = await ConnectAsync(user, cancellationToken);
-        var target = await OpenOrCreateAsync(client, folder, cancellationToken);
         foreach (var path in emlPaths)
         {
-            await AppendAsync(target, await File.ReadAllBytesAsync(path, cancellationToken), cancellationToken);
+            await AppendAsync(user, folder, await File.ReadAllBytesAsync(path, cancellationToken), cancellationToken);
         }
-
-        await client.DisconnectAsync(quit: true, cancellationToken);
     }
 
-    /// <summary>IMAP APPEND of one message to <paramref name="folder"/> (created when missing), as a client would deliver it.</summary>
+    /// <summary>
+    /// Delivers one message to <paramref name="folder"/> (created when missing; <c>/</c> separates levels) as a local
+    /// delivery agent does: written to the Maildir's tmp/ and renamed into new/. Dovecot notices it like any new mail
+    /// (an idling client is told at once) and serves exactly these bytes, turning only bare LF or CR into CRLF.
+    /// Not an IMAP APPEND: MailKit appends only a MimeMessage, which it re-serializes: that changed a sample of
+    /// corpus messages (a trailing CRLF added, headers refolded) that Dovecot itself keeps byte for byte.
+    /// </summary>
     public async Task AppendAsync(TestUser user, string folder, byte[] message, CancellationToken cancellationToken)
     {
-        using var client = await ConnectAsync(user, cancellationToken);
-        var target = await OpenOrCreateAsync(client, folder, cancellationToken);
-        await AppendAsync(target, message, cancellationToken);
-        await client.DisconnectAsync(quit: true, cancellationToken);
+        ArgumentNullException.ThrowIfNull(message);
+        var directory = MaildirFolder(user, folder);
+        // Maildir's <seconds>.M<microseconds>P<pid>Q<unique> name: Dovecot gives messages that arrive together their
+        // UIDs in this order, so successive deliveries keep their order.
+        var now = TimeProvider.System.GetUtcNow();
+        var name = string.Create(
+            CultureInfo.InvariantCulture,
+            $"{now.ToUnixTimeSeconds()}.M{now.Ticks % TimeSpan.TicksPerSecond / 10:D6}P{Environment.ProcessId}Q{Guid.NewGuid():N}.vault-test");
+        var temporary = Path.Combine(directory, "tmp", name);
+        await File.WriteAllBytesAsync(temporary, message, cancellationToken);
+        if (!OperatingSystem.IsWindows())
+        {
+            File.SetUnixFileMode(temporary, SharedFileMode);
+        }
+
+        File.Move(temporary, Path.Combine(directory, "new", name));
     }
 
     /// <summary>
@@ -204,69 +225,63 @@ public sealed class TestDovecot
 
     private string UserMaildir(TestUser user) => Path.Combine(RunDirectory, "mail", user.Name);
 
-    private async Task<ImapClient> ConnectAsync(TestUser user, CancellationToken cancellationToken)
+    /// <summary>The Maildir++ directory of a folder, created with cur/new/tmp when missing.</summary>
+    private string MaildirFolder(TestUser user, string folder)
     {
-        var client = new ImapClient();
-        try
+        ArgumentNullException.ThrowIfNull(user);
+        ArgumentException.ThrowIfNullOrEmpty(folder);
+        var root = UserMaildir(user);
+        var directory = string.Equals(folder, "INBOX", StringComparison.OrdinalIgnoreCase)
+            ? root
+            : Path.Combine(root, "." + string.Join('.', folder.Split('/').Select(MaildirName)));
+        var isNew = !Directory.Exists(Path.Combine(directory, "cur"));
+        foreach (var path in new[] { root, directory, Path.Combine(directory, "cur"), Path.Combine(directory, "new"), Path.Combine(directory, "tmp") })
         {
-            await client.ConnectAsync(Host, ImapPort, SecureSocketOptions.None, cancellationToken);
-            await client.AuthenticateAsync(new NetworkCredential(user.Name, user.Password), cancellationToken);
-            return client;
+            CreateSharedDirectory(path);
         }
-        catch
+
+        if (isNew && directory != root)
         {
-            client.Dispose();
-            throw;
+            // Maildir++: a folder directory is marked with an empty maildirfolder file.
+            File.Create(Path.Combine(directory, "maildirfolder")).Dispose();
         }
+
+        return directory;
     }
 
-    private static async Task<IMailFolder> OpenOrCreateAsync(ImapClient client, string folder, CancellationToken cancellationToken)
+    /// <summary>One level of a folder name as Dovecot names it on disk: modified UTF-7 (RFC 3501 §5.1.3).</summary>
+    private static string MaildirName(string name)
     {
-        if (string.Equals(folder, "INBOX", StringComparison.OrdinalIgnoreCase))
+        if (name.Length == 0 || name.Contains('.', StringComparison.Ordinal))
         {
-            return client.Inbox;
+            throw new ArgumentException($"Folder level '{name}' is empty or holds '.', the Maildir++ separator.", nameof(name));
         }
 
-        var parent = client.GetFolder(client.PersonalNamespaces[0]);
-        foreach (var name in folder.Split('/'))
+        var encoded = new StringBuilder();
+        var pending = new StringBuilder();
+        foreach (var c in name)
         {
-            try
+            if (c is >= ' ' and <= '~')
             {
-                parent = await parent.GetSubfolderAsync(name, cancellationToken);
+                Flush();
+                encoded.Append(c == '&' ? "&-" : c.ToString());
             }
-            catch (FolderNotFoundException)
+            else
             {
-                parent = await parent.CreateAsync(name, isMessageFolder: true, cancellationToken)
-                    ?? throw new InvalidOperationException($"CREATE {folder} returned no folder.");
+                pending.Append(c);
             }
         }
 
-        return parent;
-    }
+        Flush();
+        return encoded.ToString();
 
-    private static async Task AppendAsync(IMailFolder folder, byte[] message, CancellationToken cancellationToken)
-    {
-        // MailKit only appends a MimeMessage. A message parsed and written back unmodified keeps its bytes (MimeKit
-        // writes the raw header and content bytes it read); only bare LF becomes CRLF, which IMAP requires anyway
-        // and Dovecot would serve as CRLF regardless.
-        using var stream = new MemoryStream(message, writable: false);
-        using var parsed = await MimeMessage.LoadAsync(stream, persistent: true, cancellationToken);
-        await folder.AppendAsync(new AppendRequest(parsed, MessageFlags.None), cancellationToken);
-    }
-
-    private static FileStream OpenExclusively(string path)
-    {
-        var deadline = Stopwatch.StartNew();
-        while (true)
+        void Flush()
         {
-            try
+            if (pending.Length > 0)
             {
-                return new FileStream(path, FileMode.Open, FileAccess.Write, FileShare.None);
-            }
-            catch (IOException) when (deadline.Elapsed < UsersFileLockTimeout)
-            {
-                // Another test process holds the lock for the few microseconds of its append.
-                Thread.Yield();
+                var base64 = Convert.ToBase64String(Encoding.BigEndianUnicode.GetBytes(pending.ToString()));
+                encoded.Append('&').Append(base64.TrimEnd('=').Replace('/', ',')).Append('-');
+                pending.Clear();
             }
         }
     }

@@ -18,6 +18,10 @@ public static class SourcesExtensions
         // AddVaultDataDirectory has made Vault:DataDirectory absolute; the keys live beside the archive.
         var keys = Path.Combine(builder.Configuration["Vault:DataDirectory"] ?? "data", "keys");
         builder.Services.AddDataProtection().SetApplicationName("Vault").PersistKeysToFileSystem(new DirectoryInfo(keys));
+
+        // Malformed JSON is the client's mistake: a 400 problem, also in Development where binding failures throw.
+        builder.Services.Configure<ExceptionHandlerOptions>(options =>
+            options.StatusCodeSelector = exception => exception is BadHttpRequestException bad ? bad.StatusCode : StatusCodes.Status500InternalServerError);
         return builder;
     }
 }

@@ -1,6 +1,6 @@
 #!/usr/bin/env bash
 # Starts a private Dovecot for the tests on loopback (not the system service): IMAP with STARTTLS, IMAPS and
-# POP3 with STLS, a self-signed certificate, passwd-file users the tests add at run time and a master user.
+# POP3 with STLS, a self-signed certificate, per-user passwd-files the tests add at run time and a master user.
 # Installs Debian's dovecot-imapd/dovecot-pop3d when Dovecot is missing. Idempotent; stop.sh stops it.
 #   VAULT_DOVECOT_RUN   run folder (config, certificate, users, mail, logs); default tests/servers/dovecot/run
 #   VAULT_DOVECOT_{IMAP,IMAPS,POP3}_PORT, VAULT_DOVECOT_MASTER_USER, VAULT_DOVECOT_MASTER_PASSWORD
@@ -45,9 +45,9 @@ case "$version" in
   *) echo "warning: config written for Dovecot 2.3 (Debian 12); found $version" >&2 ;;
 esac
 
-mkdir -p "$RUN"/{state,log,ssl,mail,home} "$BASE"
+mkdir -p "$RUN"/{state,log,ssl,mail,home,users} "$BASE"
 # The login and auth processes run as Dovecot's own unprivileged users when started as root.
-chmod 755 "$RUN" "$RUN/ssl"
+chmod 755 "$RUN" "$RUN/ssl" "$RUN/users"
 
 if [ ! -f "$RUN/ssl/cert.pem" ]; then
   openssl req -x509 -newkey rsa:2048 -nodes -days 3650 -subj "/CN=localhost" \
@@ -61,9 +61,8 @@ if [ ! -f "$dh" ]; then
   [ -f "$dh" ] || openssl dhparam -dsaparam -out "$dh" 2048 2>/dev/null
 fi
 
-touch "$RUN/users.passwd"
 echo "$MASTER_USER:{PLAIN}$MASTER_PASSWORD" > "$RUN/master.passwd"
-chmod 644 "$RUN/users.passwd" "$RUN/master.passwd"
+chmod 644 "$RUN/master.passwd"
 
 mail_uid="$(id -u)"
 mail_gid="$(id -g)"
@@ -73,7 +72,7 @@ if [ "$(id -u)" -eq 0 ]; then
   mail_gid="$(id -g nobody)"
   chown "$mail_uid:$mail_gid" "$RUN/mail"
   chmod 1777 "$RUN/mail"
-  if ! runuser -u nobody -- test -w "$RUN/mail" -a -r "$RUN/users.passwd"; then
+  if ! runuser -u nobody -- test -w "$RUN/mail" -a -r "$RUN/master.passwd"; then
     echo "Dovecot's unprivileged processes cannot reach $RUN (a parent folder is private)." >&2
     echo "Set VAULT_DOVECOT_RUN to a folder under /tmp, for start.sh, stop.sh and the tests alike." >&2
     exit 1
