@@ -4,6 +4,7 @@ using Vault.Api.Hosting;
 using Vault.Api.Providers;
 using Vault.Api.Sources;
 using Vault.Archive;
+using Vault.Ingestion;
 
 var builder = WebApplication.CreateBuilder(args);
 
@@ -12,6 +13,7 @@ builder.Services.AddArchive(builder.Configuration);
 builder.AddApiKey();
 builder.AddObservability();
 builder.AddSources();
+builder.AddIngestion();
 builder.Services.AddProblemDetails();
 builder.Services.AddOpenApi();
 
