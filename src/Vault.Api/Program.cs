@@ -1,6 +1,9 @@
 using Vault.Api.Auth;
 using Vault.Api.Health;
 using Vault.Api.Hosting;
+using Vault.Api.Messages;
+using Vault.Api.Search;
+using Vault.Search;
 using Vault.Api.Providers;
 using Vault.Api.Sources;
 using Vault.Archive;
@@ -12,6 +15,7 @@ builder.AddVaultDataDirectory();
 builder.Services.AddArchive(builder.Configuration);
 builder.AddApiKey();
 builder.AddObservability();
+builder.AddSearch();
 builder.AddSources();
 builder.AddIngestion();
 builder.Services.AddProblemDetails();
@@ -30,6 +34,8 @@ app.MapOpenApi("/openapi/{documentName}.json");
 
 var api = app.MapGroup("/api").RequireApiKey();
 api.MapGet("/", () => TypedResults.Ok(new { name = "Vault" })).WithName("ApiRoot");
+api.MapSearch();
+api.MapMessages();
 api.MapSources();
 api.MapProviders();
 

@@ -1,0 +1,21 @@
+namespace Vault.Api.Messages;
+
+/// <summary>
+/// The body of <c>GET /api/messages/{id}</c>. <see cref="ParseError"/> is true when MimeKit could not read the
+/// message: headers and text are then what could be read, and the raw download is the way to the rest.
+/// </summary>
+public sealed record MessageDetails(
+    string Id,
+    string SourceId,
+    string Sha256,
+    long Size,
+    IReadOnlyList<string> Folders,
+    IReadOnlyList<MessageHeaderEntry> Headers,
+    string? From,
+    string? To,
+    string? Cc,
+    string? Subject,
+    DateTimeOffset? Date,
+    string Text,
+    IReadOnlyList<AttachmentEntry> Attachments,
+    bool ParseError);

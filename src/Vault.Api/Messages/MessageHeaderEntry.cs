@@ -1,0 +1,3 @@
+namespace Vault.Api.Messages;
+
+public sealed record MessageHeaderEntry(string Name, string Value);

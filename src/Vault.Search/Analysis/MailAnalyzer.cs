@@ -1,0 +1,24 @@
+using Lucene.Net.Analysis;
+using Lucene.Net.Analysis.Core;
+using Lucene.Net.Analysis.Miscellaneous;
+using Lucene.Net.Analysis.Standard;
+using Lucene.Net.Util;
+
+namespace Vault.Search.Analysis;
+
+/// <summary>
+/// The one analyzer used at index and at query time: Unicode word boundaries (UAX #29), lower case,
+/// accents folded to ASCII, so "Übersicht", "ubersicht" and "UBERSICHT" are the same word.
+/// </summary>
+public sealed class MailAnalyzer : Analyzer
+{
+    public static LuceneVersion Version => LuceneVersion.LUCENE_48;
+
+    protected override TokenStreamComponents CreateComponents(string fieldName, TextReader reader)
+    {
+        var tokenizer = new StandardTokenizer(Version, reader) { MaxTokenLength = 128 };
+        TokenStream stream = new LowerCaseFilter(Version, tokenizer);
+        stream = new ASCIIFoldingFilter(stream);
+        return new TokenStreamComponents(tokenizer, stream);
+    }
+}

@@ -1,0 +1,97 @@
+using System.Text;
+using MimeKit;
+
+namespace Vault.Search.Documents;
+
+/// <summary>
+/// Parses a raw message with MimeKit, once more past leading junk when the first try fails: some exporters put a
+/// blank or whitespace-only line (flanker's enclosed.eml, iphone.eml) or an mbox "From " envelope line before the headers.
+/// </summary>
+public static class MessageLoader
+{
+    private const int JunkScanBytes = 4096;
+
+    public static ParserOptions Options { get; } = CreateOptions();
+
+    /// <summary>The parsed message, or null when MimeKit cannot read it. A seekable <paramref name="raw"/> allows the retry.</summary>
+    public static MimeMessage? TryLoad(Stream raw, CancellationToken cancellationToken)
+    {
+        ArgumentNullException.ThrowIfNull(raw);
+        var start = raw.CanSeek ? raw.Position : -1;
+        MimeMessage? first = null;
+        try
+        {
+            first = MimeMessage.Load(Options, raw, cancellationToken);
+            if (first.Headers.Count > 0)
+            {
+                return first;
+            }
+        }
+        catch (FormatException)
+        {
+            // Whitespace before the first header makes MimeKit refuse the header block.
+        }
+
+        if (start < 0)
+        {
+            return first;
+        }
+
+        // A leading empty line makes MimeKit read an empty header block and take the headers for body text.
+        raw.Position = start;
+        var skip = LeadingJunk(raw);
+        if (skip == 0)
+        {
+            return first;
+        }
+
+        raw.Position = start + skip;
+        try
+        {
+            return MimeMessage.Load(Options, raw, cancellationToken);
+        }
+        catch (FormatException)
+        {
+            return first;
+        }
+    }
+
+    private static ParserOptions CreateOptions()
+    {
+        // Code pages (windows-1252, koi8-r, ...) that old mail declares; registering twice is harmless.
+        Encoding.RegisterProvider(CodePagesEncodingProvider.Instance);
+        var options = ParserOptions.Default.Clone();
+        // Raw 8-bit headers (RFC 6532 or just broken): UTF-8 first, MimeKit falls back to ISO-8859-1 per header.
+        options.CharsetEncoding = Encoding.UTF8;
+        return options;
+    }
+
+    private static int LeadingJunk(Stream raw)
+    {
+        var buffer = new byte[JunkScanBytes];
+        var length = raw.ReadAtLeast(buffer, buffer.Length, throwOnEndOfStream: false);
+        var offset = 0;
+        var first = true;
+        while (offset < length)
+        {
+            var end = Array.IndexOf(buffer, (byte)'\n', offset, length - offset);
+            if (end < 0)
+            {
+                break;
+            }
+
+            var line = buffer.AsSpan(offset, end - offset);
+            var blank = line.TrimEnd("\r \t"u8).IsEmpty;
+            var envelope = first && line.StartsWith("From "u8);
+            if (!blank && !envelope)
+            {
+                break;
+            }
+
+            offset = end + 1;
+            first = false;
+        }
+
+        return offset;
+    }
+}

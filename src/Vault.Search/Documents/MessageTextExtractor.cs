@@ -1,0 +1,158 @@
+using System.Text;
+using MimeKit;
+
+namespace Vault.Search.Documents;
+
+/// <summary>
+/// Walks a parsed message: the text of text/plain and text/html body parts (one of each multipart/alternative,
+/// plain preferred), and every attachment with its decoded file name (MimeKit decodes RFC 2231 and encoded-words).
+/// Forwarded messages (message/rfc822) are an attachment and their text is read too.
+/// </summary>
+public static class MessageTextExtractor
+{
+    public static MessageTextContent Extract(MimeMessage message, int maxTextChars)
+    {
+        ArgumentNullException.ThrowIfNull(message);
+        var walk = new Walk(maxTextChars);
+        if (message.Body is not null)
+        {
+            walk.Visit(message.Body, depth: 0);
+        }
+
+        return new MessageTextContent(walk.Text.ToString(), walk.Attachments, walk.Truncated);
+    }
+
+    /// <summary>The decoded size in bytes of an attachment.</summary>
+    public static long DecodedSize(MimeEntity entity, CancellationToken cancellationToken)
+    {
+        ArgumentNullException.ThrowIfNull(entity);
+        using var counter = new CountingStream();
+        WriteDecoded(entity, counter, cancellationToken);
+        return counter.Length;
+    }
+
+    private static void WriteDecoded(MimeEntity entity, Stream output, CancellationToken cancellationToken)
+    {
+        switch (entity)
+        {
+            case MimePart { Content: not null } part:
+                part.Content.DecodeTo(output, cancellationToken);
+                break;
+            case MessagePart { Message: not null } forwarded:
+                forwarded.Message.WriteTo(output, cancellationToken);
+                break;
+            default:
+                entity.WriteTo(output, contentOnly: true, cancellationToken);
+                break;
+        }
+    }
+
+    public static async Task WriteDecodedAsync(MimeEntity entity, Stream output, CancellationToken cancellationToken)
+    {
+        ArgumentNullException.ThrowIfNull(entity);
+        switch (entity)
+        {
+            case MimePart { Content: not null } part:
+                await part.Content.DecodeToAsync(output, cancellationToken);
+                break;
+            case MessagePart { Message: not null } forwarded:
+                await forwarded.Message.WriteToAsync(output, cancellationToken);
+                break;
+            default:
+                await entity.WriteToAsync(output, contentOnly: true, cancellationToken);
+                break;
+        }
+    }
+
+    private sealed class Walk(int maxTextChars)
+    {
+        // A hostile message nests multiparts thousands deep; MimeKit's parser has its own limit, this keeps the walk bounded too.
+        private const int MaxDepth = 32;
+
+        public StringBuilder Text { get; } = new();
+
+        public List<MessageAttachment> Attachments { get; } = [];
+
+        public bool Truncated { get; private set; }
+
+        public void Visit(MimeEntity entity, int depth)
+        {
+            if (depth > MaxDepth)
+            {
+                return;
+            }
+
+            switch (entity)
+            {
+                case MultipartAlternative alternative:
+                    var preferred = alternative.OfType<TextPart>().FirstOrDefault(p => p.IsPlain)
+                        ?? (MimeEntity?)alternative.OfType<TextPart>().FirstOrDefault()
+                        ?? alternative.LastOrDefault();
+                    foreach (var child in alternative)
+                    {
+                        if (ReferenceEquals(child, preferred) || child is not TextPart)
+                        {
+                            Visit(child, depth + 1);
+                        }
+                    }
+
+                    break;
+                case Multipart multipart:
+                    foreach (var child in multipart)
+                    {
+                        Visit(child, depth + 1);
+                    }
+
+                    break;
+                case MessagePart forwarded:
+                    var name = forwarded.ContentDisposition?.FileName
+                        ?? (forwarded.Message?.Subject is { Length: > 0 } s ? s + ".eml" : "message.eml");
+                    Attachments.Add(new MessageAttachment(Attachments.Count, name, forwarded.ContentType.MimeType, forwarded));
+                    if (forwarded.Message?.Body is not null)
+                    {
+                        Visit(forwarded.Message.Body, depth + 1);
+                    }
+
+                    break;
+                case TextPart text when !text.IsAttachment && (text.IsPlain || text.IsHtml):
+                    AppendText(text);
+                    break;
+                case MimePart part:
+                    Attachments.Add(new MessageAttachment(Attachments.Count, part.FileName, part.ContentType.MimeType, part));
+                    break;
+            }
+        }
+
+        private void AppendText(TextPart part)
+        {
+            var room = maxTextChars - Text.Length;
+            if (room <= 0)
+            {
+                Truncated = true;
+                return;
+            }
+
+            // TextPart.Text uses the declared charset and falls back (UTF-8, then ISO-8859-1) for unknown or wrong ones.
+            var text = part.Text ?? string.Empty;
+            if (part.IsHtml)
+            {
+                text = HtmlTextReducer.Reduce(text, room);
+            }
+
+            if (Text.Length > 0)
+            {
+                Text.Append('\n');
+            }
+
+            if (text.Length > room)
+            {
+                Truncated = true;
+                Text.Append(text, 0, room);
+            }
+            else
+            {
+                Text.Append(text);
+            }
+        }
+    }
+}

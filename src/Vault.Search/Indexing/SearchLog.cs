@@ -1,0 +1,24 @@
+using Microsoft.Extensions.Logging;
+
+namespace Vault.Search.Indexing;
+
+internal static partial class SearchLog
+{
+    [LoggerMessage(EventId = 7001, Level = LogLevel.Warning, Message = "Message {MessageId} could not be parsed; indexed from its headers and metadata only")]
+    public static partial void ParseError(ILogger logger, string messageId);
+
+    [LoggerMessage(EventId = 7002, Level = LogLevel.Error, Message = "Indexing message {MessageId} failed; it stays unindexed for the next catch-up")]
+    public static partial void MessageFailed(ILogger logger, string messageId, Exception exception);
+
+    [LoggerMessage(EventId = 7003, Level = LogLevel.Information, Message = "Indexed {Count} messages the index lacked")]
+    public static partial void CaughtUp(ILogger logger, long count);
+
+    [LoggerMessage(EventId = 7004, Level = LogLevel.Information, Message = "Reindex finished: {Count} messages")]
+    public static partial void Reindexed(ILogger logger, long count);
+
+    [LoggerMessage(EventId = 7005, Level = LogLevel.Error, Message = "Indexing batch failed; will catch up from the store")]
+    public static partial void BatchFailed(ILogger logger, Exception exception);
+
+    [LoggerMessage(EventId = 7006, Level = LogLevel.Warning, Message = "No archive store is registered; the search index is not fed")]
+    public static partial void NoStore(ILogger logger);
+}

@@ -1,0 +1,109 @@
+using System.Globalization;
+using Lucene.Net.Documents;
+using Lucene.Net.Search;
+using Vault.Archive;
+using Vault.Search.Documents;
+using Vault.Search.Indexing;
+using Vault.Search.Query;
+
+namespace Vault.Search.Querying;
+
+/// <summary>
+/// Runs a query: newest first (or by relevance), one page, a snippet per hit. Snippets come from the short
+/// text prefix the index keeps; only when the match lies beyond it is the raw message re-read from the store.
+/// </summary>
+public sealed class SearchService
+{
+    public const int DefaultPageSize = 20;
+    public const int MaxPageSize = 200;
+
+    private readonly SearchIndex _index;
+    private readonly Func<string, CancellationToken, Task<Stream?>>? _openRaw;
+    private readonly SearchQueryParser _parser;
+    private readonly SnippetWriter _snippets;
+
+    public SearchService(SearchIndex index, IArchiveStore? store = null)
+        : this(index, store is null ? null : store.OpenRawAsync)
+    {
+    }
+
+    /// <summary>With <paramref name="openRaw"/> null, snippets come from the stored prefix only.</summary>
+    internal SearchService(SearchIndex index, Func<string, CancellationToken, Task<Stream?>>? openRaw)
+    {
+        ArgumentNullException.ThrowIfNull(index);
+        _index = index;
+        _openRaw = openRaw;
+        _parser = new SearchQueryParser(index.Analyzer);
+        _snippets = new SnippetWriter(index.Analyzer);
+    }
+
+    /// <exception cref="SearchQueryException">The query does not parse.</exception>
+    public async Task<SearchResults> SearchAsync(string query, int page, int pageSize, SearchSort sort, CancellationToken cancellationToken)
+    {
+        ArgumentOutOfRangeException.ThrowIfLessThan(page, 1);
+        ArgumentOutOfRangeException.ThrowIfLessThan(pageSize, 1);
+        ArgumentOutOfRangeException.ThrowIfGreaterThan(pageSize, MaxPageSize);
+        var parsed = _parser.Parse(query);
+        var wanted = (int)Math.Min(int.MaxValue - 1, (long)page * pageSize);
+        var (total, documents) = _index.Search(searcher =>
+        {
+            var top = sort == SearchSort.Relevance
+                ? searcher.Search(parsed.Query, wanted)
+                : searcher.Search(parsed.Query, null, wanted, new Sort(new SortField(SearchFields.Date, SortFieldType.INT64, true)));
+            var skip = (page - 1) * pageSize;
+            var docs = top.ScoreDocs.Skip(skip).Select(d => searcher.Doc(d.Doc)).ToList();
+            return (top.TotalHits, docs);
+        });
+
+        // A hit whose match lies beyond the stored prefix re-reads its message: spread those over the cores.
+        var hits = await Task.WhenAll(documents.Select(d => Task.Run(() => ToHitAsync(d, parsed, cancellationToken), cancellationToken)));
+        return new SearchResults(total, page, pageSize, hits);
+    }
+
+    private async Task<SearchHit> ToHitAsync(Document document, ParsedSearchQuery parsed, CancellationToken cancellationToken)
+    {
+        var id = Get(document, SearchFields.Id) ?? string.Empty;
+        var preview = Get(document, SearchFields.Preview) ?? string.Empty;
+        var snippet = _snippets.Find(preview, parsed.HighlightTerms);
+        if (snippet is null && preview.Length >= MessageDocumentBuilder.PreviewChars && parsed.HighlightTerms.Count > 0 && _openRaw is not null)
+        {
+            snippet = _snippets.Find(await ReadTextAsync(_openRaw, id, cancellationToken), parsed.HighlightTerms);
+        }
+
+        snippet ??= SnippetWriter.Leading(preview);
+        return new SearchHit(
+            id,
+            Get(document, SearchFields.Source) ?? string.Empty,
+            document.GetValues(SearchFields.Folder, CultureInfo.InvariantCulture),
+            Get(document, SearchFields.Subject),
+            Get(document, SearchFields.From + SearchFields.DisplaySuffix),
+            Get(document, SearchFields.To + SearchFields.DisplaySuffix),
+            DateTimeOffset.FromUnixTimeMilliseconds(document.GetField(SearchFields.Date)?.GetInt64Value() ?? 0),
+            document.GetField(SearchFields.Size)?.GetInt64Value() ?? 0,
+            Get(document, SearchFields.Has) is not null,
+            snippet.Text,
+            snippet.Highlights);
+    }
+
+    private static async Task<string> ReadTextAsync(Func<string, CancellationToken, Task<Stream?>> openRaw, string id, CancellationToken cancellationToken)
+    {
+        var raw = await openRaw(id, cancellationToken);
+        if (raw is null)
+        {
+            return string.Empty;
+        }
+
+        await using (raw)
+        {
+            using var buffer = new MemoryStream();
+            await raw.CopyToAsync(buffer, cancellationToken);
+            buffer.Position = 0;
+            var message = MessageLoader.TryLoad(buffer, cancellationToken);
+
+            // Null: indexed from headers only (parseError); the snippet falls back to the stored prefix.
+            return message is null ? string.Empty : MessageTextExtractor.Extract(message, MessageDocumentBuilder.MaxTextChars).Text;
+        }
+    }
+
+    private static string? Get(Document document, string field) => document.Get(field, CultureInfo.InvariantCulture);
+}

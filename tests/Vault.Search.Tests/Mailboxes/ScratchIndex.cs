@@ -1,0 +1,50 @@
+using System.Text;
+using Vault.Search.Indexing;
+using Vault.Search.Querying;
+using Vault.TestSupport;
+
+namespace Vault.Search.Tests.Mailboxes;
+
+/// <summary>A fresh index in a temp folder for one test, fed with raw messages.</summary>
+internal sealed class ScratchIndex : IDisposable
+{
+    public const string SourceId = "src-test";
+
+    private readonly TempDirectory _data = new("vault-search");
+    private readonly Dictionary<string, byte[]> _raw = new(StringComparer.Ordinal);
+    private long _uid;
+
+    public ScratchIndex()
+    {
+        Index = new SearchIndex(IndexPath);
+        Search = new SearchService(Index, (id, _) => Task.FromResult<Stream?>(_raw.TryGetValue(id, out var bytes) ? new MemoryStream(bytes) : null));
+    }
+
+    public string IndexPath => Path.Combine(_data.Path, "index");
+
+    public SearchIndex Index { get; private set; }
+
+    public SearchService Search { get; private set; }
+
+    public string Add(string rawMessage, string folder = "INBOX") => Add(Encoding.UTF8.GetBytes(rawMessage.ReplaceLineEndings("\r\n")), folder);
+
+    public string Add(byte[] raw, string folder = "INBOX")
+    {
+        var document = FileIndexing.Build(raw, SourceId, folder, ++_uid);
+        var id = FileIndexing.Metadata(raw, SourceId, folder, _uid).Id;
+        _raw[id] = raw;
+        Index.Upsert(document);
+        return id;
+    }
+
+    public async Task<SearchResults> QueryAsync(string query, int pageSize = 20) =>
+        await Search.SearchAsync(query, 1, pageSize, SearchSort.Date, TestContext.Current.CancellationToken);
+
+    public async Task<IReadOnlyList<string>> IdsAsync(string query) => (await QueryAsync(query, 200)).Hits.Select(h => h.Id).ToList();
+
+    public void Dispose()
+    {
+        Index.Dispose();
+        _data.Dispose();
+    }
+}
