@@ -1,3 +1,4 @@
+using System.Collections.Specialized;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.DependencyInjection.Extensions;
 using Microsoft.Extensions.Hosting;
@@ -28,7 +29,10 @@ public static class IngestionServiceCollectionExtensions
         services.AddSingleton<SourceJobRegistry>();
         services.AddSingleton<ISourceRunner, QuartzSourceRunner>();
 
-        services.AddQuartz(quartz => quartz.UseTimeProvider(TimeProvider.System));
+        // Quartz keeps schedulers in a process-wide repository by name: each host gets its own, so several hosts in
+        // one process (the API tests) never pick up another's scheduler, nor one that host has already shut down.
+        var properties = new NameValueCollection { ["quartz.scheduler.instanceName"] = $"vault-{Guid.NewGuid():N}" };
+        services.AddQuartz(properties, quartz => quartz.UseTimeProvider(TimeProvider.System));
         services.AddQuartzHostedService(q => q.WaitForJobsToComplete = true);
 
         // After the Quartz hosted service, so it stops first and interrupts the jobs Quartz would wait for.

@@ -39,6 +39,13 @@ public sealed class QuartzSourceRunner(ISchedulerFactory schedulerFactory, Sourc
     {
         var scheduler = await schedulerFactory.GetScheduler(cancellationToken);
         var key = new JobKey(sourceId, Group);
+        if ((scheduler.Status is SchedulerStatus.Shutdown or SchedulerStatus.ShuttingDown))
+        {
+            // At host shutdown the scheduler has already cancelled its jobs; wait for ours to let go of its connections.
+            await WaitForFinishAsync(sourceId, cancellationToken);
+            return;
+        }
+
         if (!registry.IsRunning(sourceId))
         {
             // Scheduled but not fired yet: dropping the trigger drops the (non-durable) job with it. A fired trigger
@@ -54,7 +61,7 @@ public sealed class QuartzSourceRunner(ISchedulerFactory schedulerFactory, Sourc
 
             // Quartz drops the finished one-shot job just after Execute returns; wait for that too, so a start
             // right after this stop schedules a new run instead of finding the old job.
-            while (await scheduler.Exists(key, cancellationToken) && timeProvider.GetElapsedTime(started) < StopTimeout)
+            while (!(scheduler.Status is SchedulerStatus.Shutdown or SchedulerStatus.ShuttingDown) && await scheduler.Exists(key, cancellationToken) && timeProvider.GetElapsedTime(started) < StopTimeout)
             {
                 await Task.Delay(TimeSpan.FromMilliseconds(10), timeProvider, cancellationToken);
             }
@@ -62,6 +69,18 @@ public sealed class QuartzSourceRunner(ISchedulerFactory schedulerFactory, Sourc
         catch (TimeoutException)
         {
             // Still closing its sockets; the job ends on its own and holds no lock the caller needs.
+        }
+    }
+
+    private async Task WaitForFinishAsync(string sourceId, CancellationToken cancellationToken)
+    {
+        try
+        {
+            await registry.WhenFinished(sourceId).WaitAsync(StopTimeout, timeProvider, cancellationToken);
+        }
+        catch (TimeoutException)
+        {
+            // Still closing its sockets; the job ends on its own.
         }
     }
 }
