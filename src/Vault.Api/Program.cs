@@ -7,6 +7,7 @@ using Vault.Search;
 using Vault.Api.Providers;
 using Vault.Api.Sources;
 using Vault.Archive;
+using Vault.Ingestion;
 
 var builder = WebApplication.CreateBuilder(args);
 
@@ -16,6 +17,7 @@ builder.AddApiKey();
 builder.AddObservability();
 builder.AddSearch();
 builder.AddSources();
+builder.AddIngestion();
 builder.Services.AddProblemDetails();
 builder.Services.AddOpenApi();
 

@@ -1,4 +1,6 @@
 using Microsoft.AspNetCore.DataProtection;
+using Vault.Archive.Sources;
+using Vault.Ingestion.Sync;
 
 namespace Vault.Api.Sources;
 
@@ -6,11 +8,13 @@ namespace Vault.Api.Sources;
 /// Encrypts source passwords with ASP.NET Core Data Protection (keys under the data directory).
 /// Stand-in with the same shape as the store's <c>CredentialProtector</c>; replaced by it once that lands on main.
 /// </summary>
-public sealed class SourcePasswordProtector(IDataProtectionProvider provider)
+public sealed class SourcePasswordProtector(IDataProtectionProvider provider) : ISourcePasswordReader
 {
     private readonly IDataProtector _protector = provider.CreateProtector("Vault.Sources.Password");
 
     public byte[] Protect(string password) => _protector.Protect(System.Text.Encoding.UTF8.GetBytes(password));
+
+    public string ReadPassword(Source source) => Unprotect((source ?? throw new ArgumentNullException(nameof(source))).EncryptedPassword);
 
     public string Unprotect(byte[] encrypted) => System.Text.Encoding.UTF8.GetString(_protector.Unprotect(encrypted));
 }

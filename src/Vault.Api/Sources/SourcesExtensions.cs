@@ -1,6 +1,7 @@
 using Microsoft.AspNetCore.DataProtection;
 using Microsoft.Extensions.DependencyInjection.Extensions;
 using Vault.Ingestion.Connections;
+using Vault.Ingestion.Sync;
 
 namespace Vault.Api.Sources;
 
@@ -12,6 +13,7 @@ public static class SourcesExtensions
         builder.Services.TryAddSingleton(TimeProvider.System);
         builder.Services.TryAddSingleton<MailConnector>();
         builder.Services.TryAddSingleton<SourcePasswordProtector>();
+        builder.Services.TryAddSingleton<ISourcePasswordReader>(sp => sp.GetRequiredService<SourcePasswordProtector>());
 
         // AddVaultDataDirectory has made Vault:DataDirectory absolute; the keys live beside the archive.
         var keys = Path.Combine(builder.Configuration["Vault:DataDirectory"] ?? "data", "keys");

@@ -172,7 +172,13 @@ public sealed class SourceEndpointsTests : IDisposable
     {
         RequireStore();
         var client = _api.CreateClient();
-        var created = await ReadAsync(await client.PostAsync(new Uri("/api/sources", UriKind.Relative), Json(new JsonObject { ["name"] = "States", ["host"] = "mail.example.com", ["username"] = "me", ["password"] = Password }), TestContext.Current.CancellationToken));
+
+        // The real sync job starts on create: a server that accepts and never greets keeps the source Importing
+        // (an unresolvable host would turn it to Error at once, and Error may be resumed).
+        using var silent = new System.Net.Sockets.TcpListener(System.Net.IPAddress.Loopback, 0);
+        silent.Start();
+        var port = ((System.Net.IPEndPoint)silent.LocalEndpoint).Port;
+        var created = await ReadAsync(await client.PostAsync(new Uri("/api/sources", UriKind.Relative), Json(new JsonObject { ["name"] = "States", ["host"] = "127.0.0.1", ["port"] = port, ["tls"] = false, ["username"] = "me", ["password"] = Password }), TestContext.Current.CancellationToken));
         var id = created["id"]!.GetValue<string>();
 
         Assert.Equal(HttpStatusCode.Conflict, (await client.PostAsync(new Uri($"/api/sources/{id}/resume", UriKind.Relative), null, TestContext.Current.CancellationToken)).StatusCode);

@@ -1,0 +1,42 @@
+using System.Collections.Specialized;
+using Microsoft.Extensions.DependencyInjection;
+using Microsoft.Extensions.DependencyInjection.Extensions;
+using Microsoft.Extensions.Hosting;
+using Microsoft.Extensions.Options;
+using Quartz;
+using Vault.Ingestion.Connections;
+using Vault.Ingestion.Imap;
+using Vault.Ingestion.Jobs;
+using Vault.Ingestion.Sync;
+
+namespace Vault.Ingestion;
+
+public static class IngestionServiceCollectionExtensions
+{
+    /// <summary>The sync engine, its options (<c>Vault:Sync</c>), the Quartz scheduler and the per-source jobs.</summary>
+    public static IHostApplicationBuilder AddIngestion(this IHostApplicationBuilder builder)
+    {
+        ArgumentNullException.ThrowIfNull(builder);
+        var services = builder.Services;
+        services.AddOptions<SyncOptions>().BindConfiguration(SyncOptions.SectionName).ValidateOnStart();
+        services.AddSingleton<IValidateOptions<SyncOptions>, SyncOptionsValidator>();
+        services.TryAddSingleton(TimeProvider.System);
+        services.TryAddSingleton<MailConnector>();
+        services.TryAddSingleton(sp => new Errors.RetryPolicy(sp.GetRequiredService<TimeProvider>()));
+        services.AddSingleton<SyncMetrics>();
+        services.AddSingleton<ImapFolderSynchronizer>();
+        services.AddSingleton<SourceSynchronizer>();
+        services.AddSingleton<SourceJobRegistry>();
+        services.AddSingleton<ISourceRunner, QuartzSourceRunner>();
+
+        // Quartz keeps schedulers in a process-wide repository by name: each host gets its own, so several hosts in
+        // one process (the API tests) never pick up another's scheduler, nor one that host has already shut down.
+        var properties = new NameValueCollection { ["quartz.scheduler.instanceName"] = $"vault-{Guid.NewGuid():N}" };
+        services.AddQuartz(properties, quartz => quartz.UseTimeProvider(TimeProvider.System));
+        services.AddQuartzHostedService(q => q.WaitForJobsToComplete = true);
+
+        // After the Quartz hosted service, so it stops first and interrupts the jobs Quartz would wait for.
+        services.AddHostedService<SourceJobsHostedService>();
+        return builder;
+    }
+}

@@ -1,0 +1,29 @@
+using Microsoft.Extensions.Hosting;
+using Vault.Archive;
+using Vault.Archive.Sources;
+using Vault.Ingestion.Sync;
+
+namespace Vault.Ingestion.Jobs;
+
+/// <summary>
+/// At startup resumes every source that is not paused from its checkpoint; at shutdown interrupts every running
+/// job and waits for it, before the Quartz scheduler itself stops (hosted services stop in reverse order).
+/// </summary>
+public sealed class SourceJobsHostedService(IArchiveStore store, ISourceRunner runner, SourceJobRegistry registry, SyncMetrics metrics) : IHostedService
+{
+    public async Task StartAsync(CancellationToken cancellationToken)
+    {
+        await store.InitializeAsync(cancellationToken);
+        foreach (var source in await store.ListSourcesAsync(cancellationToken))
+        {
+            metrics.StatusChanged(source.Id, source.Status);
+            if (source.Status != SourceStatus.Paused && source.Settings.Protocol == MailProtocol.Imap)
+            {
+                await runner.StartAsync(source.Id, cancellationToken);
+            }
+        }
+    }
+
+    public Task StopAsync(CancellationToken cancellationToken) =>
+        Task.WhenAll(registry.Running.Select(id => runner.StopAsync(id, cancellationToken)));
+}

@@ -1,0 +1,45 @@
+using System.Collections.Concurrent;
+using System.Diagnostics.Metrics;
+using Vault.Archive;
+using Vault.Archive.Sources;
+
+namespace Vault.Ingestion.Sync;
+
+/// <summary>The sync engine's instruments on the <c>Vault</c> meter.</summary>
+public sealed class SyncMetrics
+{
+    private readonly Counter<long> _messagesArchived;
+    private readonly Counter<long> _bytesArchived;
+    private readonly Counter<long> _syncErrors;
+    private readonly Histogram<double> _batchDuration;
+    private readonly ConcurrentDictionary<string, SourceStatus> _statuses = new(StringComparer.Ordinal);
+
+    public SyncMetrics(IMeterFactory meterFactory)
+    {
+        ArgumentNullException.ThrowIfNull(meterFactory);
+        var meter = meterFactory.Create(VaultTelemetry.MeterName);
+        _messagesArchived = meter.CreateCounter<long>("vault.messages.archived", "{message}", "Messages newly written to the archive.");
+        _bytesArchived = meter.CreateCounter<long>("vault.bytes.archived", "By", "Raw bytes newly written to the archive.");
+        _syncErrors = meter.CreateCounter<long>("vault.sync.errors", "{error}", "Failed sync attempts by error code.");
+        _batchDuration = meter.CreateHistogram<double>("vault.batch.duration", "s", "Fetch and commit time of one batch.");
+        meter.CreateObservableGauge("vault.sources", ObserveSources, "{source}", "Sources by status.");
+    }
+
+    public void BatchCommitted(long messages, long bytes, TimeSpan duration)
+    {
+        _messagesArchived.Add(messages);
+        _bytesArchived.Add(bytes);
+        _batchDuration.Record(duration.TotalSeconds);
+    }
+
+    public void SyncFailed(string code) => _syncErrors.Add(1, new KeyValuePair<string, object?>("code", code));
+
+    public void StatusChanged(string sourceId, SourceStatus status) => _statuses[sourceId] = status;
+
+    public void SourceRemoved(string sourceId) => _statuses.TryRemove(sourceId, out _);
+
+    private IEnumerable<Measurement<long>> ObserveSources() =>
+        Enum.GetValues<SourceStatus>().Select(status => new Measurement<long>(
+            _statuses.Values.Count(s => s == status),
+            new KeyValuePair<string, object?>("status", status.ToString())));
+}

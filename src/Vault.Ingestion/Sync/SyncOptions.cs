@@ -1,0 +1,24 @@
+namespace Vault.Ingestion.Sync;
+
+/// <summary>The <c>Vault:Sync</c> section: how often and how hard the engine talks to a mail server.</summary>
+public sealed class SyncOptions
+{
+    public const string SectionName = "Vault:Sync";
+
+    /// <summary>How often folders are polled, and how often INBOX is re-checked even while idling.</summary>
+    public TimeSpan PollInterval { get; set; } = TimeSpan.FromMinutes(5);
+
+    /// <summary>IDLE is re-issued after this long; RFC 2177 §3 lets a server cut an idler after 29 minutes.</summary>
+    public TimeSpan IdleRefresh { get; set; } = TimeSpan.FromMinutes(25);
+
+    public int MaxConnectionsPerSource { get; set; } = 2;
+
+    public int BatchMaxMessages { get; set; } = 200;
+
+    public long BatchMaxBytes { get; set; } = 16L * 1024 * 1024;
+
+    /// <summary>A UID that failed this many times is given up (and stays recorded on the folder's retry list).</summary>
+    public int MaxFetchAttempts { get; set; } = 5;
+
+    public static readonly TimeSpan MaxIdleRefresh = TimeSpan.FromMinutes(29);
+}

@@ -1,0 +1,55 @@
+using System.Diagnostics.Metrics;
+using System.Text;
+using Microsoft.Extensions.Logging.Abstractions;
+using Microsoft.Extensions.Options;
+using Vault.Archive;
+using Vault.Archive.Embedded;
+using Vault.Archive.Sources;
+using Vault.Ingestion.Connections;
+using Vault.Ingestion.Errors;
+using Vault.Ingestion.Imap;
+using Vault.Ingestion.Sync;
+using Vault.Search.Indexing;
+
+// A child process for the kill -9 test: one import pass of one source over a data directory, then exit 0.
+// Usage: Vault.Ingestion.ImportRunner <dataDirectory> <sourceId>
+var dataDirectory = args[0];
+var sourceId = args[1];
+await using var store = new EmbeddedArchiveStore(dataDirectory, TimeProvider.System);
+await store.InitializeAsync(CancellationToken.None);
+var options = Options.Create(new SyncOptions { BatchMaxMessages = 50 });
+using var meters = new RunnerMeterFactory();
+var metrics = new SyncMetrics(meters);
+var folders = new ImapFolderSynchronizer(
+    store, new NoIndexer(), metrics, options, Options.Create(new ArchiveOptions { DataDirectory = dataDirectory }),
+    TimeProvider.System, NullLogger<ImapFolderSynchronizer>.Instance);
+var synchronizer = new SourceSynchronizer(
+    store, folders, new PlainPasswords(), new MailConnector(NullLogger<MailConnector>.Instance), new RetryPolicy(TimeProvider.System),
+    metrics, options, TimeProvider.System, NullLogger<SourceSynchronizer>.Instance);
+await synchronizer.SyncOnceAsync(sourceId, CancellationToken.None);
+return 0;
+
+/// <summary>The test stores the password as plain UTF-8 bytes.</summary>
+internal sealed class PlainPasswords : ISourcePasswordReader
+{
+    public string ReadPassword(Source source) => Encoding.UTF8.GetString(source.EncryptedPassword);
+}
+
+internal sealed class NoIndexer : IMessageIndexer
+{
+    public ValueTask EnqueueAsync(IReadOnlyList<string> messageIds, CancellationToken cancellationToken) => ValueTask.CompletedTask;
+}
+
+internal sealed class RunnerMeterFactory : IMeterFactory
+{
+    private readonly List<Meter> _meters = [];
+
+    public Meter Create(MeterOptions options)
+    {
+        var meter = new Meter(options);
+        _meters.Add(meter);
+        return meter;
+    }
+
+    public void Dispose() => _meters.ForEach(m => m.Dispose());
+}
