@@ -1,0 +1,277 @@
+// Add-source wizard (also edit): provider preset or generic IMAP/POP3, server settings, credentials, Test connection, Save.
+import { api, ApiError } from './api.js';
+import { h, replaceChildren, announce } from './dom.js';
+
+const generic = [
+  { id: 'generic-imap', name: 'Other IMAP server', protocol: 'imap', host: '', port: 993, tls: true, generic: true },
+  { id: 'generic-pop3', name: 'Other POP3 server', protocol: 'pop3', host: '', port: 995, tls: true, generic: true },
+];
+const standardPorts = { imap: { tls: 993, plain: 143 }, pop3: { tls: 995, plain: 110 } };
+
+export function showWizard(view, { mode, id, retry = false }) {
+  const editing = mode === 'edit';
+  document.title = `${editing ? 'Edit source' : 'Add source'} · Vault`;
+  const state = { providers: [...generic], source: null, stopped: false };
+  replaceChildren(view, h('p', { class: 'muted' }, 'Loading…'));
+  Promise.all([
+    api('GET', '/api/providers').catch(() => []),
+    editing ? api('GET', `/api/sources/${encodeURIComponent(id)}`) : null,
+  ]).then(([providers, source]) => {
+    if (state.stopped) return;
+    state.providers = [...normaliseProviders(providers), ...generic];
+    state.source = source;
+    render(view, state, { editing, id, retry });
+  }).catch(error => {
+    if (!state.stopped) replaceChildren(view, h('p', { class: 'notice error', role: 'alert' }, error.message), h('a', { href: '#/sources' }, 'Back to sources'));
+  });
+  return () => { state.stopped = true; };
+}
+
+/** Presets from GET /api/providers; tolerant of a few spellings so a renamed field degrades to "no guidance". */
+function normaliseProviders(answer) {
+  const list = Array.isArray(answer) ? answer : answer?.items ?? [];
+  return list.map(preset => ({
+    id: String(preset.id ?? preset.name),
+    name: preset.name ?? preset.id,
+    protocol: String(preset.protocol ?? 'imap').toLowerCase(),
+    host: preset.host ?? '',
+    port: preset.port ?? 993,
+    tls: preset.tls ?? true,
+    needsAppPassword: Boolean(preset.needsAppPassword ?? preset.requiresAppPassword ?? preset.appPassword?.required),
+    steps: preset.steps ?? preset.appPasswordSteps ?? preset.appPassword?.steps ?? [],
+    helpUrl: preset.helpUrl ?? preset.appPasswordUrl ?? preset.appPassword?.url ?? null,
+    notes: preset.notes ?? null,
+  }));
+}
+
+function field(name, label, input, help) {
+  input.id = `field-${name}`;
+  input.name = name;
+  const error = h('p', { class: 'field-error', id: `error-${name}`, 'data-error-for': name });
+  const helpNode = help ? h('p', { class: 'help', id: `help-${name}` }, help) : null;
+  input.setAttribute('aria-describedby', [helpNode?.id, error.id].filter(Boolean).join(' '));
+  return h('div', { class: 'field' }, h('label', { for: input.id }, label), input, helpNode, error);
+}
+
+function checkbox(name, label, help) {
+  const input = h('input', { type: 'checkbox', id: `field-${name}`, name });
+  const error = h('p', { class: 'field-error', id: `error-${name}`, 'data-error-for': name });
+  return h('div', { class: 'field checkbox' },
+    h('label', { for: input.id }, input, ' ', label),
+    help && h('p', { class: 'help' }, help), error);
+}
+
+function render(view, state, { editing, id, retry }) {
+  const source = state.source;
+  const providerSelect = h('select', {}, state.providers.map(p => h('option', { value: p.id }, p.name)));
+  const form = h('form', { class: 'card wizard', novalidate: true },
+    h('h1', {}, editing ? `Edit ${source.name}` : 'Add a source'),
+    retry && source?.error && h('p', { class: 'notice error' }, source.error.message, ' ', source.error.hint ?? ''),
+    h('p', { class: 'form-error', role: 'alert', id: 'form-error', hidden: true }),
+    h('fieldset', {}, h('legend', {}, '1. Provider'),
+      field('provider', 'Mail provider', providerSelect, 'A preset fills in the server settings; you can still change them.'),
+      h('div', { id: 'provider-guidance' })),
+    h('fieldset', {}, h('legend', {}, '2. Server'),
+      h('div', { class: 'row' },
+        field('protocol', 'Protocol', h('select', {}, h('option', { value: 'imap' }, 'IMAP'), h('option', { value: 'pop3' }, 'POP3'))),
+        field('host', 'Server (host name)', h('input', { type: 'text', autocomplete: 'off', spellcheck: false, required: true })),
+        field('port', 'Port', h('input', { type: 'number', min: 1, max: 65535, required: true, class: 'narrow' }))),
+      checkbox('tls', 'Use TLS (encrypted connection)', 'Off means plain text with no STARTTLS: only for a server on this machine or a trusted network.'),
+      checkbox('allowInsecureCertificate', 'Allow insecure certificate'),
+      h('p', { class: 'warning', id: 'insecure-warning', role: 'alert', hidden: true },
+        'Vault will accept any certificate from this server, so someone on the network could read the mail and the password. Use it only for a self-signed certificate you trust.')),
+    h('fieldset', {}, h('legend', {}, '3. Account'),
+      field('name', 'Name in Vault', h('input', { type: 'text', required: true, placeholder: 'Work mailbox' })),
+      field('username', 'User name', h('input', { type: 'text', autocomplete: 'off', spellcheck: false, required: true })),
+      field('password', 'Password', h('input', { type: 'password', autocomplete: 'new-password', required: !editing }),
+        editing ? 'Leave empty to keep the saved password.' : 'Kept encrypted by Vault; it never appears in the dashboard again.'),
+      field('syncMode', 'After the import', h('select', {},
+        h('option', { value: 'idle' }, 'Stay connected (IDLE) for new mail'),
+        h('option', { value: 'poll' }, 'Check periodically (poll)')))),
+    h('fieldset', {}, h('legend', {}, '4. Test and save'),
+      h('div', { class: 'actions' },
+        h('button', { type: 'button', class: 'secondary', id: 'test-connection' }, 'Test connection'),
+        h('button', { type: 'submit', class: 'primary', id: 'save-source' }, editing ? (retry ? 'Save and retry' : 'Save changes') : 'Save and start import'),
+        h('a', { href: '#/sources', class: 'button link' }, 'Cancel')),
+      h('div', { id: 'test-result', 'aria-live': 'polite' })));
+  replaceChildren(view, form);
+
+  const input = name => form.elements.namedItem(name);
+  const guidance = form.querySelector('#provider-guidance');
+  const insecureWarning = form.querySelector('#insecure-warning');
+  const passwordLabel = form.querySelector('label[for="field-password"]');
+
+  const applyProvider = (preset, prefill) => {
+    if (prefill) {
+      input('protocol').value = preset.protocol;
+      input('host').value = preset.host;
+      input('port').value = preset.port;
+      input('tls').checked = preset.tls;
+      if (!input('name').value || input('name').dataset.auto) {
+        input('name').value = preset.generic ? '' : preset.name;
+        input('name').dataset.auto = preset.generic ? '' : '1';
+      }
+    }
+    passwordLabel.textContent = preset.needsAppPassword ? 'App Password' : 'Password';
+    replaceChildren(guidance, providerGuidance(preset));
+  };
+  providerSelect.addEventListener('change', () => applyProvider(findProvider(state, providerSelect.value), true));
+  input('name').addEventListener('input', () => { input('name').dataset.auto = ''; });
+  // Switching TLS or protocol moves the port along when it still is a standard one.
+  const adjustPort = previous => {
+    const ports = Object.values(standardPorts).flatMap(p => [p.tls, p.plain]).map(String);
+    if (previous === undefined || ports.includes(input('port').value)) {
+      const ports = standardPorts[input('protocol').value];
+      input('port').value = input('tls').checked ? ports.tls : ports.plain;
+    }
+  };
+  input('tls').addEventListener('change', () => adjustPort(input('port').value));
+  input('protocol').addEventListener('change', () => adjustPort(input('port').value));
+  input('allowInsecureCertificate').addEventListener('change', () => { insecureWarning.hidden = !input('allowInsecureCertificate').checked; });
+
+  if (source) {
+    const preset = state.providers.find(p => p.id === source.provider) ?? state.providers.find(p => p.id === `generic-${source.protocol}`);
+    providerSelect.value = preset?.id ?? 'generic-imap';
+    applyProvider(preset ?? generic[0], false);
+    for (const name of ['protocol', 'host', 'port', 'name', 'username']) input(name).value = source[name] ?? '';
+    input('protocol').value = String(source.protocol ?? 'imap').toLowerCase();
+    input('tls').checked = Boolean(source.tls);
+    input('allowInsecureCertificate').checked = Boolean(source.allowInsecureCertificate);
+    input('syncMode').value = String(source.syncMode ?? 'idle').toLowerCase();
+    insecureWarning.hidden = !source.allowInsecureCertificate;
+    (retry ? input('password') : input('name')).focus();
+  } else {
+    applyProvider(state.providers[0], true);
+    providerSelect.focus();
+  }
+
+  const body = () => {
+    const request = {
+      name: input('name').value.trim(),
+      protocol: input('protocol').value,
+      host: input('host').value.trim(),
+      port: Number(input('port').value),
+      tls: input('tls').checked,
+      allowInsecureCertificate: input('allowInsecureCertificate').checked,
+      username: input('username').value.trim(),
+      syncMode: input('syncMode').value,
+    };
+    const preset = findProvider(state, providerSelect.value);
+    if (!preset.generic) request.provider = preset.id;
+    if (input('password').value || !editing) request.password = input('password').value;
+    return request;
+  };
+
+  const busy = async (button, label, work) => {
+    const original = button.textContent;
+    button.disabled = true;
+    button.textContent = label;
+    try { await work(); } finally {
+      button.disabled = false;
+      button.textContent = original;
+    }
+  };
+
+  form.querySelector('#test-connection').addEventListener('click', event => busy(event.currentTarget, 'Testing…', async () => {
+    clearErrors(form);
+    const result = form.querySelector('#test-result');
+    replaceChildren(result, h('p', { class: 'muted' }, 'Connecting to the server…'));
+    try {
+      const request = body();
+      // The test endpoint takes the create body and never sees the saved password: ask for it when editing.
+      if (!request.password) {
+        replaceChildren(result);
+        form.querySelector('[data-error-for="password"]').textContent = 'Enter the password to test the connection.';
+        input('password').setAttribute('aria-invalid', 'true');
+        input('password').focus();
+        return;
+      }
+      replaceChildren(result, testResult(await api('POST', '/api/sources/test', request)));
+    } catch (error) {
+      replaceChildren(result);
+      showErrors(form, error);
+    }
+  }));
+
+  form.addEventListener('submit', event => {
+    event.preventDefault();
+    busy(form.querySelector('#save-source'), 'Saving…', async () => {
+      clearErrors(form);
+      try {
+        if (editing) {
+          await api('PUT', `/api/sources/${encodeURIComponent(id)}`, body());
+          if (retry) await api('POST', `/api/sources/${encodeURIComponent(id)}/resume`);
+        } else {
+          await api('POST', '/api/sources', body());
+        }
+        announce(editing ? 'Source saved' : 'Source added; the import begins');
+        location.hash = '#/sources';
+      } catch (error) {
+        showErrors(form, error);
+      }
+    });
+  });
+}
+
+function findProvider(state, id) {
+  return state.providers.find(p => p.id === id) ?? generic[0];
+}
+
+function providerGuidance(preset) {
+  if (!preset.needsAppPassword && !preset.notes) return [];
+  const steps = Array.isArray(preset.steps) ? preset.steps : [preset.steps].filter(Boolean);
+  return h('div', { class: 'guidance', id: 'app-password-steps' },
+    h('h2', {}, preset.needsAppPassword ? `${preset.name} needs an App Password` : preset.name),
+    preset.needsAppPassword && h('p', {}, 'Your normal password will not work here. Create an App Password for Vault and paste it below:'),
+    steps.length > 0 && h('ol', {}, steps.map(step => h('li', {}, step))),
+    preset.notes && h('p', {}, preset.notes),
+    preset.helpUrl && h('p', {}, h('a', { href: preset.helpUrl, target: '_blank', rel: 'noopener noreferrer' }, `${preset.name}: official instructions`), ' (opens in a new tab)'));
+}
+
+function testResult(result) {
+  if (result?.ok) {
+    const folders = (result.folders ?? []).map(folder => typeof folder === 'string' ? folder : folder.name ?? folder.path ?? JSON.stringify(folder));
+    return h('div', { class: 'test-ok', id: 'test-ok' },
+      h('p', {}, h('strong', {}, 'Connection works. '), `Vault found ${folders.length} folder${folders.length === 1 ? '' : 's'}${folders.length ? ':' : '.'}`),
+      folders.length > 0 && h('ul', { class: 'folder-list' }, folders.map(name => h('li', {}, name))),
+      result.capabilities?.length > 0 && h('details', {}, h('summary', {}, 'Server capabilities'),
+        h('p', { class: 'small' }, (Array.isArray(result.capabilities) ? result.capabilities : [result.capabilities]).join(' '))));
+  }
+  const error = typeof result?.error === 'string' ? { message: result.error } : result?.error ?? {};
+  return h('div', { class: 'test-failed', id: 'test-failed', role: 'alert' },
+    h('p', {}, h('strong', {}, 'The connection failed. '), error.message ?? 'The server did not accept the connection.'),
+    error.hint && h('p', { class: 'hint' }, h('strong', {}, 'What to do: '), error.hint),
+    error.serverResponse && h('p', {}, 'The server said: ', h('code', {}, error.serverResponse)),
+    error.code && h('p', { class: 'small muted' }, `(${error.code})`));
+}
+
+function clearErrors(form) {
+  for (const node of form.querySelectorAll('[data-error-for]')) node.textContent = '';
+  for (const node of form.querySelectorAll('[aria-invalid]')) node.removeAttribute('aria-invalid');
+  const formError = form.querySelector('#form-error');
+  formError.hidden = true;
+  formError.textContent = '';
+}
+
+/** Problem details in plain words at the top; each field's own errors right under that field. */
+function showErrors(form, error) {
+  const formError = form.querySelector('#form-error');
+  const unplaced = [];
+  let first = null;
+  if (error instanceof ApiError) {
+    for (const [name, messages] of Object.entries(error.fieldErrors)) {
+      const target = form.querySelector(`[data-error-for="${CSS.escape(name)}"]`);
+      if (target) {
+        target.textContent = messages.join(' ');
+        const control = form.elements.namedItem(name);
+        control?.setAttribute('aria-invalid', 'true');
+        first ??= control;
+      } else {
+        unplaced.push(...messages.map(message => `${name}: ${message}`));
+      }
+    }
+  }
+  formError.textContent = [error.message, ...unplaced].join(' ');
+  formError.hidden = false;
+  (first ?? formError).focus?.();
+}
