@@ -2,9 +2,10 @@
 import { api, ApiError } from './api.js';
 import { h, replaceChildren, announce } from './dom.js';
 
+// Used when GET /api/providers has no host-less preset for a protocol (or does not answer).
 const generic = [
-  { id: 'generic-imap', name: 'Other IMAP server', protocol: 'imap', host: '', port: 993, tls: true, generic: true },
-  { id: 'generic-pop3', name: 'Other POP3 server', protocol: 'pop3', host: '', port: 995, tls: true, generic: true },
+  { id: 'imap', name: 'Other IMAP server', protocol: 'imap', host: '', port: 993, tls: true, generic: true, steps: [] },
+  { id: 'pop3', name: 'Other POP3 server', protocol: 'pop3', host: '', port: 995, tls: true, generic: true, steps: [] },
 ];
 const standardPorts = { imap: { tls: 993, plain: 143 }, pop3: { tls: 995, plain: 110 } };
 
@@ -18,7 +19,8 @@ export function showWizard(view, { mode, id, retry = false }) {
     editing ? api('GET', `/api/sources/${encodeURIComponent(id)}`) : null,
   ]).then(([providers, source]) => {
     if (state.stopped) return;
-    state.providers = [...normaliseProviders(providers), ...generic];
+    const presets = normaliseProviders(providers);
+    state.providers = [...presets, ...generic.filter(g => !presets.some(p => p.generic && p.protocol === g.protocol))];
     state.source = source;
     render(view, state, { editing, id, retry });
   }).catch(error => {
@@ -27,20 +29,21 @@ export function showWizard(view, { mode, id, retry = false }) {
   return () => { state.stopped = true; };
 }
 
-/** Presets from GET /api/providers; tolerant of a few spellings so a renamed field degrades to "no guidance". */
+/** Presets from GET /api/providers: { id, name, protocol, host (null for "other server"), port, tls, needsAppPassword, steps, helpUrl }. */
 function normaliseProviders(answer) {
-  const list = Array.isArray(answer) ? answer : answer?.items ?? [];
+  const list = Array.isArray(answer) ? answer : [];
   return list.map(preset => ({
-    id: String(preset.id ?? preset.name),
+    id: String(preset.id),
     name: preset.name ?? preset.id,
     protocol: String(preset.protocol ?? 'imap').toLowerCase(),
     host: preset.host ?? '',
     port: preset.port ?? 993,
     tls: preset.tls ?? true,
-    needsAppPassword: Boolean(preset.needsAppPassword ?? preset.requiresAppPassword ?? preset.appPassword?.required),
-    steps: preset.steps ?? preset.appPasswordSteps ?? preset.appPassword?.steps ?? [],
-    helpUrl: preset.helpUrl ?? preset.appPasswordUrl ?? preset.appPassword?.url ?? null,
-    notes: preset.notes ?? null,
+    generic: !preset.host,
+    needsAppPassword: Boolean(preset.needsAppPassword),
+    // One paragraph from Vault today; a list is shown as numbered steps.
+    steps: Array.isArray(preset.steps) ? preset.steps : [preset.steps].filter(Boolean),
+    helpUrl: preset.helpUrl ?? null,
   }));
 }
 
@@ -130,8 +133,9 @@ function render(view, state, { editing, id, retry }) {
   input('allowInsecureCertificate').addEventListener('change', () => { insecureWarning.hidden = !input('allowInsecureCertificate').checked; });
 
   if (source) {
-    const preset = state.providers.find(p => p.id === source.provider) ?? state.providers.find(p => p.id === `generic-${source.protocol}`);
-    providerSelect.value = preset?.id ?? 'generic-imap';
+    const protocol = String(source.protocol ?? 'imap').toLowerCase();
+    const preset = state.providers.find(p => p.id === source.provider) ?? state.providers.find(p => p.generic && p.protocol === protocol);
+    providerSelect.value = preset?.id ?? generic[0].id;
     applyProvider(preset ?? generic[0], false);
     for (const name of ['protocol', 'host', 'port', 'name', 'username']) input(name).value = source[name] ?? '';
     input('protocol').value = String(source.protocol ?? 'imap').toLowerCase();
@@ -218,13 +222,12 @@ function findProvider(state, id) {
 }
 
 function providerGuidance(preset) {
-  if (!preset.needsAppPassword && !preset.notes) return [];
-  const steps = Array.isArray(preset.steps) ? preset.steps : [preset.steps].filter(Boolean);
-  return h('div', { class: 'guidance', id: 'app-password-steps' },
-    h('h2', {}, preset.needsAppPassword ? `${preset.name} needs an App Password` : preset.name),
-    preset.needsAppPassword && h('p', {}, 'Your normal password will not work here. Create an App Password for Vault and paste it below:'),
-    steps.length > 0 && h('ol', {}, steps.map(step => h('li', {}, step))),
-    preset.notes && h('p', {}, preset.notes),
+  const steps = preset.steps ?? [];
+  if (!preset.needsAppPassword && steps.length === 0) return [];
+  return h('div', { class: 'guidance', id: 'provider-steps' },
+    h('h2', {}, preset.needsAppPassword ? `${preset.name} needs an App Password` : `Before you start with ${preset.name}`),
+    preset.needsAppPassword && h('p', {}, 'Your normal password will not work here. Create an App Password for Vault and enter it below.'),
+    steps.length === 1 ? h('p', {}, steps[0]) : steps.length > 1 && h('ol', {}, steps.map(step => h('li', {}, step))),
     preset.helpUrl && h('p', {}, h('a', { href: preset.helpUrl, target: '_blank', rel: 'noopener noreferrer' }, `${preset.name}: official instructions`), ' (opens in a new tab)'));
 }
 
