@@ -115,10 +115,14 @@ function sourceRow(source, { refresh, showMessage }) {
   const canPause = source.status === 'Importing' || source.status === 'Active';
   return h('tr', { dataset: { sourceId: source.id, status: source.status } },
     h('th', { scope: 'row' }, source.name),
-    h('td', { class: 'account' }, `${source.username}@${source.host}`,
-      h('span', { class: 'muted small' }, ` ${String(source.protocol ?? '').toUpperCase()} :${source.port}${source.tls ? '' : ' · no TLS'}`)),
+    h('td', { class: 'account' },
+      // A username that is already an address reads better on its own, with the host below.
+      String(source.username).includes('@') ? source.username : `${source.username}@${source.host}`,
+      h('span', { class: 'meta muted small' }, `${String(source.protocol ?? '').toUpperCase()} · ${source.host}:${source.port}${source.tls ? '' : ' · no TLS'}`)),
     h('td', {}, statusBadge(source.status)),
-    h('td', {}, progressCell(source)),
+    h('td', {}, source.status === 'Error'
+      ? h('button', { type: 'button', class: 'link-button', onclick: () => focusPanel(source.id) }, 'See what went wrong')
+      : progressCell(source)),
     h('td', {}, source.lastSyncAt
       ? h('time', { datetime: source.lastSyncAt, title: formatDateTime(source.lastSyncAt) }, formatRelative(source.lastSyncAt))
       : h('span', { class: 'muted' }, 'Not yet')),
@@ -128,6 +132,12 @@ function sourceRow(source, { refresh, showMessage }) {
         : h('button', { type: 'button', class: 'secondary', dataset: { action: 'resume' }, 'aria-label': `Resume ${source.name}`, onclick: resume }, 'Resume'),
       h('a', { class: 'button secondary', dataset: { action: 'edit' }, href: `#/sources/${encodeURIComponent(source.id)}/edit`, 'aria-label': `Edit ${source.name}` }, 'Edit'),
       h('button', { type: 'button', class: 'danger-outline', dataset: { action: 'delete' }, 'aria-label': `Delete ${source.name}`, onclick: remove }, 'Delete')));
+}
+
+function focusPanel(id) {
+  const panel = document.getElementById(`error-${id}`);
+  panel?.scrollIntoView({ block: 'start' });
+  panel?.querySelector('h2')?.focus();
 }
 
 function statusBadge(status) {
@@ -171,7 +181,7 @@ function errorPanel(source) {
     : h('strong', {}, 'Vault waits for you: it will not retry until you fix this.');
   const editHref = `#/sources/${encodeURIComponent(source.id)}/edit?retry=1`;
   return h('section', { class: 'card error-panel', id: `error-${source.id}`, dataset: { sourceId: source.id }, 'aria-labelledby': `error-title-${source.id}` },
-    h('h2', { id: `error-title-${source.id}` }, `${source.name} needs attention`),
+    h('h2', { id: `error-title-${source.id}`, tabindex: -1 }, `${source.name} needs attention`),
     h('p', { class: 'error-message' }, error.message ?? 'The last attempt failed.'),
     error.hint && h('p', { class: 'hint' }, h('strong', {}, 'What to do: '), error.hint),
     h('dl', { class: 'facts' },
