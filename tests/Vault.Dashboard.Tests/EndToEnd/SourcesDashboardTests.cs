@@ -30,11 +30,11 @@ public sealed class SourcesDashboardTests : IDisposable
         await page.GetByLabel("Mail provider").SelectOptionAsync(new SelectOptionValue { Label = "Other IMAP server" });
         await page.GetByLabel("Server (host name)").FillAsync(dovecot.Host);
         await page.GetByLabel("Use TLS (encrypted connection)").UncheckAsync();
-        await Expect(page.GetByLabel("Port")).ToHaveValueAsync("143");
-        await page.GetByLabel("Port").FillAsync(dovecot.ImapPort.ToString(System.Globalization.CultureInfo.InvariantCulture));
+        await Expect(page.GetByLabel("Port", new() { Exact = true })).ToHaveValueAsync("143");
+        await page.GetByLabel("Port", new() { Exact = true }).FillAsync(dovecot.ImapPort.ToString(System.Globalization.CultureInfo.InvariantCulture));
         await page.GetByLabel("Name in Vault").FillAsync("Wizard mailbox");
         await page.GetByLabel("User name").FillAsync(user.Name);
-        await page.GetByLabel("Password").FillAsync(user.Password);
+        await page.GetByLabel("Password", new() { Exact = true }).FillAsync(user.Password);
 
         await page.GetByRole(AriaRole.Button, new() { Name = "Test connection" }).ClickAsync();
         var ok = page.Locator("#test-ok");
@@ -76,15 +76,15 @@ public sealed class SourcesDashboardTests : IDisposable
         await browser.ScreenshotAsync("error-panel");
 
         await panel.GetByRole(AriaRole.Link, new() { Name = "Edit credentials and retry" }).ClickAsync();
-        await Expect(page.GetByLabel("Password")).ToBeFocusedAsync();
-        await page.GetByLabel("Password").FillAsync("still-wrong");
+        await Expect(page.GetByLabel("Password", new() { Exact = true })).ToBeFocusedAsync();
+        await page.GetByLabel("Password", new() { Exact = true }).FillAsync("still-wrong");
         await page.GetByRole(AriaRole.Button, new() { Name = "Test connection" }).ClickAsync();
         var failed = page.Locator("#test-failed");
         await Expect(failed).ToContainTextAsync("The connection failed", new() { Timeout = 20_000 });
         await Expect(failed.Locator(".hint")).ToContainTextAsync("What to do:");
         await browser.ScreenshotAsync("wizard-test-failed");
 
-        await page.GetByLabel("Password").FillAsync(user.Password);
+        await page.GetByLabel("Password", new() { Exact = true }).FillAsync(user.Password);
         await page.GetByRole(AriaRole.Button, new() { Name = "Save and retry" }).ClickAsync();
         await dashboard.WaitForStatusAsync("Wrong password mailbox", "Active", ImportDeadline);
         await Expect(panel).ToHaveCountAsync(0);

@@ -69,7 +69,9 @@ function render(view, state, { editing, id, retry }) {
   const providerSelect = h('select', {}, state.providers.map(p => h('option', { value: p.id }, p.name)));
   const form = h('form', { class: 'card wizard', novalidate: true },
     h('h1', {}, editing ? `Edit ${source.name}` : 'Add a source'),
-    retry && source?.error && h('p', { class: 'notice error' }, source.error.message, ' ', source.error.hint ?? ''),
+    retry && source?.error && h('div', { class: 'notice error' },
+      h('p', {}, source.error.message),
+      source.error.hint && h('p', {}, h('strong', {}, 'What to do: '), source.error.hint)),
     h('p', { class: 'form-error', role: 'alert', id: 'form-error', hidden: true }),
     h('fieldset', {}, h('legend', {}, '1. Provider'),
       field('provider', 'Mail provider', providerSelect, 'A preset fills in the server settings; you can still change them.'),
@@ -134,7 +136,10 @@ function render(view, state, { editing, id, retry }) {
 
   if (source) {
     const protocol = String(source.protocol ?? 'imap').toLowerCase();
-    const preset = state.providers.find(p => p.id === source.provider) ?? state.providers.find(p => p.generic && p.protocol === protocol);
+    // The source JSON may not name its preset: recognise it by host, else fall back to the generic one.
+    const preset = state.providers.find(p => p.id === source.provider)
+      ?? state.providers.find(p => !p.generic && p.protocol === protocol && p.host.toLowerCase() === String(source.host).toLowerCase())
+      ?? state.providers.find(p => p.generic && p.protocol === protocol);
     providerSelect.value = preset?.id ?? generic[0].id;
     applyProvider(preset ?? generic[0], false);
     for (const name of ['protocol', 'host', 'port', 'name', 'username']) input(name).value = source[name] ?? '';
