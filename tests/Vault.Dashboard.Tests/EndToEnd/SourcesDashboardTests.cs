@@ -55,6 +55,44 @@ public sealed class SourcesDashboardTests : IDisposable
     }
 
     [Fact]
+    public async Task A_gmail_style_preset_shows_the_app_password_steps_and_connects_over_tls_with_an_insecure_certificate()
+    {
+        var dovecot = TestDovecot.Require();
+        var user = dovecot.CreateUser("dash-gmail");
+
+        await using var browser = await BrowserSession.StartAsync();
+        var dashboard = new DashboardPage(browser, _host);
+        var page = dashboard.Page;
+        await dashboard.SignInAsync();
+        await page.GetByRole(AriaRole.Link, new() { Name = "Add source" }).First.ClickAsync();
+
+        await page.GetByLabel("Mail provider").SelectOptionAsync("gmail");
+        await Expect(page.GetByLabel("Server (host name)")).ToHaveValueAsync("imap.gmail.com");
+        await Expect(page.GetByLabel("Port", new() { Exact = true })).ToHaveValueAsync("993");
+        await Expect(page.GetByLabel("Use TLS (encrypted connection)")).ToBeCheckedAsync();
+        var steps = page.Locator("#provider-steps");
+        await Expect(steps).ToContainTextAsync("App Password");
+        await Expect(steps.GetByRole(AriaRole.Link)).ToHaveAttributeAsync("href", new System.Text.RegularExpressions.Regex("^https://support\\.google\\.com/"));
+        await Expect(page.GetByLabel("App Password", new() { Exact = true })).ToBeVisibleAsync();
+
+        // The test Dovecot stands in for Gmail: implicit TLS with a self-signed certificate.
+        await page.GetByLabel("Server (host name)").FillAsync(dovecot.Host);
+        await page.GetByLabel("Port", new() { Exact = true }).FillAsync(dovecot.ImapsPort.ToString(System.Globalization.CultureInfo.InvariantCulture));
+        await page.GetByLabel("Allow insecure certificate").CheckAsync();
+        await Expect(page.Locator("#insecure-warning")).ToBeVisibleAsync();
+        await page.GetByLabel("User name").FillAsync(user.Name);
+        await page.GetByLabel("App Password", new() { Exact = true }).FillAsync(user.Password);
+        await browser.ScreenshotAsync("wizard-app-password");
+
+        await page.GetByRole(AriaRole.Button, new() { Name = "Test connection" }).ClickAsync();
+        await Expect(page.Locator("#test-ok")).ToContainTextAsync("INBOX", new() { Timeout = 20_000 });
+        await page.GetByRole(AriaRole.Button, new() { Name = "Save and start import" }).ClickAsync();
+        await dashboard.WaitForStatusAsync("Gmail / Google Workspace", "Active", ImportDeadline);
+
+        dashboard.AssertNoRequestLeftTheOrigin();
+    }
+
+    [Fact]
     public async Task A_wrong_password_shows_the_error_panel_with_the_hint_and_editing_it_recovers()
     {
         var dovecot = TestDovecot.Require();
