@@ -82,6 +82,10 @@ function render(view, state, { editing, id, retry }) {
         field('host', 'Server (host name)', h('input', { type: 'text', autocomplete: 'off', spellcheck: false, required: true })),
         field('port', 'Port', h('input', { type: 'number', min: 1, max: 65535, required: true, class: 'narrow' }))),
       checkbox('tls', 'Use TLS (encrypted connection)', 'Off means plain text with no STARTTLS: only for a server on this machine or a trusted network.'),
+      h('div', { id: 'tls-mode-field' }, field('tlsMode', 'TLS mode', h('select', {},
+        h('option', { value: '' }, 'Automatic: STARTTLS on 143 and 110, implicit TLS on other ports'),
+        h('option', { value: 'implicit' }, 'Implicit TLS (encrypted from the first byte)'),
+        h('option', { value: 'starttls' }, 'STARTTLS (plain connection upgraded to TLS)')))),
       checkbox('allowInsecureCertificate', 'Allow insecure certificate'),
       h('p', { class: 'warning', id: 'insecure-warning', role: 'alert', hidden: true },
         'Vault will accept any certificate from this server, so someone on the network could read the mail and the password. Use it only for a self-signed certificate you trust.')),
@@ -112,6 +116,8 @@ function render(view, state, { editing, id, retry }) {
       input('host').value = preset.host;
       input('port').value = preset.port;
       input('tls').checked = preset.tls;
+      input('tlsMode').value = '';
+      tlsModeField.hidden = !preset.tls;
       if (!input('name').value || input('name').dataset.auto) {
         input('name').value = preset.generic ? '' : preset.name;
         input('name').dataset.auto = preset.generic ? '' : '1';
@@ -130,7 +136,9 @@ function render(view, state, { editing, id, retry }) {
       input('port').value = input('tls').checked ? ports.tls : ports.plain;
     }
   };
-  input('tls').addEventListener('change', () => adjustPort(input('port').value));
+  const tlsModeField = form.querySelector('#tls-mode-field');
+  const showTlsMode = () => { tlsModeField.hidden = !input('tls').checked; };
+  input('tls').addEventListener('change', () => { adjustPort(input('port').value); showTlsMode(); });
   input('protocol').addEventListener('change', () => adjustPort(input('port').value));
   input('allowInsecureCertificate').addEventListener('change', () => { insecureWarning.hidden = !input('allowInsecureCertificate').checked; });
 
@@ -147,12 +155,15 @@ function render(view, state, { editing, id, retry }) {
     input('tls').checked = Boolean(source.tls);
     input('allowInsecureCertificate').checked = Boolean(source.allowInsecureCertificate);
     input('syncMode').value = String(source.syncMode ?? 'idle').toLowerCase();
+    input('tlsMode').value = source.tls && source.tlsMode ? source.tlsMode : '';
     insecureWarning.hidden = !source.allowInsecureCertificate;
     (retry ? input('password') : input('name')).focus();
   } else {
     applyProvider(state.providers[0], true);
     providerSelect.focus();
   }
+
+  showTlsMode();
 
   const body = () => {
     const request = {
@@ -165,8 +176,15 @@ function render(view, state, { editing, id, retry }) {
       username: input('username').value.trim(),
       syncMode: input('syncMode').value,
     };
+    if (request.tls && input('tlsMode').value) request.tlsMode = input('tlsMode').value;
     const preset = findProvider(state, providerSelect.value);
     if (!preset.generic) request.provider = preset.id;
+    // An edit replaces the settings: carry over what this form does not show.
+    if (source) {
+      for (const name of ['includeFolders', 'excludeFolders', 'pollInterval', 'timeout']) {
+        if (source[name] !== undefined && source[name] !== null) request[name] = source[name];
+      }
+    }
     if (input('password').value || !editing) request.password = input('password').value;
     return request;
   };
