@@ -1,12 +1,15 @@
 using Vault.Api.Auth;
 using Vault.Api.Health;
 using Vault.Api.Hosting;
+using Vault.Api.Providers;
+using Vault.Api.Sources;
 
 var builder = WebApplication.CreateBuilder(args);
 
 builder.AddVaultDataDirectory();
 builder.AddApiKey();
 builder.AddObservability();
+builder.AddSources();
 builder.Services.AddProblemDetails();
 builder.Services.AddOpenApi();
 
@@ -23,6 +26,8 @@ app.MapOpenApi("/openapi/{documentName}.json");
 
 var api = app.MapGroup("/api").RequireApiKey();
 api.MapGet("/", () => TypedResults.Ok(new { name = "Vault" })).WithName("ApiRoot");
+api.MapSources();
+api.MapProviders();
 
 await app.RunAsync();
 

@@ -1,0 +1,30 @@
+namespace Vault.Api.Sources;
+
+/// <summary>
+/// The body of create, edit and test. Protocol, TLS mode, sync mode and the durations arrive as strings so that a
+/// wrong value ("smtp") is a validation error naming its field rather than a bare binding failure.
+/// </summary>
+public sealed record SourceRequest
+{
+    public string? Name { get; init; }
+    public string? Protocol { get; init; }
+    public string? Host { get; init; }
+    public int? Port { get; init; }
+    public bool? Tls { get; init; }
+    public string? TlsMode { get; init; }
+    public bool? AllowInsecureCertificate { get; init; }
+    public string? Username { get; init; }
+
+    /// <summary>Required on create and test; on edit, omitted means "keep the current password".</summary>
+    public string? Password { get; init; }
+
+    /// <summary>A TimeSpan ("00:00:30").</summary>
+    public string? Timeout { get; init; }
+    public string? Provider { get; init; }
+    public IReadOnlyList<string>? IncludeFolders { get; init; }
+    public IReadOnlyList<string>? ExcludeFolders { get; init; }
+    public string? SyncMode { get; init; }
+
+    /// <summary>A TimeSpan ("00:05:00").</summary>
+    public string? PollInterval { get; init; }
+}

@@ -1,0 +1,112 @@
+using System.Globalization;
+using System.Net;
+using FluentValidation;
+using Vault.Ingestion.Providers;
+
+namespace Vault.Api.Sources;
+
+/// <summary>
+/// The field rules of <c>/api/sources</c>. Name uniqueness needs the store and is checked by the endpoint,
+/// which reports it under the same <c>name</c> key.
+/// </summary>
+public sealed partial class SourceRequestValidator : AbstractValidator<SourceRequest>
+{
+    public static TimeSpan MinTimeout { get; } = TimeSpan.FromSeconds(5);
+
+    public static TimeSpan MaxTimeout { get; } = TimeSpan.FromMinutes(10);
+
+    /// <summary>Below this, polling is hammering; the tests run with 5 s.</summary>
+    public static TimeSpan MinPollInterval { get; } = TimeSpan.FromSeconds(5);
+
+    public static SourceRequestValidator ForCreate { get; } = new(SourceRequestKind.Create);
+
+    public static SourceRequestValidator ForEdit { get; } = new(SourceRequestKind.Edit);
+
+    public static SourceRequestValidator ForTest { get; } = new(SourceRequestKind.Test);
+
+    public SourceRequestValidator(SourceRequestKind kind)
+    {
+        if (kind != SourceRequestKind.Test)
+        {
+            RuleFor(r => r.Name).NotEmpty().WithMessage("A name is required.")
+                .MaximumLength(200).WithMessage("The name is at most 200 characters.");
+        }
+
+        RuleFor(r => r.Provider)
+            .Must(provider => provider is null || ProviderPresets.Find(provider) is not null)
+            .WithMessage($"Unknown provider; one of: {string.Join(", ", ProviderPresets.All.Select(p => p.Id))}.");
+
+        RuleFor(r => r.Protocol)
+            .Must(protocol => protocol is null or "imap" or "pop3")
+            .WithMessage("The protocol is 'imap' or 'pop3'.");
+
+        RuleFor(r => r.Host)
+            .Must((request, host) => !string.IsNullOrWhiteSpace(host) || ProviderPresets.Find(request.Provider)?.Host is not null)
+            .WithMessage("A host is required.")
+            .Must(host => host is null || IsHostNameOrAddress(host))
+            .WithMessage("The host is a host name or IP address only: no scheme (imaps://), path, port or spaces.");
+
+        RuleFor(r => r.Port)
+            .InclusiveBetween(1, 65535).When(r => r.Port is not null)
+            .WithMessage("The port is between 1 and 65535.");
+
+        RuleFor(r => r.TlsMode)
+            .Must(mode => mode is null or "implicit" or "starttls")
+            .WithMessage("The TLS mode is 'implicit' or 'starttls'.")
+            .Must((request, mode) => mode is null || request.Tls != false)
+            .WithMessage("A TLS mode needs 'tls': true; 'tls': false means plain text without STARTTLS.");
+
+        RuleFor(r => r.Username).NotEmpty().WithMessage("A username is required.");
+
+        if (kind != SourceRequestKind.Edit)
+        {
+            RuleFor(r => r.Password).NotEmpty().WithMessage("A password (or App Password) is required.");
+        }
+        else
+        {
+            RuleFor(r => r.Password).Must(password => password is null || password.Length > 0)
+                .WithMessage("Leave the password out to keep the current one; it cannot be empty.");
+        }
+
+        RuleFor(r => r.Timeout)
+            .Must(timeout => timeout is null || (TryParseDuration(timeout, out var value) && value >= MinTimeout && value <= MaxTimeout))
+            .WithMessage($"The timeout is a TimeSpan between {MinTimeout:c} and {MaxTimeout:c}.");
+
+        RuleFor(r => r.SyncMode)
+            .Must(mode => mode is null or "idle" or "poll")
+            .WithMessage("The sync mode is 'idle' or 'poll'.");
+
+        RuleFor(r => r.PollInterval)
+            .Must(interval => interval is null || (TryParseDuration(interval, out var value) && value >= MinPollInterval))
+            .WithMessage($"The poll interval is a TimeSpan of at least {MinPollInterval:c}.");
+
+        RuleForEach(r => r.IncludeFolders).Must(IsFolderPattern).WithMessage(FolderPatternMessage);
+        RuleForEach(r => r.ExcludeFolders).Must(IsFolderPattern).WithMessage(FolderPatternMessage);
+    }
+
+    private const string FolderPatternMessage =
+        "A folder pattern is a non-empty folder name with '/' between levels and only '*' and '?' as wildcards (no control characters, no '%', no empty level).";
+
+    public static bool TryParseDuration(string text, out TimeSpan value) =>
+        TimeSpan.TryParseExact(text, "c", CultureInfo.InvariantCulture, out value);
+
+    private static bool IsHostNameOrAddress(string host)
+    {
+        if (IPAddress.TryParse(host, out _))
+        {
+            return true;
+        }
+
+        // RFC 1123 host names: labels of letters, digits and hyphens, no leading or trailing hyphen.
+        return host.Length <= 253 && HostNamePattern().IsMatch(host);
+    }
+
+    private static bool IsFolderPattern(string? pattern) =>
+        !string.IsNullOrWhiteSpace(pattern) &&
+        !pattern.Any(char.IsControl) &&
+        !pattern.Contains('%', StringComparison.Ordinal) &&
+        !pattern.Split('/').Any(level => level.Length == 0);
+
+    [System.Text.RegularExpressions.GeneratedRegex(@"^(?=.{1,253}$)([A-Za-z0-9]([A-Za-z0-9-]{0,61}[A-Za-z0-9])?)(\.[A-Za-z0-9]([A-Za-z0-9-]{0,61}[A-Za-z0-9])?)*\.?$")]
+    private static partial System.Text.RegularExpressions.Regex HostNamePattern();
+}

@@ -1,0 +1,59 @@
+using Vault.Archive.Sources;
+
+namespace Vault.Api.Sources;
+
+/// <summary>A source as the HTTP contract shows it. There is deliberately no password field.</summary>
+public sealed record SourceResponse(
+    string Id,
+    string Name,
+    string Protocol,
+    string Host,
+    int Port,
+    bool Tls,
+    string? TlsMode,
+    bool AllowInsecureCertificate,
+    string Username,
+    string Status,
+    SourceErrorResponse? Error,
+    SourceProgressResponse Progress,
+    string SyncMode,
+    TimeSpan PollInterval,
+    DateTimeOffset? LastSyncAt,
+    DateTimeOffset CreatedAt,
+    string? Provider,
+    IReadOnlyList<string> IncludeFolders,
+    IReadOnlyList<string> ExcludeFolders,
+    TimeSpan Timeout)
+{
+    public static SourceResponse From(Source source)
+    {
+        ArgumentNullException.ThrowIfNull(source);
+        var settings = source.Settings;
+        return new SourceResponse(
+            source.Id,
+            settings.Name,
+            settings.Protocol == MailProtocol.Pop3 ? "pop3" : "imap",
+            settings.Host,
+            settings.Port,
+            settings.Tls,
+            settings.TlsMode switch
+            {
+                Archive.Sources.TlsMode.Implicit => "implicit",
+                Archive.Sources.TlsMode.StartTls => "starttls",
+                _ => null,
+            },
+            settings.AllowInsecureCertificate,
+            settings.Username,
+            source.Status.ToString(),
+            source.Error is null ? null : SourceErrorResponse.From(source.Error),
+            SourceProgressResponse.From(source.Progress),
+            settings.SyncMode == Archive.Sources.SyncMode.Poll ? "poll" : "idle",
+            settings.PollInterval,
+            source.LastSyncAt,
+            source.CreatedAt,
+            settings.Provider,
+            settings.IncludeFolders,
+            settings.ExcludeFolders,
+            settings.Timeout);
+    }
+}

@@ -1,0 +1,21 @@
+using System.Text.Json;
+using System.Text.Json.Serialization;
+
+namespace Vault.Archive;
+
+/// <summary>
+/// How the stores serialize the few values they keep as JSON (settings, error details, progress, flags, retry lists):
+/// camelCase, enums as their names, so a stored row reads the same as the API shows it.
+/// </summary>
+internal static class ArchiveJson
+{
+    public static JsonSerializerOptions Options { get; } = new(JsonSerializerDefaults.Web)
+    {
+        Converters = { new JsonStringEnumConverter() },
+    };
+
+    public static string Serialize<T>(T value) => JsonSerializer.Serialize(value, Options);
+
+    public static T Deserialize<T>(string json) =>
+        JsonSerializer.Deserialize<T>(json, Options) ?? throw new InvalidDataException($"Stored JSON for {typeof(T).Name} is null.");
+}

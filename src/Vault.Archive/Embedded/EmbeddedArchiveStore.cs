@@ -1,0 +1,589 @@
+using System.Diagnostics;
+using System.Runtime.CompilerServices;
+using Microsoft.Data.Sqlite;
+using Vault.Archive.Folders;
+using Vault.Archive.Messages;
+using Vault.Archive.Sources;
+using ZstdSharp;
+
+namespace Vault.Archive.Embedded;
+
+/// <summary>
+/// The default store: one SQLite file, <c>{DataDirectory}/archive.db</c>, in WAL mode with <c>synchronous=FULL</c>,
+/// so a commit is durable when it returns (one fsync of the WAL per transaction). Every batch is one transaction
+/// (group commit: one fsync per batch, never per message). One writer connection, serialized by a semaphore;
+/// every read opens its own pooled connection, so reads run while a batch is being written and never see half of it.
+/// Updates to a source that no longer exists change nothing (a job may still report after a delete).
+/// </summary>
+public sealed class EmbeddedArchiveStore : IArchiveStore, IAsyncDisposable, IDisposable
+{
+    /// <summary>Compressed bytes per <c>blob_chunks</c> row.</summary>
+    internal const int ChunkSize = 1024 * 1024;
+
+    private const int CompressionLevel = 3;
+
+    private readonly string _connectionString;
+    private readonly TimeProvider _timeProvider;
+    private readonly SemaphoreSlim _writeLock = new(1, 1);
+    private readonly EmbeddedBatchWriter _batchWriter = new(CompressionLevel);
+    private SqliteConnection? _writer;
+
+    public EmbeddedArchiveStore(string dataDirectory, TimeProvider timeProvider)
+    {
+        ArgumentException.ThrowIfNullOrEmpty(dataDirectory);
+        Directory.CreateDirectory(dataDirectory);
+        DatabasePath = Path.Combine(dataDirectory, "archive.db");
+        _connectionString = new SqliteConnectionStringBuilder
+        {
+            DataSource = DatabasePath,
+            Pooling = true,
+            Mode = SqliteOpenMode.ReadWriteCreate,
+        }.ToString();
+        _timeProvider = timeProvider;
+    }
+
+    public string DatabasePath { get; }
+
+    public async Task InitializeAsync(CancellationToken cancellationToken)
+    {
+        await _writeLock.WaitAsync(cancellationToken);
+        try
+        {
+            if (_writer is not null)
+            {
+                return;
+            }
+
+            var writer = new SqliteConnection(_connectionString);
+            await writer.OpenAsync(cancellationToken);
+            await ExecuteAsync(writer, """
+                PRAGMA journal_mode = WAL;
+                PRAGMA synchronous = FULL;
+                PRAGMA cache_size = -16384;
+                """, cancellationToken);
+            await ExecuteAsync(writer, EmbeddedSchema.Create, cancellationToken);
+            _writer = writer;
+        }
+        finally
+        {
+            _writeLock.Release();
+        }
+    }
+
+    public Task CreateSourceAsync(Source source, CancellationToken cancellationToken)
+    {
+        ArgumentNullException.ThrowIfNull(source);
+        return WriteAsync(async (connection, transaction) =>
+        {
+            using var command = connection.CreateCommand();
+            command.Transaction = transaction;
+            command.CommandText = $"""
+                INSERT INTO sources ({EmbeddedRows.SourceColumns})
+                VALUES ($id, $settings, $password, $status, $error, $progress, $import, $lastSync, $created)
+                """;
+            command.Parameters.AddWithValue("$id", source.Id);
+            command.Parameters.AddWithValue("$settings", ArchiveJson.Serialize(source.Settings));
+            command.Parameters.AddWithValue("$password", source.EncryptedPassword);
+            command.Parameters.AddWithValue("$status", source.Status.ToString());
+            command.Parameters.AddWithValue("$error", source.Error is null ? DBNull.Value : ArchiveJson.Serialize(source.Error));
+            command.Parameters.AddWithValue("$progress", ArchiveJson.Serialize(source.Progress));
+            command.Parameters.AddWithValue("$import", source.ImportCompleted ? 1 : 0);
+            command.Parameters.AddWithValue("$lastSync", EmbeddedRows.Ticks(source.LastSyncAt));
+            command.Parameters.AddWithValue("$created", source.CreatedAt.UtcTicks);
+            return await command.ExecuteNonQueryAsync(cancellationToken);
+        }, cancellationToken);
+    }
+
+    public async Task<Source?> GetSourceAsync(string sourceId, CancellationToken cancellationToken)
+    {
+        await using var connection = await OpenReaderAsync(cancellationToken);
+        using var command = connection.CreateCommand();
+        command.CommandText = $"SELECT {EmbeddedRows.SourceColumns} FROM sources WHERE id = $id";
+        command.Parameters.AddWithValue("$id", sourceId);
+        await using var reader = await command.ExecuteReaderAsync(cancellationToken);
+        return await reader.ReadAsync(cancellationToken) ? EmbeddedRows.Source(reader) : null;
+    }
+
+    public async Task<IReadOnlyList<Source>> ListSourcesAsync(CancellationToken cancellationToken)
+    {
+        await using var connection = await OpenReaderAsync(cancellationToken);
+        using var command = connection.CreateCommand();
+        command.CommandText = $"SELECT {EmbeddedRows.SourceColumns} FROM sources ORDER BY created_at, id";
+        await using var reader = await command.ExecuteReaderAsync(cancellationToken);
+        var sources = new List<Source>();
+        while (await reader.ReadAsync(cancellationToken))
+        {
+            sources.Add(EmbeddedRows.Source(reader));
+        }
+
+        return sources;
+    }
+
+    public Task UpdateSourceSettingsAsync(string sourceId, SourceSettings settings, byte[] encryptedPassword, CancellationToken cancellationToken) =>
+        ExecuteWriteAsync(
+            "UPDATE sources SET settings = $settings, password = $password WHERE id = $id",
+            cancellationToken,
+            ("$id", sourceId),
+            ("$settings", ArchiveJson.Serialize(settings)),
+            ("$password", encryptedPassword));
+
+    public Task UpdateSourceStatusAsync(string sourceId, SourceStatus status, SourceError? error, bool? importCompleted, CancellationToken cancellationToken) =>
+        ExecuteWriteAsync(
+            "UPDATE sources SET status = $status, error = $error, import_completed = coalesce($import, import_completed) WHERE id = $id",
+            cancellationToken,
+            ("$id", sourceId),
+            ("$status", status.ToString()),
+            ("$error", error is null ? DBNull.Value : ArchiveJson.Serialize(error)),
+            ("$import", importCompleted is { } done ? (done ? 1 : 0) : DBNull.Value));
+
+    public Task UpdateSourceProgressAsync(string sourceId, SyncProgress progress, DateTimeOffset? lastSyncAt, CancellationToken cancellationToken) =>
+        ExecuteWriteAsync(
+            "UPDATE sources SET progress = $progress, last_sync_at = coalesce($lastSync, last_sync_at) WHERE id = $id",
+            cancellationToken,
+            ("$id", sourceId),
+            ("$progress", ArchiveJson.Serialize(progress)),
+            ("$lastSync", EmbeddedRows.Ticks(lastSyncAt)));
+
+    public Task DeleteSourceAsync(string sourceId, bool purgeMessages, CancellationToken cancellationToken)
+    {
+        var sql = """
+            DELETE FROM sources WHERE id = $id;
+            DELETE FROM folder_state WHERE source_id = $id;
+            DELETE FROM events WHERE source_id = $id;
+            """;
+        if (purgeMessages)
+        {
+            sql += """
+                DELETE FROM blob_chunks WHERE message_rowid IN (SELECT rowid FROM messages WHERE source_id = $id);
+                DELETE FROM locations WHERE source_id = $id;
+                DELETE FROM messages WHERE source_id = $id;
+                """;
+        }
+
+        return ExecuteWriteAsync(sql, cancellationToken, ("$id", sourceId));
+    }
+
+    public Task AppendEventAsync(SourceEvent sourceEvent, CancellationToken cancellationToken)
+    {
+        ArgumentNullException.ThrowIfNull(sourceEvent);
+        return ExecuteWriteAsync(
+            "INSERT INTO events (source_id, at, kind, message) VALUES ($source, $at, $kind, $message)",
+            cancellationToken,
+            ("$source", sourceEvent.SourceId),
+            ("$at", sourceEvent.At.UtcTicks),
+            ("$kind", sourceEvent.Kind),
+            ("$message", sourceEvent.Message));
+    }
+
+    public async Task<IReadOnlyList<SourceEvent>> ListEventsAsync(string sourceId, int limit, CancellationToken cancellationToken)
+    {
+        await using var connection = await OpenReaderAsync(cancellationToken);
+        using var command = connection.CreateCommand();
+        command.CommandText = "SELECT source_id, at, kind, message FROM events WHERE source_id = $source ORDER BY seq DESC LIMIT $limit";
+        command.Parameters.AddWithValue("$source", sourceId);
+        command.Parameters.AddWithValue("$limit", limit);
+        await using var reader = await command.ExecuteReaderAsync(cancellationToken);
+        var events = new List<SourceEvent>();
+        while (await reader.ReadAsync(cancellationToken))
+        {
+            events.Add(new SourceEvent(reader.GetString(0), EmbeddedRows.Time(reader, 1)!.Value, reader.GetString(2), reader.GetString(3)));
+        }
+
+        return events;
+    }
+
+    public async Task<IReadOnlyList<FolderSyncState>> ListFolderStatesAsync(string sourceId, CancellationToken cancellationToken)
+    {
+        await using var connection = await OpenReaderAsync(cancellationToken);
+        using var command = connection.CreateCommand();
+        command.CommandText = $"SELECT {EmbeddedRows.FolderStateColumns} FROM folder_state WHERE source_id = $source ORDER BY folder";
+        command.Parameters.AddWithValue("$source", sourceId);
+        await using var reader = await command.ExecuteReaderAsync(cancellationToken);
+        var states = new List<FolderSyncState>();
+        while (await reader.ReadAsync(cancellationToken))
+        {
+            states.Add(EmbeddedRows.FolderState(reader));
+        }
+
+        return states;
+    }
+
+    public Task SaveFolderStateAsync(FolderSyncState state, CancellationToken cancellationToken)
+    {
+        ArgumentNullException.ThrowIfNull(state);
+        return WriteAsync(async (connection, transaction) =>
+        {
+            await EmbeddedRows.SaveFolderStateAsync(connection, transaction, state, cancellationToken);
+            return 0;
+        }, cancellationToken);
+    }
+
+    public async Task<BatchResult> CommitBatchAsync(MessageBatch batch, CancellationToken cancellationToken)
+    {
+        ArgumentNullException.ThrowIfNull(batch);
+        using var activity = VaultTelemetry.ActivitySource.StartActivity("archive.commit_batch");
+        activity?.SetTag("vault.source_id", batch.SourceId);
+        activity?.SetTag("vault.batch.messages", batch.Messages.Count);
+        var now = _timeProvider.GetUtcNow();
+        var result = await WriteAsync(
+            (connection, transaction) => _batchWriter.WriteAsync(connection, transaction, batch, now, cancellationToken),
+            cancellationToken);
+        activity?.SetTag("vault.batch.added", result.Added.Count);
+        return result;
+    }
+
+    public async Task<ArchivedMessage?> GetMessageAsync(string messageId, CancellationToken cancellationToken)
+    {
+        await using var connection = await OpenReaderAsync(cancellationToken);
+        using var command = connection.CreateCommand();
+        command.CommandText = $"SELECT {EmbeddedSchema.MessageColumns} FROM messages WHERE id = $id";
+        command.Parameters.AddWithValue("$id", messageId);
+        var messages = await ReadMessagesAsync(connection, command, cancellationToken);
+        return messages.Count == 0 ? null : messages[0];
+    }
+
+    public Task<ArchivedMessage?> FindBySha256Async(string sourceId, string sha256, CancellationToken cancellationToken) =>
+        GetMessageAsync(MessageIds.For(sourceId, sha256), cancellationToken);
+
+    public async Task<Stream?> OpenRawAsync(string messageId, CancellationToken cancellationToken)
+    {
+        var connection = await OpenReaderAsync(cancellationToken);
+        try
+        {
+            using var command = connection.CreateCommand();
+            command.CommandText = "SELECT rowid FROM messages WHERE id = $id";
+            command.Parameters.AddWithValue("$id", messageId);
+            if (await command.ExecuteScalarAsync(cancellationToken) is not long rowId)
+            {
+                await connection.DisposeAsync();
+                return null;
+            }
+
+            // The chunk stream owns the connection from here; disposing the decompressor disposes both.
+            return new DecompressionStream(new ChunkedBlobStream(connection, rowId), leaveOpen: false);
+        }
+        catch
+        {
+            await connection.DisposeAsync();
+            throw;
+        }
+    }
+
+    public async Task<Page<ArchivedMessage>> ListMessagesAsync(string sourceId, int page, int pageSize, CancellationToken cancellationToken)
+    {
+        ArgumentOutOfRangeException.ThrowIfLessThan(page, 1);
+        ArgumentOutOfRangeException.ThrowIfLessThan(pageSize, 1);
+        await using var connection = await OpenReaderAsync(cancellationToken);
+        using var count = connection.CreateCommand();
+        count.CommandText = "SELECT count(*) FROM messages WHERE source_id = $source";
+        count.Parameters.AddWithValue("$source", sourceId);
+        var total = (long)(await count.ExecuteScalarAsync(cancellationToken))!;
+
+        using var command = connection.CreateCommand();
+        command.CommandText = $"""
+            SELECT {EmbeddedSchema.MessageColumns} FROM messages WHERE source_id = $source
+            ORDER BY sort_date DESC, first_seen DESC, rowid DESC LIMIT $limit OFFSET $offset
+            """;
+        command.Parameters.AddWithValue("$source", sourceId);
+        command.Parameters.AddWithValue("$limit", pageSize);
+        command.Parameters.AddWithValue("$offset", (long)(page - 1) * pageSize);
+        var items = await ReadMessagesAsync(connection, command, cancellationToken);
+        return new Page<ArchivedMessage>(total, page, pageSize, items);
+    }
+
+    public async IAsyncEnumerable<ArchivedMessage> ListMessagesInFolderAsync(string sourceId, string folder, [EnumeratorCancellation] CancellationToken cancellationToken)
+    {
+        await using var connection = await OpenReaderAsync(cancellationToken);
+        using var command = connection.CreateCommand();
+        command.CommandText = $"""
+            SELECT {EmbeddedSchema.MessageColumns} FROM messages
+            WHERE rowid IN (SELECT message_rowid FROM locations WHERE source_id = $source AND folder = $folder)
+            ORDER BY rowid
+            """;
+        command.Parameters.AddWithValue("$source", sourceId);
+        command.Parameters.AddWithValue("$folder", folder);
+        using var locations = LocationsCommand(connection);
+        await using var reader = await command.ExecuteReaderAsync(cancellationToken);
+        while (await reader.ReadAsync(cancellationToken))
+        {
+            yield return EmbeddedRows.Message(reader, await ReadLocationsAsync(locations, reader.GetInt64(0), cancellationToken));
+        }
+    }
+
+    public Task RemapLocationsAsync(string sourceId, string folder, IReadOnlyList<(string Sha256, MessageLocation NewLocation)> matches, CancellationToken cancellationToken)
+    {
+        ArgumentNullException.ThrowIfNull(matches);
+        return WriteAsync(async (connection, transaction) =>
+        {
+            using var find = connection.CreateCommand();
+            find.Transaction = transaction;
+            find.CommandText = "SELECT rowid FROM messages WHERE id = $id";
+            var id = find.Parameters.Add("$id", SqliteType.Text);
+
+            using var remove = connection.CreateCommand();
+            remove.Transaction = transaction;
+            remove.CommandText = "DELETE FROM locations WHERE source_id = $source AND folder = $folder AND message_rowid = $m AND uid_validity <> $uv";
+            remove.Parameters.AddWithValue("$source", sourceId);
+            remove.Parameters.AddWithValue("$folder", folder);
+            var removeRow = remove.Parameters.Add("$m", SqliteType.Integer);
+            var removeUv = remove.Parameters.Add("$uv", SqliteType.Integer);
+
+            using var insert = connection.CreateCommand();
+            insert.Transaction = transaction;
+            insert.CommandText = """
+                INSERT INTO locations (source_id, folder, uid_validity, uid, message_rowid) VALUES ($source, $folder, $uv, $uid, $m)
+                ON CONFLICT (source_id, folder, uid_validity, uid) DO NOTHING
+                """;
+            insert.Parameters.AddWithValue("$source", sourceId);
+            var insertFolder = insert.Parameters.Add("$folder", SqliteType.Text);
+            var insertUv = insert.Parameters.Add("$uv", SqliteType.Integer);
+            var insertUid = insert.Parameters.Add("$uid", SqliteType.Integer);
+            var insertRow = insert.Parameters.Add("$m", SqliteType.Integer);
+
+            foreach (var (sha256, location) in matches)
+            {
+                id.Value = MessageIds.For(sourceId, sha256);
+                if (await find.ExecuteScalarAsync(cancellationToken) is not long rowId)
+                {
+                    continue;
+                }
+
+                removeRow.Value = rowId;
+                removeUv.Value = location.UidValidity;
+                await remove.ExecuteNonQueryAsync(cancellationToken);
+                insertFolder.Value = location.Folder;
+                insertUv.Value = location.UidValidity;
+                insertUid.Value = location.Uid;
+                insertRow.Value = rowId;
+                await insert.ExecuteNonQueryAsync(cancellationToken);
+            }
+
+            return 0;
+        }, cancellationToken);
+    }
+
+    public Task MarkDeletedOnServerAsync(string sourceId, string folder, long uidValidity, IReadOnlyList<long> uids, DateTimeOffset at, CancellationToken cancellationToken)
+    {
+        ArgumentNullException.ThrowIfNull(uids);
+        return WriteAsync(async (connection, transaction) =>
+        {
+            using var mark = connection.CreateCommand();
+            mark.Transaction = transaction;
+            // The message is marked deleted once none of its locations is live any more; a folder change means reindexing.
+            mark.CommandText = """
+                UPDATE locations SET gone_at = $at
+                WHERE source_id = $source AND folder = $folder AND uid_validity = $uv AND uid = $uid AND gone_at IS NULL
+                RETURNING message_rowid
+                """;
+            mark.Parameters.AddWithValue("$at", at.UtcTicks);
+            mark.Parameters.AddWithValue("$source", sourceId);
+            mark.Parameters.AddWithValue("$folder", folder);
+            mark.Parameters.AddWithValue("$uv", uidValidity);
+            var uid = mark.Parameters.Add("$uid", SqliteType.Integer);
+
+            using var message = connection.CreateCommand();
+            message.Transaction = transaction;
+            message.CommandText = """
+                UPDATE messages SET indexed = 0,
+                    deleted_on_server_at = CASE WHEN EXISTS (SELECT 1 FROM locations WHERE message_rowid = $m AND gone_at IS NULL)
+                        THEN deleted_on_server_at ELSE $at END
+                WHERE rowid = $m
+                """;
+            message.Parameters.AddWithValue("$at", at.UtcTicks);
+            var row = message.Parameters.Add("$m", SqliteType.Integer);
+
+            foreach (var value in uids)
+            {
+                uid.Value = value;
+                if (await mark.ExecuteScalarAsync(cancellationToken) is long rowId)
+                {
+                    row.Value = rowId;
+                    await message.ExecuteNonQueryAsync(cancellationToken);
+                }
+            }
+
+            return 0;
+        }, cancellationToken);
+    }
+
+    public Task UpdateFlagsAsync(string sourceId, string folder, long uidValidity, IReadOnlyList<(long Uid, IReadOnlyList<string> Flags)> changes, CancellationToken cancellationToken)
+    {
+        ArgumentNullException.ThrowIfNull(changes);
+        return WriteAsync(async (connection, transaction) =>
+        {
+            using var update = connection.CreateCommand();
+            update.Transaction = transaction;
+            update.CommandText = """
+                UPDATE messages SET flags = $flags
+                WHERE rowid = (SELECT message_rowid FROM locations WHERE source_id = $source AND folder = $folder AND uid_validity = $uv AND uid = $uid)
+                """;
+            update.Parameters.AddWithValue("$source", sourceId);
+            update.Parameters.AddWithValue("$folder", folder);
+            update.Parameters.AddWithValue("$uv", uidValidity);
+            var uid = update.Parameters.Add("$uid", SqliteType.Integer);
+            var flags = update.Parameters.Add("$flags", SqliteType.Text);
+            foreach (var change in changes)
+            {
+                uid.Value = change.Uid;
+                flags.Value = change.Flags.Count == 0 ? DBNull.Value : ArchiveJson.Serialize(change.Flags);
+                await update.ExecuteNonQueryAsync(cancellationToken);
+            }
+
+            return 0;
+        }, cancellationToken);
+    }
+
+    public IAsyncEnumerable<string> ListUnindexedAsync(CancellationToken cancellationToken) =>
+        StreamIdsAsync("SELECT id FROM messages WHERE indexed = 0 ORDER BY rowid", cancellationToken);
+
+    public IAsyncEnumerable<string> ListAllMessageIdsAsync(CancellationToken cancellationToken) =>
+        StreamIdsAsync("SELECT id FROM messages ORDER BY rowid", cancellationToken);
+
+    public async Task<long> CountMessagesAsync(string? sourceId, CancellationToken cancellationToken)
+    {
+        await using var connection = await OpenReaderAsync(cancellationToken);
+        using var command = connection.CreateCommand();
+        command.CommandText = sourceId is null
+            ? "SELECT count(*) FROM messages"
+            : "SELECT count(*) FROM messages WHERE source_id = $source";
+        command.Parameters.AddWithValue("$source", EmbeddedRows.Text(sourceId));
+        return (long)(await command.ExecuteScalarAsync(cancellationToken))!;
+    }
+
+    public Task MarkIndexedAsync(IReadOnlyList<string> messageIds, CancellationToken cancellationToken)
+    {
+        ArgumentNullException.ThrowIfNull(messageIds);
+        return WriteAsync(async (connection, transaction) =>
+        {
+            using var update = connection.CreateCommand();
+            update.Transaction = transaction;
+            update.CommandText = "UPDATE messages SET indexed = 1 WHERE id = $id AND indexed = 0";
+            var id = update.Parameters.Add("$id", SqliteType.Text);
+            foreach (var messageId in messageIds)
+            {
+                id.Value = messageId;
+                await update.ExecuteNonQueryAsync(cancellationToken);
+            }
+
+            return 0;
+        }, cancellationToken);
+    }
+
+    public Task MarkAllUnindexedAsync(CancellationToken cancellationToken) =>
+        ExecuteWriteAsync("UPDATE messages SET indexed = 0 WHERE indexed <> 0", cancellationToken);
+
+    public async ValueTask DisposeAsync()
+    {
+        if (_writer is not null)
+        {
+            await _writer.DisposeAsync();
+            _writer = null;
+        }
+
+        _batchWriter.Dispose();
+        _writeLock.Dispose();
+    }
+
+    public void Dispose()
+    {
+        _writer?.Dispose();
+        _writer = null;
+        _batchWriter.Dispose();
+        _writeLock.Dispose();
+    }
+
+    private async IAsyncEnumerable<string> StreamIdsAsync(string sql, [EnumeratorCancellation] CancellationToken cancellationToken)
+    {
+        await using var connection = await OpenReaderAsync(cancellationToken);
+        using var command = connection.CreateCommand();
+        command.CommandText = sql;
+        await using var reader = await command.ExecuteReaderAsync(cancellationToken);
+        while (await reader.ReadAsync(cancellationToken))
+        {
+            yield return reader.GetString(0);
+        }
+    }
+
+    private static SqliteCommand LocationsCommand(SqliteConnection connection)
+    {
+        var command = connection.CreateCommand();
+        command.CommandText = "SELECT folder, uid_validity, uid, gone_at FROM locations WHERE message_rowid = $m ORDER BY folder, uid_validity, uid";
+        command.Parameters.Add("$m", SqliteType.Integer);
+        return command;
+    }
+
+    /// <summary>The live locations; a message gone from every folder keeps showing where it was.</summary>
+    private static async Task<IReadOnlyList<MessageLocation>> ReadLocationsAsync(SqliteCommand command, long rowId, CancellationToken cancellationToken)
+    {
+        command.Parameters[0].Value = rowId;
+        var live = new List<MessageLocation>();
+        var gone = new List<MessageLocation>();
+        await using var reader = await command.ExecuteReaderAsync(cancellationToken);
+        while (await reader.ReadAsync(cancellationToken))
+        {
+            var location = new MessageLocation(reader.GetString(0), reader.GetInt64(1), reader.GetInt64(2));
+            (reader.IsDBNull(3) ? live : gone).Add(location);
+        }
+
+        return live.Count > 0 ? live : gone;
+    }
+
+    private static async Task<List<ArchivedMessage>> ReadMessagesAsync(SqliteConnection connection, SqliteCommand command, CancellationToken cancellationToken)
+    {
+        using var locations = LocationsCommand(connection);
+        var messages = new List<ArchivedMessage>();
+        await using var reader = await command.ExecuteReaderAsync(cancellationToken);
+        while (await reader.ReadAsync(cancellationToken))
+        {
+            messages.Add(EmbeddedRows.Message(reader, await ReadLocationsAsync(locations, reader.GetInt64(0), cancellationToken)));
+        }
+
+        return messages;
+    }
+
+    private async Task<SqliteConnection> OpenReaderAsync(CancellationToken cancellationToken)
+    {
+        var connection = new SqliteConnection(_connectionString);
+        await connection.OpenAsync(cancellationToken);
+        return connection;
+    }
+
+    private Task<int> ExecuteWriteAsync(string sql, CancellationToken cancellationToken, params (string Name, object Value)[] parameters) =>
+        WriteAsync(async (connection, transaction) =>
+        {
+            using var command = connection.CreateCommand();
+            command.Transaction = transaction;
+            command.CommandText = sql;
+            foreach (var (name, value) in parameters)
+            {
+                command.Parameters.AddWithValue(name, value);
+            }
+
+            return await command.ExecuteNonQueryAsync(cancellationToken);
+        }, cancellationToken);
+
+    /// <summary>Runs <paramref name="work"/> in one transaction on the single writer connection; a failure rolls all of it back.</summary>
+    private async Task<T> WriteAsync<T>(Func<SqliteConnection, SqliteTransaction, Task<T>> work, CancellationToken cancellationToken)
+    {
+        await _writeLock.WaitAsync(cancellationToken);
+        try
+        {
+            var connection = _writer ?? throw new InvalidOperationException("InitializeAsync has not run: the archive store is not open.");
+            await using var transaction = (SqliteTransaction)await connection.BeginTransactionAsync(cancellationToken);
+            var result = await work(connection, transaction);
+            await transaction.CommitAsync(cancellationToken);
+            return result;
+        }
+        finally
+        {
+            _writeLock.Release();
+        }
+    }
+
+    private static async Task ExecuteAsync(SqliteConnection connection, string sql, CancellationToken cancellationToken)
+    {
+        using var command = connection.CreateCommand();
+        command.CommandText = sql;
+        await command.ExecuteNonQueryAsync(cancellationToken);
+    }
+}

@@ -1,0 +1,177 @@
+using System.Buffers;
+using Microsoft.Data.Sqlite;
+using Vault.Archive.Messages;
+using ZstdSharp;
+
+namespace Vault.Archive.Embedded;
+
+/// <summary>
+/// Writes one batch inside the writer's transaction: each new message's row, its raw bytes compressed into chunks,
+/// its location; a known message only gains the location. Owned by the single writer, so its compressor and
+/// chunk buffer are reused from batch to batch without locking.
+/// </summary>
+internal sealed class EmbeddedBatchWriter : IDisposable
+{
+    private const int CopyBufferSize = 128 * 1024;
+
+    private readonly int _compressionLevel;
+    private readonly MemoryStream _chunk = new();
+    private Compressor _compressor;
+
+    public EmbeddedBatchWriter(int compressionLevel)
+    {
+        _compressionLevel = compressionLevel;
+        _compressor = new Compressor(compressionLevel);
+    }
+
+    public async Task<BatchResult> WriteAsync(SqliteConnection connection, SqliteTransaction transaction, MessageBatch batch, DateTimeOffset now, CancellationToken cancellationToken)
+    {
+        using var find = Command(connection, transaction, "SELECT rowid FROM messages WHERE id = $id", "$id");
+        using var insertMessage = Command(connection, transaction, """
+            INSERT INTO messages (id, source_id, sha256, size, internal_date, flags, subject, from_addr, to_addr, header_date, message_id_header, sort_date, first_seen)
+            VALUES ($id, $source, $sha, $size, $internal, $flags, $subject, $from, $to, $date, $mid, $sort, $seen)
+            RETURNING rowid
+            """, "$id", "$source", "$sha", "$size", "$internal", "$flags", "$subject", "$from", "$to", "$date", "$mid", "$sort", "$seen");
+        using var insertChunk = Command(connection, transaction, "INSERT INTO blob_chunks (message_rowid, seq, data) VALUES ($m, $s, $d)", "$m", "$s", "$d");
+        using var insertLocation = Command(connection, transaction, """
+            INSERT INTO locations (source_id, folder, uid_validity, uid, message_rowid) VALUES ($source, $folder, $uv, $uid, $m)
+            ON CONFLICT (source_id, folder, uid_validity, uid) DO UPDATE SET gone_at = NULL WHERE gone_at IS NOT NULL
+            """, "$source", "$folder", "$uv", "$uid", "$m");
+        using var relocated = Command(connection, transaction, "UPDATE messages SET indexed = 0, deleted_on_server_at = NULL WHERE rowid = $m", "$m");
+
+        var added = new List<string>();
+        var relocatedIds = new List<string>();
+        var addedSet = new HashSet<string>(StringComparer.Ordinal);
+        long bytesAdded = 0;
+
+        foreach (var message in batch.Messages)
+        {
+            cancellationToken.ThrowIfCancellationRequested();
+            var id = MessageIds.For(batch.SourceId, message.Content.Sha256);
+            find.Parameters[0].Value = id;
+            var existing = await find.ExecuteScalarAsync(cancellationToken);
+            long rowId;
+            if (existing is long known)
+            {
+                rowId = known;
+            }
+            else
+            {
+                rowId = await InsertMessageAsync(insertMessage, batch.SourceId, id, message, now, cancellationToken);
+                await WriteChunksAsync(insertChunk, rowId, message.Content, cancellationToken);
+                added.Add(id);
+                addedSet.Add(id);
+                bytesAdded += message.Content.Length;
+            }
+
+            var p = insertLocation.Parameters;
+            p[0].Value = batch.SourceId;
+            p[1].Value = message.Location.Folder;
+            p[2].Value = message.Location.UidValidity;
+            p[3].Value = message.Location.Uid;
+            p[4].Value = rowId;
+            var locationAdded = await insertLocation.ExecuteNonQueryAsync(cancellationToken) > 0;
+            if (existing is not null && locationAdded)
+            {
+                relocated.Parameters[0].Value = rowId;
+                await relocated.ExecuteNonQueryAsync(cancellationToken);
+                if (!addedSet.Contains(id) && !relocatedIds.Contains(id))
+                {
+                    relocatedIds.Add(id);
+                }
+            }
+        }
+
+        if (batch.Checkpoint is not null)
+        {
+            await EmbeddedRows.SaveFolderStateAsync(connection, transaction, batch.Checkpoint, cancellationToken);
+        }
+
+        return new BatchResult(added, relocatedIds, bytesAdded);
+    }
+
+    private static async Task<long> InsertMessageAsync(SqliteCommand insert, string sourceId, string id, IncomingMessage message, DateTimeOffset now, CancellationToken cancellationToken)
+    {
+        var p = insert.Parameters;
+        var headers = message.Headers;
+        p[0].Value = id;
+        p[1].Value = sourceId;
+        p[2].Value = message.Content.Sha256;
+        p[3].Value = message.Content.Length;
+        p[4].Value = EmbeddedRows.Ticks(message.InternalDate);
+        p[5].Value = message.Flags.Count == 0 ? DBNull.Value : ArchiveJson.Serialize(message.Flags);
+        p[6].Value = EmbeddedRows.Text(headers.Subject);
+        p[7].Value = EmbeddedRows.Text(headers.From);
+        p[8].Value = EmbeddedRows.Text(headers.To);
+        p[9].Value = EmbeddedRows.Ticks(headers.Date);
+        p[10].Value = EmbeddedRows.Text(headers.MessageIdHeader);
+        p[11].Value = EmbeddedRows.Ticks(headers.Date ?? message.InternalDate);
+        p[12].Value = now.UtcTicks;
+        return (long)(await insert.ExecuteScalarAsync(cancellationToken))!;
+    }
+
+    /// <summary>One zstd frame per message, cut into rows whenever about <see cref="EmbeddedArchiveStore.ChunkSize"/> compressed bytes are pending.</summary>
+    private async Task WriteChunksAsync(SqliteCommand insertChunk, long rowId, MessageContent content, CancellationToken cancellationToken)
+    {
+        insertChunk.Parameters[0].Value = rowId;
+        long seq = 0;
+        _chunk.SetLength(0);
+        var buffer = ArrayPool<byte>.Shared.Rent(CopyBufferSize);
+        try
+        {
+            await using (var input = content.OpenRead())
+            await using (var zstd = new CompressionStream(_chunk, _compressor, preserveCompressor: true, leaveOpen: true))
+            {
+                int read;
+                while ((read = await input.ReadAsync(buffer.AsMemory(0, CopyBufferSize), cancellationToken)) > 0)
+                {
+                    await zstd.WriteAsync(buffer.AsMemory(0, read), cancellationToken);
+                    if (_chunk.Length >= EmbeddedArchiveStore.ChunkSize)
+                    {
+                        await InsertChunkAsync(insertChunk, seq++, cancellationToken);
+                    }
+                }
+            }
+
+            await InsertChunkAsync(insertChunk, seq, cancellationToken);
+        }
+        catch
+        {
+            // A frame left half-written would corrupt the next message's frame: start over with a fresh context.
+            _compressor.Dispose();
+            _compressor = new Compressor(_compressionLevel);
+            throw;
+        }
+        finally
+        {
+            ArrayPool<byte>.Shared.Return(buffer);
+        }
+    }
+
+    private async Task InsertChunkAsync(SqliteCommand insertChunk, long seq, CancellationToken cancellationToken)
+    {
+        insertChunk.Parameters[1].Value = seq;
+        insertChunk.Parameters[2].Value = _chunk.ToArray();
+        await insertChunk.ExecuteNonQueryAsync(cancellationToken);
+        _chunk.SetLength(0);
+    }
+
+    private static SqliteCommand Command(SqliteConnection connection, SqliteTransaction transaction, string sql, params string[] parameters)
+    {
+        var command = connection.CreateCommand();
+        command.Transaction = transaction;
+        command.CommandText = sql;
+        foreach (var name in parameters)
+        {
+            command.Parameters.Add(new SqliteParameter { ParameterName = name });
+        }
+
+        return command;
+    }
+
+    public void Dispose()
+    {
+        _compressor.Dispose();
+        _chunk.Dispose();
+    }
+}

@@ -1,0 +1,99 @@
+using Microsoft.Data.Sqlite;
+using Vault.Archive.Folders;
+using Vault.Archive.Messages;
+using Vault.Archive.Sources;
+
+namespace Vault.Archive.Embedded;
+
+/// <summary>Maps rows to the domain records and values to column values.</summary>
+internal static class EmbeddedRows
+{
+    public static object Ticks(DateTimeOffset? value) => value is { } v ? v.UtcTicks : DBNull.Value;
+
+    public static object Text(string? value) => (object?)value ?? DBNull.Value;
+
+    public static DateTimeOffset? Time(SqliteDataReader reader, int ordinal) =>
+        reader.IsDBNull(ordinal) ? null : new DateTimeOffset(reader.GetInt64(ordinal), TimeSpan.Zero);
+
+    public static string? NullableText(SqliteDataReader reader, int ordinal) =>
+        reader.IsDBNull(ordinal) ? null : reader.GetString(ordinal);
+
+    /// <summary>Reads a row selected with <see cref="EmbeddedSchema.MessageColumns"/>.</summary>
+    public static ArchivedMessage Message(SqliteDataReader reader, IReadOnlyList<MessageLocation> locations) => new()
+    {
+        Id = reader.GetString(1),
+        SourceId = reader.GetString(2),
+        Sha256 = reader.GetString(3),
+        Size = reader.GetInt64(4),
+        InternalDate = Time(reader, 5),
+        Flags = reader.IsDBNull(6) ? [] : ArchiveJson.Deserialize<List<string>>(reader.GetString(6)),
+        Headers = new MessageHeaderSummary(
+            NullableText(reader, 7),
+            NullableText(reader, 8),
+            NullableText(reader, 9),
+            Time(reader, 10),
+            NullableText(reader, 11)),
+        Locations = locations,
+        FirstSeen = Time(reader, 12)!.Value,
+        DeletedOnServerAt = Time(reader, 13),
+        Indexed = reader.GetInt64(14) != 0,
+    };
+
+    public const string SourceColumns = "id, settings, password, status, error, progress, import_completed, last_sync_at, created_at";
+
+    public static Source Source(SqliteDataReader reader) => new()
+    {
+        Id = reader.GetString(0),
+        Settings = ArchiveJson.Deserialize<SourceSettings>(reader.GetString(1)),
+        EncryptedPassword = (byte[])reader.GetValue(2),
+        Status = Enum.Parse<SourceStatus>(reader.GetString(3)),
+        Error = reader.IsDBNull(4) ? null : ArchiveJson.Deserialize<SourceError>(reader.GetString(4)),
+        Progress = ArchiveJson.Deserialize<SyncProgress>(reader.GetString(5)),
+        ImportCompleted = reader.GetInt64(6) != 0,
+        LastSyncAt = Time(reader, 7),
+        CreatedAt = Time(reader, 8)!.Value,
+    };
+
+    public const string FolderStateColumns =
+        "source_id, folder, uid_validity, watermark, highest_modseq, uid_next, messages_on_server, retry_list, import_done, gone_at";
+
+    public static FolderSyncState FolderState(SqliteDataReader reader) => new()
+    {
+        SourceId = reader.GetString(0),
+        Folder = reader.GetString(1),
+        UidValidity = reader.GetInt64(2),
+        Watermark = reader.GetInt64(3),
+        HighestModSeq = unchecked((ulong)reader.GetInt64(4)),
+        UidNext = reader.GetInt64(5),
+        MessagesOnServer = reader.GetInt64(6),
+        RetryList = reader.IsDBNull(7) ? [] : ArchiveJson.Deserialize<List<RetryEntry>>(reader.GetString(7)),
+        ImportDone = reader.GetInt64(8) != 0,
+        GoneAt = Time(reader, 9),
+    };
+
+    /// <summary>An upsert of one folder checkpoint; used alone and inside a batch's transaction.</summary>
+    public static async Task SaveFolderStateAsync(SqliteConnection connection, SqliteTransaction transaction, FolderSyncState state, CancellationToken cancellationToken)
+    {
+        using var command = connection.CreateCommand();
+        command.Transaction = transaction;
+        command.CommandText = $"""
+            INSERT INTO folder_state ({FolderStateColumns})
+            VALUES ($source, $folder, $uv, $wm, $modseq, $next, $count, $retry, $done, $gone)
+            ON CONFLICT (source_id, folder) DO UPDATE SET
+                uid_validity = excluded.uid_validity, watermark = excluded.watermark, highest_modseq = excluded.highest_modseq,
+                uid_next = excluded.uid_next, messages_on_server = excluded.messages_on_server, retry_list = excluded.retry_list,
+                import_done = excluded.import_done, gone_at = excluded.gone_at
+            """;
+        command.Parameters.AddWithValue("$source", state.SourceId);
+        command.Parameters.AddWithValue("$folder", state.Folder);
+        command.Parameters.AddWithValue("$uv", state.UidValidity);
+        command.Parameters.AddWithValue("$wm", state.Watermark);
+        command.Parameters.AddWithValue("$modseq", unchecked((long)state.HighestModSeq));
+        command.Parameters.AddWithValue("$next", state.UidNext);
+        command.Parameters.AddWithValue("$count", state.MessagesOnServer);
+        command.Parameters.AddWithValue("$retry", state.RetryList.Count == 0 ? DBNull.Value : ArchiveJson.Serialize(state.RetryList));
+        command.Parameters.AddWithValue("$done", state.ImportDone ? 1 : 0);
+        command.Parameters.AddWithValue("$gone", Ticks(state.GoneAt));
+        await command.ExecuteNonQueryAsync(cancellationToken);
+    }
+}

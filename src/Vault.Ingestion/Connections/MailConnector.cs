@@ -1,0 +1,139 @@
+using System.Net.Security;
+using System.Net.Sockets;
+using MailKit;
+using MailKit.Net.Imap;
+using MailKit.Net.Pop3;
+using MailKit.Security;
+using Microsoft.Extensions.Logging;
+using Vault.Archive.Sources;
+using Vault.Ingestion.Errors;
+
+namespace Vault.Ingestion.Connections;
+
+/// <summary>
+/// Opens an authenticated IMAP or POP3 connection for a source: the TLS mode it asks for, its timeout, and a
+/// certificate check that lets an invalid certificate through only when the source allows insecure certificates.
+/// Shared by <c>POST /api/sources/test</c> and the sync engine. Failures surface as <see cref="MailConnectionException"/>
+/// with the error already classified in the server's own words.
+/// </summary>
+public sealed class MailConnector(ILogger<MailConnector> logger)
+{
+    public async Task<ImapConnection> ConnectImapAsync(SourceSettings settings, string password, CancellationToken cancellationToken)
+    {
+        ArgumentNullException.ThrowIfNull(settings);
+        var recorder = new ServerResponseRecorder();
+        var client = new ImapClient(recorder) { Timeout = TimeoutMilliseconds(settings) };
+        client.Alert += (_, alert) => recorder.AddAlert(alert.Message);
+        client.WebAlert += (_, alert) => recorder.WebAlertUrl = alert.WebUri;
+        client.ServerCertificateValidationCallback = (_, _, _, errors) => CheckCertificate(settings, recorder, errors);
+        try
+        {
+            using var deadline = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken);
+            deadline.CancelAfter(settings.Timeout);
+            await client.ConnectAsync(settings.Host, settings.Port, SocketOptions(settings.TlsMode), deadline.Token);
+            await client.AuthenticateAsync(settings.Username, password, deadline.Token);
+            ConnectionLog.Connected(logger, settings.Host, settings.Port, "imap", settings.Username);
+            return new ImapConnection(client, recorder);
+        }
+        catch (Exception ex) when (IsConnectionFailure(ex, cancellationToken))
+        {
+            client.Dispose();
+            throw Failed(ex, settings, recorder);
+        }
+    }
+
+    public async Task<Pop3Client> ConnectPop3Async(SourceSettings settings, string password, CancellationToken cancellationToken)
+    {
+        ArgumentNullException.ThrowIfNull(settings);
+        var recorder = new ServerResponseRecorder();
+        var client = new Pop3Client(recorder) { Timeout = TimeoutMilliseconds(settings) };
+        client.ServerCertificateValidationCallback = (_, _, _, errors) => CheckCertificate(settings, recorder, errors);
+        try
+        {
+            using var deadline = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken);
+            deadline.CancelAfter(settings.Timeout);
+            await client.ConnectAsync(settings.Host, settings.Port, SocketOptions(settings.TlsMode), deadline.Token);
+            await client.AuthenticateAsync(settings.Username, password, deadline.Token);
+            ConnectionLog.Connected(logger, settings.Host, settings.Port, "pop3", settings.Username);
+            return client;
+        }
+        catch (Exception ex) when (IsConnectionFailure(ex, cancellationToken))
+        {
+            client.Dispose();
+            throw Failed(ex, settings, recorder);
+        }
+    }
+
+    /// <summary>Connects, authenticates and lists folders (POP3: INBOX with its message count); saves nothing.</summary>
+    public async Task<ConnectionTestResult> TestAsync(SourceSettings settings, string password, CancellationToken cancellationToken)
+    {
+        ArgumentNullException.ThrowIfNull(settings);
+        try
+        {
+            if (settings.Protocol == MailProtocol.Pop3)
+            {
+                using var pop3 = await ConnectPop3Async(settings, password, cancellationToken);
+                var count = await pop3.GetMessageCountAsync(cancellationToken);
+                var capabilities = CapabilityNames.Of(pop3.Capabilities);
+                await pop3.DisconnectAsync(true, cancellationToken);
+                return new ConnectionTestResult(true, null, capabilities, [new MailFolderInfo("INBOX", count)]);
+            }
+
+            await using var imap = await ConnectImapAsync(settings, password, cancellationToken);
+            try
+            {
+                var folders = await imap.ListFoldersAsync(withCounts: true, cancellationToken);
+                return new ConnectionTestResult(true, null, imap.Capabilities, folders);
+            }
+            catch (Exception ex) when (IsConnectionFailure(ex, cancellationToken))
+            {
+                return new ConnectionTestResult(false, ErrorClassifier.Classify(ex, settings, imap.Transcript), imap.Capabilities, []);
+            }
+        }
+        catch (MailConnectionException failure)
+        {
+            return new ConnectionTestResult(false, failure.Error, [], []);
+        }
+        catch (Exception ex) when (IsConnectionFailure(ex, cancellationToken))
+        {
+            return new ConnectionTestResult(false, ErrorClassifier.Classify(ex, settings), [], []);
+        }
+    }
+
+    public static SecureSocketOptions SocketOptions(TlsMode mode) => mode switch
+    {
+        TlsMode.None => SecureSocketOptions.None,
+        TlsMode.StartTls => SecureSocketOptions.StartTls,
+        _ => SecureSocketOptions.SslOnConnect,
+    };
+
+    /// <summary>What a connection attempt can throw because of the server or the network (not a bug of ours, not the caller cancelling).</summary>
+    public static bool IsConnectionFailure(Exception exception, CancellationToken cancellationToken) => exception switch
+    {
+        OperationCanceledException => !cancellationToken.IsCancellationRequested,
+        IOException or SocketException or TimeoutException or ProtocolException or CommandException
+            or AuthenticationException or SslHandshakeException or ServiceNotConnectedException => true,
+        NotSupportedException => true,
+        _ => false,
+    };
+
+    private MailConnectionException Failed(Exception exception, SourceSettings settings, ServerResponseRecorder recorder)
+    {
+        var error = ErrorClassifier.Classify(exception, settings, recorder.ToTranscript());
+        ConnectionLog.ConnectFailed(logger, settings.Host, settings.Port, settings.Protocol == MailProtocol.Pop3 ? "pop3" : "imap", settings.Username, error.Code);
+        return new MailConnectionException(error, exception);
+    }
+
+    private static bool CheckCertificate(SourceSettings settings, ServerResponseRecorder recorder, SslPolicyErrors errors)
+    {
+        if (errors == SslPolicyErrors.None || settings.AllowInsecureCertificate)
+        {
+            return true;
+        }
+
+        recorder.CertificateRejected = true;
+        return false;
+    }
+
+    private static int TimeoutMilliseconds(SourceSettings settings) => (int)Math.Clamp(settings.Timeout.TotalMilliseconds, 1000, int.MaxValue);
+}

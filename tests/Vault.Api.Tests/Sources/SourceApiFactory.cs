@@ -1,0 +1,59 @@
+using System.Collections.Concurrent;
+using System.Net.Http.Headers;
+using Microsoft.AspNetCore.Hosting;
+using Microsoft.AspNetCore.Mvc.Testing;
+using Microsoft.Extensions.DependencyInjection;
+using Microsoft.Extensions.Logging;
+using Vault.Archive;
+using Vault.TestSupport;
+
+namespace Vault.Api.Tests.Sources;
+
+/// <summary>The real host over a temp data directory with a known API key; keeps every response body and log line.</summary>
+internal sealed class SourceApiFactory : IDisposable
+{
+    public const string ApiKey = "sources-test-key";
+
+    private readonly TempDirectory _data = new();
+    private readonly WebApplicationFactory<Program> _factory;
+
+    public SourceApiFactory()
+    {
+        _factory = new WebApplicationFactory<Program>().WithWebHostBuilder(web =>
+        {
+            web.UseSetting("Vault:DataDirectory", _data.Path);
+            web.UseSetting("Vault:ApiKey", ApiKey);
+            web.ConfigureLogging(logging => logging.AddProvider(Logs).SetMinimumLevel(LogLevel.Trace));
+        });
+    }
+
+    public CapturingLoggerProvider Logs { get; } = new();
+
+    public ConcurrentQueue<string> Bodies { get; } = new();
+
+    public bool HasStore => _factory.Services.GetService<IArchiveStore>() is not null;
+
+    public HttpClient CreateClient()
+    {
+        var client = _factory.CreateDefaultClient(new RecordingHandler(Bodies));
+        client.DefaultRequestHeaders.Authorization = new AuthenticationHeaderValue("Bearer", ApiKey);
+        return client;
+    }
+
+    public void Dispose()
+    {
+        _factory.Dispose();
+        _data.Dispose();
+    }
+
+    private sealed class RecordingHandler(ConcurrentQueue<string> bodies) : DelegatingHandler
+    {
+        protected override async Task<HttpResponseMessage> SendAsync(HttpRequestMessage request, CancellationToken cancellationToken)
+        {
+            var response = await base.SendAsync(request, cancellationToken);
+            await response.Content.LoadIntoBufferAsync(cancellationToken);
+            bodies.Enqueue(await response.Content.ReadAsStringAsync(cancellationToken));
+            return response;
+        }
+    }
+}

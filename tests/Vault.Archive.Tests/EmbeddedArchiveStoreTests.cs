@@ -1,0 +1,32 @@
+using Vault.Archive.Embedded;
+
+namespace Vault.Archive.Tests;
+
+public sealed class EmbeddedArchiveStoreTests : ArchiveStoreContractTests
+{
+    protected override async Task<IArchiveStore> CreateStoreAsync()
+    {
+        var store = new EmbeddedArchiveStore(Path.Combine(Temp.Path, $"data-{Guid.NewGuid():N}"), Time);
+        await store.InitializeAsync(Ct);
+        return store;
+    }
+
+    protected override long? OnDiskBytes() =>
+        Directory.EnumerateFiles(Temp.Path, "archive.db*", SearchOption.AllDirectories).Sum(f => new FileInfo(f).Length);
+
+    [Fact]
+    public async Task Reopening_the_store_finds_what_was_committed()
+    {
+        var dataDirectory = Path.Combine(Temp.Path, "reopen");
+        await using (var first = new EmbeddedArchiveStore(dataDirectory, Time))
+        {
+            await first.InitializeAsync(Ct);
+            await first.CommitBatchAsync(TestMessages.Batch("s", 1, 3), Ct);
+        }
+
+        await using var second = new EmbeddedArchiveStore(dataDirectory, Time);
+        await second.InitializeAsync(Ct);
+        Assert.Equal(3, await second.CountMessagesAsync("s", Ct));
+        Assert.Equal(3, Assert.Single(await second.ListFolderStatesAsync("s", Ct)).Watermark);
+    }
+}
