@@ -1,6 +1,7 @@
 // Add-source wizard (also edit): provider preset or generic IMAP/POP3, server settings, credentials, Test connection, Save.
 import { api, ApiError } from './api.js';
 import { h, replaceChildren, announce } from './dom.js';
+import { formatNumber } from './format.js';
 
 // Used when GET /api/providers has no host-less preset for a protocol (or does not answer).
 const generic = [
@@ -256,7 +257,9 @@ function providerGuidance(preset) {
 
 function testResult(result) {
   if (result?.ok) {
-    const folders = (result.folders ?? []).map(folder => typeof folder === 'string' ? folder : folder.name ?? folder.path ?? JSON.stringify(folder));
+    // Folders come as { name, messages } (messages null where the server did not say).
+    const folders = (result.folders ?? []).map(folder => typeof folder === 'string' ? folder
+      : Number.isInteger(folder.messages) ? `${folder.name} (${formatNumber(folder.messages)})` : folder.name);
     return h('div', { class: 'test-ok', id: 'test-ok' },
       h('p', {}, h('strong', {}, 'Connection works. '), `Vault found ${folders.length} folder${folders.length === 1 ? '' : 's'}${folders.length ? ':' : '.'}`),
       folders.length > 0 && h('ul', { class: 'folder-list' }, folders.map(name => h('li', {}, name))),
