@@ -64,6 +64,7 @@ function render(view, id, message, backHref) {
         h('button', { type: 'button', class: 'secondary', id: 'download-eml',
           onclick: () => save(`/api/messages/${encodeURIComponent(id)}/raw`, `${safeFileName(message.subject, id)}.eml`) }, 'Download .eml')),
       status,
+      message.parseError && h('p', { class: 'notice' }, 'Vault could not fully read this message; what it could read is below. Download the .eml for the whole message.'),
       attachments.length > 0 && h('section', { 'aria-labelledby': 'attachments-title' },
         h('h2', { id: 'attachments-title' }, `Attachments (${attachments.length})`),
         h('ul', { class: 'attachments' }, attachments.map((attachment, index) => {

@@ -60,12 +60,25 @@ function resultList(answer, q) {
         hit.hasAttachments && h('span', { class: 'attachment-mark', title: 'Has attachments' }, paperclip(), h('span', { class: 'visually-hidden' }, 'Has attachments')),
         h('time', { datetime: hit.date, title: formatDateTime(hit.date) }, formatDate(hit.date))),
       h('div', { class: 'hit-from' }, formatAddresses(hit.from)),
-      hit.snippet && h('p', { class: 'snippet' }, hit.snippet),
+      hit.snippet && h('p', { class: 'snippet' }, markedSnippet(hit.snippet, hit.highlights)),
       (hit.folders ?? []).length > 0 && h('ul', { class: 'folders', 'aria-label': 'Folders' }, hit.folders.map(folder => h('li', {}, folder)))))),
     h('nav', { class: 'pager', 'aria-label': 'Result pages' },
       page > 1 && pageLink(page - 1, 'Previous page', 'prev'),
       h('span', { class: 'muted' }, `Page ${page} of ${Math.max(1, Math.ceil(total / size))}`),
       last < total && pageLink(page + 1, 'Next page', 'next')));
+}
+
+/** The snippet is plain text; highlights ({ start, length }, UTF-16 offsets) become <mark> around text nodes. */
+function markedSnippet(snippet, highlights) {
+  const parts = [];
+  let at = 0;
+  for (const { start, length } of [...(highlights ?? [])].sort((a, b) => a.start - b.start)) {
+    if (start < at || start + length > snippet.length) continue;
+    parts.push(snippet.slice(at, start), h('mark', {}, snippet.slice(start, start + length)));
+    at = start + length;
+  }
+  parts.push(snippet.slice(at));
+  return parts;
 }
 
 function searchError(error, q) {
