@@ -55,7 +55,9 @@ public sealed class BrowserSession : IAsyncDisposable
                 ViewportSize = new ViewportSize { Width = 1366, Height = 900 },
                 AcceptDownloads = true,
             });
+            // Two shared cores and several browsers at once: give the page time, the tests still wait on conditions.
             context.SetDefaultTimeout(15_000);
+            Assertions.SetDefaultExpectTimeout(15_000);
             var page = context.Pages.Count > 0 ? context.Pages[0] : await context.NewPageAsync();
             return new BrowserSession(playwright, profile, context, page);
         }
