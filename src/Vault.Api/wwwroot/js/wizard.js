@@ -227,8 +227,11 @@ function render(view, state, { editing, id, retry }) {
       clearErrors(form);
       try {
         if (editing) {
-          await api('PUT', `/api/sources/${encodeURIComponent(id)}`, body());
-          if (retry) await api('POST', `/api/sources/${encodeURIComponent(id)}/resume`);
+          const saved = await api('PUT', `/api/sources/${encodeURIComponent(id)}`, body());
+          // Vault restarts a failed source when its settings change; resume only one the edit left waiting.
+          if (retry && (saved?.status === 'Error' || saved?.status === 'Paused')) {
+            await api('POST', `/api/sources/${encodeURIComponent(id)}/resume`);
+          }
         } else {
           await api('POST', '/api/sources', body());
         }
