@@ -1,0 +1,98 @@
+// The one door to Vault's REST API (ARCHITECTURE.md "HTTP contract"): adds the key, turns problem details into ApiError.
+const storageKey = 'vault.apiKey';
+
+export const session = {
+  get key() { return sessionStorage.getItem(storageKey); },
+  signIn(key) { sessionStorage.setItem(storageKey, key); },
+  signOut() { sessionStorage.removeItem(storageKey); },
+};
+
+/** An API failure in plain words; fieldErrors maps camelCase request fields to their messages. */
+export class ApiError extends Error {
+  constructor(status, problem) {
+    super(plainMessage(status, problem));
+    this.status = status;
+    this.problem = problem ?? {};
+    this.fieldErrors = normaliseFieldErrors(this.problem.errors);
+    this.position = Number.isInteger(this.problem.position) ? this.problem.position : null;
+  }
+}
+
+function plainMessage(status, problem) {
+  if (status === 0) return 'Vault could not be reached. Check that it is running and that this computer can reach it.';
+  if (status === 401) return 'Vault did not accept the API key. Sign in again with the key Vault printed at its first start.';
+  if (problem?.detail) return problem.detail;
+  if (problem?.errors) return 'Some fields need attention.';
+  if (status === 404) return 'Vault does not know this item (it may have been deleted).';
+  if (status >= 500) return `Vault hit an internal error (HTTP ${status}). Its log has the details.`;
+  if (problem?.title) return problem.title;
+  return `Vault answered HTTP ${status}.`;
+}
+
+function normaliseFieldErrors(errors) {
+  const result = {};
+  for (const [field, messages] of Object.entries(errors ?? {})) {
+    // ASP.NET sometimes names fields "Host" or "$.host"; the form uses camelCase request names.
+    const name = field.replace(/^\$\./, '');
+    const camel = name.charAt(0).toLowerCase() + name.slice(1);
+    result[camel] = Array.isArray(messages) ? messages : [String(messages)];
+  }
+  return result;
+}
+
+/** Listeners told when the API answers 401, so the app can show the sign-in view. */
+const unauthorizedListeners = new Set();
+export function onUnauthorized(listener) { unauthorizedListeners.add(listener); }
+
+async function send(method, path, body, key = session.key) {
+  const headers = { Accept: 'application/json, application/problem+json' };
+  if (key) headers.Authorization = `Bearer ${key}`;
+  if (body !== undefined) headers['Content-Type'] = 'application/json';
+  let response;
+  try {
+    response = await fetch(path, { method, headers, body: body === undefined ? undefined : JSON.stringify(body), cache: 'no-store' });
+  } catch {
+    throw new ApiError(0, null);
+  }
+  if (response.ok) return response;
+  let problem = null;
+  try { problem = await response.json(); } catch { /* not JSON: the status alone explains it */ }
+  const error = new ApiError(response.status, problem);
+  if (response.status === 401) unauthorizedListeners.forEach(listener => listener(error));
+  throw error;
+}
+
+export async function api(method, path, body) {
+  const response = await send(method, path, body);
+  if (response.status === 204) return null;
+  const text = await response.text();
+  return text ? JSON.parse(text) : null;
+}
+
+/** True when the key opens /api; used by the sign-in form before the key is kept. */
+export async function checkKey(key) {
+  try {
+    await send('GET', '/api/', undefined, key);
+    return true;
+  } catch (error) {
+    if (error.status === 401) return false;
+    throw error;
+  }
+}
+
+/**
+ * Downloads need the Authorization header, which a plain link cannot send: fetch the bytes as a blob and save it
+ * through a temporary object URL.
+ */
+export async function download(path, fileName) {
+  const response = await send('GET', path);
+  const blob = await response.blob();
+  const url = URL.createObjectURL(blob);
+  const link = document.createElement('a');
+  link.href = url;
+  link.download = fileName;
+  document.body.append(link);
+  link.click();
+  link.remove();
+  setTimeout(() => URL.revokeObjectURL(url), 10_000);
+}

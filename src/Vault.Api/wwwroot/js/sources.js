@@ -1,0 +1,230 @@
+// Sources: the table of mailboxes, refreshed every few seconds in place, with the error panel of sources in Error.
+import { api, ApiError } from './api.js';
+import { h, replaceChildren, announce, confirmDialog } from './dom.js';
+import { formatBytes, formatDateTime, formatNumber, formatRelative } from './format.js';
+
+const refreshEvery = 3000;
+const statuses = ['Importing', 'Active', 'Paused', 'Error'];
+
+export function showSources(view, { focusId } = {}) {
+  document.title = 'Sources · Vault';
+  const message = h('p', { class: 'notice', role: 'status', hidden: true });
+  const body = h('div', { id: 'sources-body' }, h('p', { class: 'muted' }, 'Loading sources…'));
+  replaceChildren(view,
+    h('div', { class: 'page-head' },
+      h('h1', {}, 'Sources'),
+      h('a', { class: 'button primary', href: '#/sources/new' }, 'Add source')),
+    message,
+    body);
+
+  const state = { rows: new Map(), events: new Map(), eventsSupported: true, stopped: false, timer: 0, focusId };
+  const showMessage = text => { message.textContent = text; message.hidden = !text; };
+
+  async function refresh() {
+    if (state.stopped) return;
+    try {
+      const sources = await api('GET', '/api/sources');
+      if (state.stopped) return;
+      showMessage('');
+      renderTable(body, sources, state, { refresh, showMessage });
+    } catch (error) {
+      if (state.stopped) return;
+      showMessage(`Could not load the sources: ${error.message}`);
+    }
+    clearTimeout(state.timer);
+    if (!state.stopped) state.timer = setTimeout(refresh, refreshEvery);
+  }
+  refresh();
+  return () => {
+    state.stopped = true;
+    clearTimeout(state.timer);
+  };
+}
+
+function renderTable(body, sources, state, actions) {
+  if (sources.length === 0) {
+    state.rows.clear();
+    replaceChildren(body, h('div', { class: 'card empty' },
+      h('h2', {}, 'No mailbox yet'),
+      h('p', {}, 'Add an IMAP or POP3 account and Vault imports every message, then keeps archiving new mail.'),
+      h('a', { class: 'button primary', href: '#/sources/new' }, 'Add your first source')));
+    return;
+  }
+  let table = body.querySelector('table');
+  if (!table) {
+    table = h('table', { class: 'sources' },
+      h('caption', { class: 'visually-hidden' }, 'Mailboxes archived by Vault, refreshed every few seconds'),
+      h('thead', {}, h('tr', {},
+        ['Name', 'Account', 'Status', 'Progress', 'Last sync', 'Actions'].map(title => h('th', { scope: 'col' }, title)))),
+      h('tbody'));
+    replaceChildren(body, table, h('div', { id: 'error-panels' }));
+  }
+  const tbody = table.tBodies[0];
+  const panels = body.querySelector('#error-panels');
+  const seen = new Set();
+  for (const source of sources) {
+    seen.add(source.id);
+    // Rebuild a row only when its source changed, and put keyboard focus back where it was.
+    const signature = JSON.stringify(source);
+    const existing = state.rows.get(source.id);
+    if (existing?.signature === signature) {
+      tbody.append(existing.row);
+      continue;
+    }
+    const focused = document.activeElement?.closest?.(`[data-source-id="${CSS.escape(source.id)}"]`) ? document.activeElement.dataset.action : null;
+    const row = sourceRow(source, actions);
+    if (existing) existing.row.replaceWith(row);
+    tbody.append(row);
+    state.rows.set(source.id, { signature, row });
+    if (focused) row.querySelector(`[data-action="${focused}"]`)?.focus();
+  }
+  for (const [id, { row }] of state.rows) {
+    if (!seen.has(id)) {
+      row.remove();
+      state.rows.delete(id);
+    }
+  }
+  renderErrorPanels(panels, sources.filter(source => source.status === 'Error'), state);
+  if (state.focusId) {
+    document.getElementById(`error-${state.focusId}`)?.scrollIntoView();
+    state.focusId = null;
+  }
+}
+
+function sourceRow(source, { refresh, showMessage }) {
+  const run = async (label, work) => {
+    try {
+      await work();
+      announce(label);
+    } catch (error) {
+      showMessage(`${source.name}: ${error.message}`);
+    }
+    refresh();
+  };
+  const pause = () => run(`${source.name} paused`, () => api('POST', `/api/sources/${encodeURIComponent(source.id)}/pause`));
+  const resume = () => run(`${source.name} resumed`, () => api('POST', `/api/sources/${encodeURIComponent(source.id)}/resume`));
+  const remove = async () => {
+    const confirmed = await confirmDialog({
+      title: `Delete ${source.name}?`,
+      text: `Vault stops archiving ${source.username}@${source.host} and forgets this source. This cannot be undone.`,
+      confirmLabel: 'Delete source',
+      danger: true,
+    });
+    if (confirmed) run(`${source.name} deleted`, () => api('DELETE', `/api/sources/${encodeURIComponent(source.id)}`));
+  };
+  const canPause = source.status === 'Importing' || source.status === 'Active';
+  return h('tr', { dataset: { sourceId: source.id, status: source.status } },
+    h('th', { scope: 'row' }, source.name),
+    h('td', { class: 'account' },
+      // A username that is already an address reads better on its own, with the host below.
+      String(source.username).includes('@') ? source.username : `${source.username}@${source.host}`,
+      h('span', { class: 'meta muted small' }, `${String(source.protocol ?? '').toUpperCase()} · ${source.host}:${source.port}${source.tls ? '' : ' · no TLS'}`)),
+    h('td', {}, statusBadge(source.status)),
+    h('td', {}, source.status === 'Error'
+      ? h('button', { type: 'button', class: 'link-button', onclick: () => focusPanel(source.id) }, 'See what went wrong')
+      : progressCell(source)),
+    h('td', {}, source.lastSyncAt
+      ? h('time', { datetime: source.lastSyncAt, title: formatDateTime(source.lastSyncAt) }, formatRelative(source.lastSyncAt))
+      : h('span', { class: 'muted' }, 'Not yet')),
+    h('td', { class: 'row-actions', dataset: { sourceId: source.id } },
+      canPause
+        ? h('button', { type: 'button', class: 'secondary', dataset: { action: 'pause' }, 'aria-label': `Pause ${source.name}`, onclick: pause }, 'Pause')
+        : h('button', { type: 'button', class: 'secondary', dataset: { action: 'resume' }, 'aria-label': `Resume ${source.name}`, onclick: resume }, 'Resume'),
+      h('a', { class: 'button secondary', dataset: { action: 'edit' }, href: `#/sources/${encodeURIComponent(source.id)}/edit`, 'aria-label': `Edit ${source.name}` }, 'Edit'),
+      h('button', { type: 'button', class: 'danger-outline', dataset: { action: 'delete' }, 'aria-label': `Delete ${source.name}`, onclick: remove }, 'Delete')));
+}
+
+function focusPanel(id) {
+  const panel = document.getElementById(`error-${id}`);
+  panel?.scrollIntoView({ block: 'start' });
+  panel?.querySelector('h2')?.focus();
+}
+
+function statusBadge(status) {
+  const known = statuses.includes(status) ? status.toLowerCase() : 'unknown';
+  return h('span', { class: `badge badge-${known}` }, status ?? 'Unknown');
+}
+
+function progressCell(source) {
+  const progress = source.progress ?? {};
+  const archived = progress.messagesArchived ?? 0;
+  const onServer = progress.messagesOnServer ?? 0;
+  if (source.status !== 'Importing' && onServer === 0 && archived === 0) return h('span', { class: 'muted' }, '—');
+  const max = Math.max(onServer, archived, 1);
+  const percent = Math.floor((archived / max) * 100);
+  const label = `${formatNumber(archived)} of ${formatNumber(onServer)} messages archived`;
+  return h('div', { class: 'progress-cell' },
+    h('progress', { max, value: Math.min(archived, max), 'aria-label': `${source.name}: ${label}` }, `${percent}%`),
+    h('div', { class: 'small' }, `${formatNumber(archived)} / ${formatNumber(onServer)} · ${formatBytes(progress.bytesArchived)}`),
+    h('div', { class: 'small muted' }, `Folders ${progress.foldersDone ?? 0} of ${progress.foldersTotal ?? 0}`));
+}
+
+function renderErrorPanels(container, failing, state) {
+  const ids = new Set(failing.map(source => source.id));
+  for (const panel of [...container.children]) if (!ids.has(panel.dataset.sourceId)) panel.remove();
+  for (const source of failing) {
+    const signature = JSON.stringify([source.error, source.name, source.username, source.host]);
+    let panel = container.querySelector(`[data-source-id="${CSS.escape(source.id)}"]`);
+    if (panel?.dataset.signature === signature) continue;
+    const fresh = errorPanel(source);
+    fresh.dataset.signature = signature;
+    if (panel) panel.replaceWith(fresh); else container.append(fresh);
+    panel = fresh;
+    loadEvents(source, panel.querySelector('.events'), state);
+  }
+}
+
+function errorPanel(source) {
+  const error = source.error ?? {};
+  const retry = error.nextRetryAt
+    ? h('span', {}, 'Vault retries ', h('time', { datetime: error.nextRetryAt, title: formatDateTime(error.nextRetryAt) }, formatRelative(error.nextRetryAt)), '.')
+    : h('strong', {}, 'Vault waits for you: it will not retry until you fix this.');
+  const editHref = `#/sources/${encodeURIComponent(source.id)}/edit?retry=1`;
+  return h('section', { class: 'card error-panel', id: `error-${source.id}`, dataset: { sourceId: source.id }, 'aria-labelledby': `error-title-${source.id}` },
+    h('h2', { id: `error-title-${source.id}`, tabindex: -1 }, `${source.name} needs attention`),
+    h('p', { class: 'error-message' }, error.message ?? 'The last attempt failed.'),
+    error.hint && h('p', { class: 'hint' }, h('strong', {}, 'What to do: '), error.hint),
+    h('dl', { class: 'facts' },
+      error.code && [h('dt', {}, 'Kind'), h('dd', {}, h('code', {}, error.code))],
+      error.serverResponse && [h('dt', {}, 'Server said'), h('dd', {}, h('pre', { class: 'server-response' }, error.serverResponse))],
+      [h('dt', {}, 'When'), h('dd', {}, error.occurredAt ? formatDateTime(error.occurredAt) : 'Unknown')],
+      [h('dt', {}, 'Failures in a row'), h('dd', {}, formatNumber(error.consecutiveFailures ?? 1))],
+      [h('dt', {}, 'Next retry'), h('dd', {}, retry)]),
+    h('h3', {}, 'Recent events'),
+    h('div', { class: 'events' }, h('p', { class: 'muted' }, 'Loading…')),
+    h('div', { class: 'actions' },
+      h('a', { class: 'button primary', href: editHref }, 'Edit credentials and retry')));
+}
+
+async function loadEvents(source, container, state) {
+  if (!state.eventsSupported) {
+    replaceChildren(container, fallbackEvents(source));
+    return;
+  }
+  try {
+    const answer = await api('GET', `/api/sources/${encodeURIComponent(source.id)}/events`);
+    const events = (Array.isArray(answer) ? answer : answer?.items ?? []).slice(0, 20);
+    replaceChildren(container, events.length === 0
+      ? h('p', { class: 'muted' }, 'No events recorded.')
+      : h('ol', { class: 'event-list' }, events.map(event => h('li', {},
+        h('time', { datetime: event.at, title: formatDateTime(event.at) }, formatDateTime(event.at)), ' ',
+        event.kind && h('span', { class: 'event-kind' }, event.kind), ' ',
+        event.message))));
+  } catch (error) {
+    // An API without the events endpoint (404/405): show what the source itself tells.
+    if (error instanceof ApiError && (error.status === 404 || error.status === 405)) {
+      state.eventsSupported = false;
+      replaceChildren(container, fallbackEvents(source));
+    } else {
+      replaceChildren(container, h('p', { class: 'muted' }, `Could not load the events: ${error.message}`));
+    }
+  }
+}
+
+function fallbackEvents(source) {
+  const error = source.error ?? {};
+  return h('ol', { class: 'event-list' },
+    error.occurredAt && h('li', {}, h('time', { datetime: error.occurredAt }, formatDateTime(error.occurredAt)), ' ', h('span', { class: 'event-kind' }, 'Error'), ' ', error.message ?? ''),
+    source.lastSyncAt && h('li', {}, h('time', { datetime: source.lastSyncAt }, formatDateTime(source.lastSyncAt)), ' ', h('span', { class: 'event-kind' }, 'Synced'), ' Last successful sync'),
+    source.createdAt && h('li', {}, h('time', { datetime: source.createdAt }, formatDateTime(source.createdAt)), ' ', h('span', { class: 'event-kind' }, 'Created'), ' Source added'));
+}
