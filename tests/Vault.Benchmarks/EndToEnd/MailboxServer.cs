@@ -48,7 +48,10 @@ public sealed class MailboxServer
         catch (Exception e) when (e is not OperationCanceledException)
         {
             // TestDovecot reports a missing server the xunit way (skip / fail); here it is simply a failed run.
-            throw new BenchmarkFailedException($"The test Dovecot is not usable: {e.Message}", e);
+            // xunit marks a dynamic skip with a prefix in the message; the reason follows it.
+            var reason = e.Message.Replace("$XunitDynamicSkip$", "", StringComparison.Ordinal);
+            throw new BenchmarkFailedException(
+                $"The test Dovecot is not usable: {reason}\n(A Dovecot of another checkout on the same port? Give this one its own VAULT_DOVECOT_IMAP_PORT/IMAPS_PORT/POP3_PORT.)", e);
         }
     }
 

@@ -68,8 +68,9 @@ public sealed class VaultProcess : IAsyncDisposable
 
         var start = new ProcessStartInfo("dotnet")
         {
-            // The content root (wwwroot) is the build output; Vault writes only under Vault:DataDirectory.
-            WorkingDirectory = Path.GetDirectoryName(AssemblyPath)!,
+            // The project folder is the content root, as under `dotnet run` (wwwroot is not copied by a build);
+            // Vault writes only under Vault:DataDirectory.
+            WorkingDirectory = Path.Combine(RepositoryRoot.Path, "src", "Vault.Api"),
             RedirectStandardOutput = true,
             RedirectStandardError = true,
             UseShellExecute = false,
