@@ -77,6 +77,7 @@ public static class EndToEndBenchmark
             TimeToSearchableSeconds = Of(r => r.TimeToSearchableSeconds),
             MessagesPerSecond = Of(r => r.MessagesPerSecond),
             MegabytesPerSecond = Of(r => r.MegabytesPerSecond),
+            CpuSecondsToSearchable = Of(r => r.CpuSecondsToSearchable),
             PeakRssDuringImportMiB = Of(r => r.PeakRssDuringImportMiB),
             PeakRssMiB = Of(r => r.PeakRssMiB),
             DiskBytes = (long?)Of(r => r.DiskBytes),

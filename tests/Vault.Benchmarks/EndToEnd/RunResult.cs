@@ -10,6 +10,8 @@ public sealed class RunResult
     public double? TimeToSearchableSeconds { get; set; }
     public double? MessagesPerSecond { get; set; }
     public double? MegabytesPerSecond { get; set; }
+    /// <summary>CPU seconds Vault used from create to searchable: above the wall time means it used both cores.</summary>
+    public double? CpuSecondsToSearchable { get; set; }
     public double? PeakRssDuringImportMiB { get; set; }
     public double? PeakRssMiB { get; set; }
     public long? DiskBytes { get; set; }

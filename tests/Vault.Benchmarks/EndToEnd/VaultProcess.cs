@@ -140,6 +140,27 @@ public sealed class VaultProcess : IAsyncDisposable
         }
     }
 
+    /// <summary>
+    /// User + system CPU time the process has used (/proc/&lt;pid&gt;/stat fields 14 and 15, in clock ticks of 1/100 s,
+    /// the USER_HZ every Linux ABI fixes); null once it has exited.
+    /// </summary>
+    public TimeSpan? ReadCpuTime()
+    {
+        try
+        {
+            var stat = File.ReadAllText($"/proc/{process.Id}/stat");
+            // The command name (field 2) may hold spaces; the fields after its closing parenthesis do not.
+            var fields = stat[(stat.LastIndexOf(')') + 2)..].Split(' ');
+            var ticks = long.Parse(fields[11], System.Globalization.CultureInfo.InvariantCulture)
+                + long.Parse(fields[12], System.Globalization.CultureInfo.InvariantCulture);
+            return TimeSpan.FromMilliseconds(ticks * 10);
+        }
+        catch (IOException)
+        {
+            return null;
+        }
+    }
+
     public string LogTail(int lines = 40)
     {
         try
