@@ -3,10 +3,12 @@ using Vault.Api.Health;
 using Vault.Api.Hosting;
 using Vault.Api.Providers;
 using Vault.Api.Sources;
+using Vault.Archive;
 
 var builder = WebApplication.CreateBuilder(args);
 
 builder.AddVaultDataDirectory();
+builder.Services.AddArchive(builder.Configuration);
 builder.AddApiKey();
 builder.AddObservability();
 builder.AddSources();

@@ -11,6 +11,7 @@ public sealed class EmbeddedArchiveStoreTests : ArchiveStoreContractTests
         return store;
     }
 
+    /// <summary>The database and its write-ahead log (up to journal_size_limit while the store is open).</summary>
     protected override long? OnDiskBytes() =>
         Directory.EnumerateFiles(Temp.Path, "archive.db*", SearchOption.AllDirectories).Sum(f => new FileInfo(f).Length);
 
@@ -22,7 +23,11 @@ public sealed class EmbeddedArchiveStoreTests : ArchiveStoreContractTests
         {
             await first.InitializeAsync(Ct);
             await first.CommitBatchAsync(TestMessages.Batch("s", 1, 3), Ct);
+            Assert.Equal(3, await first.CountMessagesAsync("s", Ct));
         }
+
+        // Closing checkpoints the write-ahead log into the database and removes it.
+        Assert.False(File.Exists(Path.Combine(dataDirectory, "archive.db-wal")));
 
         await using var second = new EmbeddedArchiveStore(dataDirectory, Time);
         await second.InitializeAsync(Ct);

@@ -114,6 +114,12 @@ internal sealed class EmbeddedBatchWriter : IDisposable
     private async Task WriteChunksAsync(SqliteCommand insertChunk, long rowId, MessageContent content, CancellationToken cancellationToken)
     {
         insertChunk.Parameters[0].Value = rowId;
+        if (content.Length <= EmbeddedArchiveStore.SmallMessage)
+        {
+            await WriteSmallAsync(insertChunk, content, cancellationToken);
+            return;
+        }
+
         long seq = 0;
         _chunk.SetLength(0);
         var buffer = ArrayPool<byte>.Shared.Rent(CopyBufferSize);
@@ -145,6 +151,31 @@ internal sealed class EmbeddedBatchWriter : IDisposable
         finally
         {
             ArrayPool<byte>.Shared.Return(buffer);
+        }
+    }
+
+    /// <summary>Most mail: compressed in one call into a single row, without the streaming context's setup per message.</summary>
+    private async Task WriteSmallAsync(SqliteCommand insertChunk, MessageContent content, CancellationToken cancellationToken)
+    {
+        var length = (int)content.Length;
+        var raw = ArrayPool<byte>.Shared.Rent(Math.Max(length, 1));
+        var compressed = ArrayPool<byte>.Shared.Rent(Compressor.GetCompressBound(length));
+        try
+        {
+            await using (var input = content.OpenRead())
+            {
+                await input.ReadExactlyAsync(raw.AsMemory(0, length), cancellationToken);
+            }
+
+            var written = _compressor.Wrap(raw.AsSpan(0, length), compressed);
+            insertChunk.Parameters[1].Value = 0L;
+            insertChunk.Parameters[2].Value = compressed.AsSpan(0, written).ToArray();
+            await insertChunk.ExecuteNonQueryAsync(cancellationToken);
+        }
+        finally
+        {
+            ArrayPool<byte>.Shared.Return(raw);
+            ArrayPool<byte>.Shared.Return(compressed);
         }
     }
 

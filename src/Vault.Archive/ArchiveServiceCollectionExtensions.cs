@@ -1,0 +1,62 @@
+using Microsoft.AspNetCore.DataProtection;
+using Microsoft.AspNetCore.DataProtection.KeyManagement;
+using Microsoft.Extensions.Configuration;
+using Microsoft.Extensions.DependencyInjection;
+using Microsoft.Extensions.DependencyInjection.Extensions;
+using MongoDB.Driver;
+using Vault.Archive.Embedded;
+using Vault.Archive.MongoDb;
+using Vault.Archive.Sources;
+
+namespace Vault.Archive;
+
+public static class ArchiveServiceCollectionExtensions
+{
+    /// <summary>
+    /// Registers the archive store chosen by <c>Vault:Store</c> (Embedded, the default, or MongoDb), Data Protection
+    /// with its key ring beside that store, <see cref="CredentialProtector"/>, and the start-up step that opens the store.
+    /// Reads <c>Vault:DataDirectory</c> as already made absolute by the host.
+    /// </summary>
+    public static IServiceCollection AddArchive(this IServiceCollection services, IConfiguration configuration)
+    {
+        ArgumentNullException.ThrowIfNull(configuration);
+        var dataDirectory = Path.GetFullPath(configuration["Vault:DataDirectory"] is { Length: > 0 } configured ? configured : "data");
+        var kind = StoreKindFrom(configuration["Vault:Store"]);
+
+        services.TryAddSingleton(TimeProvider.System);
+        var dataProtection = services.AddDataProtection().SetApplicationName("Vault");
+
+        if (kind == StoreKind.MongoDb)
+        {
+            var connectionString = configuration["Vault:MongoDb:ConnectionString"];
+            if (string.IsNullOrWhiteSpace(connectionString))
+            {
+                throw new InvalidOperationException(
+                    "Vault:Store is MongoDb but Vault:MongoDb:ConnectionString is not set (environment variable Vault__MongoDb__ConnectionString). " +
+                    "It must point at a replica set: batches commit in multi-document transactions.");
+            }
+
+            var databaseName = configuration["Vault:MongoDb:Database"] is { Length: > 0 } name ? name : "vault";
+            services.AddSingleton<IMongoClient>(_ => new MongoClient(connectionString));
+            services.AddSingleton(sp => sp.GetRequiredService<IMongoClient>().GetDatabase(databaseName));
+            services.AddSingleton<IArchiveStore>(sp => new MongoArchiveStore(sp.GetRequiredService<IMongoDatabase>(), sp.GetRequiredService<TimeProvider>()));
+            // PostConfigure: the key ring must be the shared one even if another feature also configured a folder for it.
+            services.AddOptions<KeyManagementOptions>()
+                .PostConfigure<IMongoDatabase>((options, database) => options.XmlRepository = new MongoDataProtectionKeyRepository(database));
+        }
+        else
+        {
+            dataProtection.PersistKeysToFileSystem(new DirectoryInfo(Path.Combine(dataDirectory, "keys")));
+            services.AddSingleton<IArchiveStore>(sp => new EmbeddedArchiveStore(dataDirectory, sp.GetRequiredService<TimeProvider>()));
+        }
+
+        services.AddSingleton<CredentialProtector>();
+        services.AddHostedService<ArchiveInitializer>();
+        return services;
+    }
+
+    private static StoreKind StoreKindFrom(string? value) =>
+        string.IsNullOrWhiteSpace(value) ? StoreKind.Embedded
+        : Enum.TryParse<StoreKind>(value, ignoreCase: true, out var kind) && Enum.IsDefined(kind) ? kind
+        : throw new InvalidOperationException($"Vault:Store is '{value}'; it must be Embedded or MongoDb.");
+}

@@ -1,0 +1,108 @@
+using System.Collections.Concurrent;
+using Microsoft.Data.Sqlite;
+using ZstdSharp;
+
+namespace Vault.Archive.Embedded;
+
+/// <summary>
+/// Opens a message's stored bytes: a small message is decompressed in one call (with a pooled decompression
+/// context), a large one is streamed chunk by chunk through <see cref="ChunkedBlobStream"/>.
+/// </summary>
+internal sealed class EmbeddedRawReader : IDisposable
+{
+    private readonly ConcurrentBag<Decompressor> _decompressors = [];
+
+    /// <summary>Takes ownership of <paramref name="connection"/>: it is disposed here, or by the returned stream.</summary>
+    public async Task<Stream?> OpenAsync(SqliteConnection connection, string messageId, CancellationToken cancellationToken)
+    {
+        try
+        {
+            using var command = connection.CreateCommand();
+            command.CommandText = "SELECT rowid, size FROM messages WHERE id = $id";
+            command.Parameters.AddWithValue("$id", messageId);
+            (long RowId, long Size)? row = null;
+            await using (var reader = await command.ExecuteReaderAsync(cancellationToken))
+            {
+                if (await reader.ReadAsync(cancellationToken))
+                {
+                    row = (reader.GetInt64(0), reader.GetInt64(1));
+                }
+            }
+
+            if (row is not var (rowId, size))
+            {
+                await connection.DisposeAsync();
+                return null;
+            }
+
+            if (size <= EmbeddedArchiveStore.SmallMessage)
+            {
+                await using (connection)
+                {
+                    return await ReadSmallAsync(connection, rowId, (int)size, cancellationToken);
+                }
+            }
+
+            // The chunk stream owns the connection from here; disposing the decompressor disposes both.
+            return new DecompressionStream(new ChunkedBlobStream(connection, rowId), leaveOpen: false);
+        }
+        catch
+        {
+            await connection.DisposeAsync();
+            throw;
+        }
+    }
+
+    /// <summary>A message of at most <see cref="EmbeddedArchiveStore.SmallMessage"/> bytes, decompressed in one call into exactly its size.</summary>
+    private async Task<Stream> ReadSmallAsync(SqliteConnection connection, long rowId, int size, CancellationToken cancellationToken)
+    {
+        using var command = connection.CreateCommand();
+        command.CommandText = "SELECT data FROM blob_chunks WHERE message_rowid = $m ORDER BY seq";
+        command.Parameters.AddWithValue("$m", rowId);
+        byte[]? compressed = null;
+        await using (var reader = await command.ExecuteReaderAsync(cancellationToken))
+        {
+            while (await reader.ReadAsync(cancellationToken))
+            {
+                var chunk = (byte[])reader.GetValue(0);
+                compressed = compressed is null ? chunk : [.. compressed, .. chunk];
+            }
+        }
+
+        if (compressed is null)
+        {
+            throw new InvalidDataException($"Message row {rowId} has no stored bytes.");
+        }
+
+        var raw = new byte[size];
+        if (!_decompressors.TryTake(out var decompressor))
+        {
+            decompressor = new Decompressor();
+        }
+
+        try
+        {
+            var written = decompressor.Unwrap(compressed, raw);
+            if (written != size)
+            {
+                throw new InvalidDataException($"Message row {rowId} decompressed to {written} bytes, not {size}.");
+            }
+        }
+        catch
+        {
+            decompressor.Dispose();
+            throw;
+        }
+
+        _decompressors.Add(decompressor);
+        return new MemoryStream(raw, writable: false);
+    }
+
+    public void Dispose()
+    {
+        while (_decompressors.TryTake(out var decompressor))
+        {
+            decompressor.Dispose();
+        }
+    }
+}

@@ -1,0 +1,501 @@
+using System.Runtime.CompilerServices;
+using MongoDB.Bson;
+using MongoDB.Driver;
+using MongoDB.Driver.GridFS;
+using Vault.Archive.Folders;
+using Vault.Archive.Messages;
+using Vault.Archive.Sources;
+using ZstdSharp;
+
+namespace Vault.Archive.MongoDb;
+
+/// <summary>
+/// The store for several Vault instances on one MongoDB (<c>Vault:Store=MongoDb</c>).
+/// <para>
+/// <b>Needs a replica set</b> (a single-node one is enough; compose.yaml starts one): <see cref="CommitBatchAsync"/> writes
+/// a batch's messages and its checkpoint in one multi-document transaction, and <see cref="RemapLocationsAsync"/> moves
+/// locations in one. Everything else is a single-document write or an idempotent upsert and needs no transaction.
+/// </para>
+/// <para>
+/// Collections: <c>sources</c>, <c>events</c>, <c>folderStates</c> (unique sourceId+folder), <c>messages</c>
+/// (<c>_id</c> = <see cref="MessageIds.For"/>, unique sourceId+sha256, locations embedded), <c>raw</c> (zstd-compressed
+/// BinData up to <see cref="InlineLimit"/> raw bytes) and the GridFS bucket <c>rawLarge</c> beyond it. GridFS does not take
+/// part in transactions: a large blob is uploaded (idempotently, under the message id) before the transaction that
+/// references it, so a failed batch can leave an unreferenced blob that its retry reuses, never a message without bytes.
+/// </para>
+/// </summary>
+public sealed class MongoArchiveStore : IArchiveStore
+{
+    /// <summary>Raw messages above this go to GridFS; below it the compressed bytes fit a 16 MB document.</summary>
+    public const long InlineLimit = 15L * 1024 * 1024;
+
+    // As in the embedded store: level 1 is much faster than 3 for under a point of ratio on mail.
+    private const int CompressionLevel = 1;
+    private const string InlineBlob = "inline";
+    private const string GridFsBlob = "gridfs";
+
+    private static readonly string[] CollectionNames = ["sources", "events", "folderStates", "messages", "raw", "dataProtectionKeys"];
+
+    private readonly IMongoClient _client;
+    private readonly IMongoDatabase _database;
+    private readonly TimeProvider _timeProvider;
+    private readonly IMongoCollection<BsonDocument> _sources;
+    private readonly IMongoCollection<BsonDocument> _events;
+    private readonly IMongoCollection<BsonDocument> _folderStates;
+    private readonly IMongoCollection<BsonDocument> _messages;
+    private readonly IMongoCollection<BsonDocument> _raw;
+    private readonly GridFSBucket<string> _large;
+
+    public MongoArchiveStore(IMongoDatabase database, TimeProvider timeProvider)
+    {
+        ArgumentNullException.ThrowIfNull(database);
+        _database = database;
+        _client = database.Client;
+        _timeProvider = timeProvider;
+        _sources = database.GetCollection<BsonDocument>("sources");
+        _events = database.GetCollection<BsonDocument>("events");
+        _folderStates = database.GetCollection<BsonDocument>("folderStates");
+        _messages = database.GetCollection<BsonDocument>("messages");
+        _raw = database.GetCollection<BsonDocument>("raw");
+        _large = new GridFSBucket<string>(database, new GridFSBucketOptions { BucketName = "rawLarge" });
+    }
+
+    private static FilterDefinitionBuilder<BsonDocument> Filter => Builders<BsonDocument>.Filter;
+
+    private static UpdateDefinitionBuilder<BsonDocument> Update => Builders<BsonDocument>.Update;
+
+    public async Task InitializeAsync(CancellationToken cancellationToken)
+    {
+        // Collections are created up front: a transaction cannot create one on servers before 4.4.
+        var existing = await (await _database.ListCollectionNamesAsync(cancellationToken: cancellationToken)).ToListAsync(cancellationToken);
+        foreach (var name in CollectionNames.Except(existing))
+        {
+            try
+            {
+                await _database.CreateCollectionAsync(name, cancellationToken: cancellationToken);
+            }
+            catch (MongoCommandException e) when (e.CodeName == "NamespaceExists")
+            {
+                // Another Vault instance on the same replica set created it first.
+            }
+        }
+
+        var keys = Builders<BsonDocument>.IndexKeys;
+        await _messages.Indexes.CreateManyAsync(
+        [
+            new CreateIndexModel<BsonDocument>(keys.Ascending("sourceId").Ascending("sha256"), new CreateIndexOptions { Unique = true, Name = "source_sha256" }),
+            new CreateIndexModel<BsonDocument>(keys.Ascending("sourceId").Descending("sortDate").Descending("firstSeen").Descending("_id"), new CreateIndexOptions { Name = "source_newest" }),
+            new CreateIndexModel<BsonDocument>(
+                keys.Ascending("sourceId").Ascending("locations.folder").Ascending("locations.uidValidity").Ascending("locations.uid"),
+                new CreateIndexOptions { Name = "source_location" }),
+            new CreateIndexModel<BsonDocument>(
+                keys.Ascending("firstSeen").Ascending("_id"),
+                new CreateIndexOptions<BsonDocument> { Name = "unindexed", PartialFilterExpression = Filter.Eq("indexed", false) }),
+        ], cancellationToken);
+        await _folderStates.Indexes.CreateOneAsync(
+            new CreateIndexModel<BsonDocument>(keys.Ascending("sourceId").Ascending("folder"), new CreateIndexOptions { Unique = true, Name = "source_folder" }),
+            cancellationToken: cancellationToken);
+        await _events.Indexes.CreateOneAsync(
+            new CreateIndexModel<BsonDocument>(keys.Ascending("sourceId").Descending("_id"), new CreateIndexOptions { Name = "source_recent" }),
+            cancellationToken: cancellationToken);
+        await _raw.Indexes.CreateOneAsync(
+            new CreateIndexModel<BsonDocument>(keys.Ascending("sourceId"), new CreateIndexOptions { Name = "source" }),
+            cancellationToken: cancellationToken);
+    }
+
+    public Task CreateSourceAsync(Source source, CancellationToken cancellationToken)
+    {
+        ArgumentNullException.ThrowIfNull(source);
+        return _sources.InsertOneAsync(MongoDocuments.Source(source), cancellationToken: cancellationToken);
+    }
+
+    public async Task<Source?> GetSourceAsync(string sourceId, CancellationToken cancellationToken)
+    {
+        var document = await _sources.Find(Filter.Eq("_id", sourceId)).FirstOrDefaultAsync(cancellationToken);
+        return document is null ? null : MongoDocuments.Source(document);
+    }
+
+    public async Task<IReadOnlyList<Source>> ListSourcesAsync(CancellationToken cancellationToken)
+    {
+        var documents = await _sources.Find(FilterDefinition<BsonDocument>.Empty)
+            .Sort(Builders<BsonDocument>.Sort.Ascending("createdAt").Ascending("_id"))
+            .ToListAsync(cancellationToken);
+        return documents.Select(MongoDocuments.Source).ToList();
+    }
+
+    public Task UpdateSourceSettingsAsync(string sourceId, SourceSettings settings, byte[] encryptedPassword, CancellationToken cancellationToken) =>
+        _sources.UpdateOneAsync(
+            Filter.Eq("_id", sourceId),
+            Update.Set("settings", MongoDocuments.Embed(settings)).Set("password", new BsonBinaryData(encryptedPassword)),
+            cancellationToken: cancellationToken);
+
+    public Task UpdateSourceStatusAsync(string sourceId, SourceStatus status, SourceError? error, bool? importCompleted, CancellationToken cancellationToken)
+    {
+        var update = Update.Set("status", status.ToString()).Set("error", MongoDocuments.Embed(error));
+        if (importCompleted is { } done)
+        {
+            update = update.Set("importCompleted", done);
+        }
+
+        return _sources.UpdateOneAsync(Filter.Eq("_id", sourceId), update, cancellationToken: cancellationToken);
+    }
+
+    public Task UpdateSourceProgressAsync(string sourceId, SyncProgress progress, DateTimeOffset? lastSyncAt, CancellationToken cancellationToken)
+    {
+        var update = Update.Set("progress", MongoDocuments.Embed(progress));
+        if (lastSyncAt is { } at)
+        {
+            update = update.Set("lastSyncAt", at.UtcTicks);
+        }
+
+        return _sources.UpdateOneAsync(Filter.Eq("_id", sourceId), update, cancellationToken: cancellationToken);
+    }
+
+    public async Task DeleteSourceAsync(string sourceId, bool purgeMessages, CancellationToken cancellationToken)
+    {
+        // Messages first: a delete that stops half-way leaves a source to delete again, never a source without its mail.
+        if (purgeMessages)
+        {
+            var large = await _large.FindAsync(Builders<GridFSFileInfo<string>>.Filter.Eq("metadata.sourceId", sourceId), cancellationToken: cancellationToken);
+            foreach (var file in await large.ToListAsync(cancellationToken))
+            {
+                await _large.DeleteAsync(file.Id, cancellationToken);
+            }
+
+            await _raw.DeleteManyAsync(Filter.Eq("sourceId", sourceId), cancellationToken);
+            await _messages.DeleteManyAsync(Filter.Eq("sourceId", sourceId), cancellationToken);
+        }
+
+        await _folderStates.DeleteManyAsync(Filter.Eq("sourceId", sourceId), cancellationToken);
+        await _events.DeleteManyAsync(Filter.Eq("sourceId", sourceId), cancellationToken);
+        await _sources.DeleteOneAsync(Filter.Eq("_id", sourceId), cancellationToken);
+    }
+
+    public Task AppendEventAsync(SourceEvent sourceEvent, CancellationToken cancellationToken)
+    {
+        ArgumentNullException.ThrowIfNull(sourceEvent);
+        return _events.InsertOneAsync(
+            new BsonDocument
+            {
+                ["_id"] = ObjectId.GenerateNewId(),
+                ["sourceId"] = sourceEvent.SourceId,
+                ["at"] = sourceEvent.At.UtcTicks,
+                ["kind"] = sourceEvent.Kind,
+                ["message"] = sourceEvent.Message,
+            },
+            cancellationToken: cancellationToken);
+    }
+
+    public async Task<IReadOnlyList<SourceEvent>> ListEventsAsync(string sourceId, int limit, CancellationToken cancellationToken)
+    {
+        var documents = await _events.Find(Filter.Eq("sourceId", sourceId))
+            .Sort(Builders<BsonDocument>.Sort.Descending("_id"))
+            .Limit(limit)
+            .ToListAsync(cancellationToken);
+        return documents
+            .Select(d => new SourceEvent(d["sourceId"].AsString, MongoDocuments.Time(d, "at")!.Value, d["kind"].AsString, d["message"].AsString))
+            .ToList();
+    }
+
+    public async Task<IReadOnlyList<FolderSyncState>> ListFolderStatesAsync(string sourceId, CancellationToken cancellationToken)
+    {
+        var documents = await _folderStates.Find(Filter.Eq("sourceId", sourceId))
+            .Sort(Builders<BsonDocument>.Sort.Ascending("folder"))
+            .ToListAsync(cancellationToken);
+        return documents.Select(MongoDocuments.FolderState).ToList();
+    }
+
+    public Task SaveFolderStateAsync(FolderSyncState state, CancellationToken cancellationToken)
+    {
+        ArgumentNullException.ThrowIfNull(state);
+        return _folderStates.ReplaceOneAsync(FolderFilter(state), MongoDocuments.FolderState(state), new ReplaceOptions { IsUpsert = true }, cancellationToken);
+    }
+
+    public async Task<BatchResult> CommitBatchAsync(MessageBatch batch, CancellationToken cancellationToken)
+    {
+        ArgumentNullException.ThrowIfNull(batch);
+        using var activity = VaultTelemetry.ActivitySource.StartActivity("archive.commit_batch");
+        activity?.SetTag("vault.source_id", batch.SourceId);
+        activity?.SetTag("vault.batch.messages", batch.Messages.Count);
+        var now = _timeProvider.GetUtcNow();
+
+        // Large blobs go to GridFS before the transaction (GridFS cannot join one); the upload is keyed by message id, so idempotent.
+        foreach (var message in batch.Messages.Where(m => m.Content.Length > InlineLimit))
+        {
+            await UploadLargeAsync(batch.SourceId, MessageIds.For(batch.SourceId, message.Content.Sha256), message.Content, cancellationToken);
+        }
+
+        using var session = await _client.StartSessionAsync(cancellationToken: cancellationToken);
+        // The callback may run more than once (TransientTransactionError): it re-reads everything and reopens every content.
+        return await session.WithTransactionAsync(
+            (s, ct) => WriteBatchAsync(s, batch, now, ct),
+            cancellationToken: cancellationToken);
+    }
+
+    private async Task<BatchResult> WriteBatchAsync(IClientSessionHandle session, MessageBatch batch, DateTimeOffset now, CancellationToken cancellationToken)
+    {
+        var ids = batch.Messages.Select(m => MessageIds.For(batch.SourceId, m.Content.Sha256)).ToList();
+        var known = (await _messages.Find(session, Filter.In("_id", ids.Distinct())).Project(Builders<BsonDocument>.Projection.Include("_id")).ToListAsync(cancellationToken))
+            .Select(d => d["_id"].AsString)
+            .ToHashSet(StringComparer.Ordinal);
+
+        var newMessages = new List<BsonDocument>();
+        var newRaw = new List<BsonDocument>();
+        var added = new List<string>();
+        var relocated = new List<string>();
+        long bytesAdded = 0;
+        var firstIndexOf = new Dictionary<string, int>(StringComparer.Ordinal);
+        for (var i = 0; i < batch.Messages.Count; i++)
+        {
+            var id = ids[i];
+            if (known.Contains(id) || !firstIndexOf.TryAdd(id, i))
+            {
+                continue;
+            }
+
+            var message = batch.Messages[i];
+            var locations = batch.Messages.Where((m, j) => ids[j] == id).Select(m => m.Location).Distinct().ToList();
+            var large = message.Content.Length > InlineLimit;
+            newMessages.Add(MongoDocuments.Message(id, batch.SourceId, message, locations, large ? GridFsBlob : InlineBlob, now));
+            if (!large)
+            {
+                newRaw.Add(new BsonDocument { ["_id"] = id, ["sourceId"] = batch.SourceId, ["data"] = new BsonBinaryData(await CompressAsync(message.Content, cancellationToken)) });
+            }
+
+            added.Add(id);
+            bytesAdded += message.Content.Length;
+        }
+
+        if (newRaw.Count > 0)
+        {
+            await _raw.InsertManyAsync(session, newRaw, cancellationToken: cancellationToken);
+        }
+
+        if (newMessages.Count > 0)
+        {
+            await _messages.InsertManyAsync(session, newMessages, cancellationToken: cancellationToken);
+        }
+
+        for (var i = 0; i < batch.Messages.Count; i++)
+        {
+            if (!known.Contains(ids[i]))
+            {
+                continue;
+            }
+
+            var location = batch.Messages[i].Location;
+            // Adds the location unless the message already has it (the $addToSet of a location that may carry a goneAt mark).
+            var result = await _messages.UpdateOneAsync(
+                session,
+                Filter.Eq("_id", ids[i]) & Filter.Not(Filter.ElemMatch<BsonValue>("locations", LocationFilter(location))),
+                Update.Push("locations", MongoDocuments.Location(location)).Set("indexed", false).Set("deletedOnServerAt", BsonNull.Value),
+                cancellationToken: cancellationToken);
+            if (result.ModifiedCount > 0 && !relocated.Contains(ids[i]))
+            {
+                relocated.Add(ids[i]);
+            }
+        }
+
+        if (batch.Checkpoint is { } checkpoint)
+        {
+            await _folderStates.ReplaceOneAsync(session, FolderFilter(checkpoint), MongoDocuments.FolderState(checkpoint), new ReplaceOptions { IsUpsert = true }, cancellationToken);
+        }
+
+        return new BatchResult(added, relocated, bytesAdded);
+    }
+
+    public async Task<ArchivedMessage?> GetMessageAsync(string messageId, CancellationToken cancellationToken)
+    {
+        var document = await _messages.Find(Filter.Eq("_id", messageId)).FirstOrDefaultAsync(cancellationToken);
+        return document is null ? null : MongoDocuments.Message(document);
+    }
+
+    public Task<ArchivedMessage?> FindBySha256Async(string sourceId, string sha256, CancellationToken cancellationToken) =>
+        GetMessageAsync(MessageIds.For(sourceId, sha256), cancellationToken);
+
+    public async Task<Stream?> OpenRawAsync(string messageId, CancellationToken cancellationToken)
+    {
+        var message = await _messages.Find(Filter.Eq("_id", messageId)).Project(Builders<BsonDocument>.Projection.Include("blob")).FirstOrDefaultAsync(cancellationToken);
+        if (message is null)
+        {
+            return null;
+        }
+
+        if (message["blob"].AsString == GridFsBlob)
+        {
+            var download = await _large.OpenDownloadStreamAsync(messageId, cancellationToken: cancellationToken);
+            return new DecompressionStream(download, leaveOpen: false);
+        }
+
+        var raw = await _raw.Find(Filter.Eq("_id", messageId)).FirstOrDefaultAsync(cancellationToken)
+            ?? throw new InvalidDataException($"Message {messageId} has no raw bytes.");
+        return new DecompressionStream(new MemoryStream(raw["data"].AsBsonBinaryData.Bytes, writable: false), leaveOpen: false);
+    }
+
+    public async Task<Page<ArchivedMessage>> ListMessagesAsync(string sourceId, int page, int pageSize, CancellationToken cancellationToken)
+    {
+        ArgumentOutOfRangeException.ThrowIfLessThan(page, 1);
+        ArgumentOutOfRangeException.ThrowIfLessThan(pageSize, 1);
+        var filter = Filter.Eq("sourceId", sourceId);
+        var total = await _messages.CountDocumentsAsync(filter, cancellationToken: cancellationToken);
+        var documents = await _messages.Find(filter)
+            .Sort(Builders<BsonDocument>.Sort.Descending("sortDate").Descending("firstSeen").Descending("_id"))
+            .Skip((page - 1) * pageSize)
+            .Limit(pageSize)
+            .ToListAsync(cancellationToken);
+        return new Page<ArchivedMessage>(total, page, pageSize, documents.Select(MongoDocuments.Message).ToList());
+    }
+
+    public async IAsyncEnumerable<ArchivedMessage> ListMessagesInFolderAsync(string sourceId, string folder, [EnumeratorCancellation] CancellationToken cancellationToken)
+    {
+        using var cursor = await _messages.Find(Filter.Eq("sourceId", sourceId) & Filter.Eq("locations.folder", folder)).ToCursorAsync(cancellationToken);
+        while (await cursor.MoveNextAsync(cancellationToken))
+        {
+            foreach (var document in cursor.Current)
+            {
+                yield return MongoDocuments.Message(document);
+            }
+        }
+    }
+
+    public async Task RemapLocationsAsync(string sourceId, string folder, IReadOnlyList<(string Sha256, MessageLocation NewLocation)> matches, CancellationToken cancellationToken)
+    {
+        ArgumentNullException.ThrowIfNull(matches);
+        using var session = await _client.StartSessionAsync(cancellationToken: cancellationToken);
+        await session.WithTransactionAsync(
+            async (s, ct) =>
+            {
+                foreach (var (sha256, location) in matches)
+                {
+                    var id = MessageIds.For(sourceId, sha256);
+                    await _messages.UpdateOneAsync(
+                        s,
+                        Filter.Eq("_id", id),
+                        Update.PullFilter("locations", Filter.Eq("folder", folder) & Filter.Ne("uidValidity", location.UidValidity)),
+                        cancellationToken: ct);
+                    await _messages.UpdateOneAsync(
+                        s,
+                        Filter.Eq("_id", id) & Filter.Not(Filter.ElemMatch<BsonValue>("locations", LocationFilter(location))),
+                        Update.Push("locations", MongoDocuments.Location(location)),
+                        cancellationToken: ct);
+                }
+
+                return true;
+            },
+            cancellationToken: cancellationToken);
+    }
+
+    public async Task MarkDeletedOnServerAsync(string sourceId, string folder, long uidValidity, IReadOnlyList<long> uids, DateTimeOffset at, CancellationToken cancellationToken)
+    {
+        ArgumentNullException.ThrowIfNull(uids);
+        foreach (var uid in uids)
+        {
+            var live = new MessageLocation(folder, uidValidity, uid);
+            var marked = await _messages.FindOneAndUpdateAsync(
+                Filter.Eq("sourceId", sourceId) & Filter.ElemMatch<BsonValue>("locations", LocationFilter(live) & Builders<BsonValue>.Filter.Eq("goneAt", BsonNull.Value)),
+                Update.Set("locations.$.goneAt", at.UtcTicks).Set("indexed", false),
+                new FindOneAndUpdateOptions<BsonDocument> { Projection = Builders<BsonDocument>.Projection.Include("_id") },
+                cancellationToken);
+            if (marked is null)
+            {
+                continue;
+            }
+
+            // Deleted on the server once no live location is left: one conditional single-document update.
+            await _messages.UpdateOneAsync(
+                Filter.Eq("_id", marked["_id"]) & Filter.Eq("deletedOnServerAt", BsonNull.Value)
+                    & Filter.Not(Filter.ElemMatch("locations", Builders<BsonValue>.Filter.Eq("goneAt", BsonNull.Value))),
+                Update.Set("deletedOnServerAt", at.UtcTicks),
+                cancellationToken: cancellationToken);
+        }
+    }
+
+    public async Task UpdateFlagsAsync(string sourceId, string folder, long uidValidity, IReadOnlyList<(long Uid, IReadOnlyList<string> Flags)> changes, CancellationToken cancellationToken)
+    {
+        ArgumentNullException.ThrowIfNull(changes);
+        foreach (var (uid, flags) in changes)
+        {
+            await _messages.UpdateOneAsync(
+                Filter.Eq("sourceId", sourceId) & Filter.ElemMatch<BsonValue>("locations", LocationFilter(new MessageLocation(folder, uidValidity, uid))),
+                Update.Set("flags", new BsonArray(flags)),
+                cancellationToken: cancellationToken);
+        }
+    }
+
+    public IAsyncEnumerable<string> ListUnindexedAsync(CancellationToken cancellationToken) =>
+        StreamIdsAsync(Filter.Eq("indexed", false), cancellationToken);
+
+    public IAsyncEnumerable<string> ListAllMessageIdsAsync(CancellationToken cancellationToken) =>
+        StreamIdsAsync(FilterDefinition<BsonDocument>.Empty, cancellationToken);
+
+    public Task<long> CountMessagesAsync(string? sourceId, CancellationToken cancellationToken) =>
+        _messages.CountDocumentsAsync(sourceId is null ? FilterDefinition<BsonDocument>.Empty : Filter.Eq("sourceId", sourceId), cancellationToken: cancellationToken);
+
+    public Task MarkIndexedAsync(IReadOnlyList<string> messageIds, CancellationToken cancellationToken) =>
+        _messages.UpdateManyAsync(Filter.In("_id", messageIds) & Filter.Eq("indexed", false), Update.Set("indexed", true), cancellationToken: cancellationToken);
+
+    public Task MarkAllUnindexedAsync(CancellationToken cancellationToken) =>
+        _messages.UpdateManyAsync(Filter.Eq("indexed", true), Update.Set("indexed", false), cancellationToken: cancellationToken);
+
+    private async IAsyncEnumerable<string> StreamIdsAsync(FilterDefinition<BsonDocument> filter, [EnumeratorCancellation] CancellationToken cancellationToken)
+    {
+        using var cursor = await _messages.Find(filter)
+            .Sort(Builders<BsonDocument>.Sort.Ascending("firstSeen").Ascending("_id"))
+            .Project(Builders<BsonDocument>.Projection.Include("_id"))
+            .ToCursorAsync(cancellationToken);
+        while (await cursor.MoveNextAsync(cancellationToken))
+        {
+            foreach (var document in cursor.Current)
+            {
+                yield return document["_id"].AsString;
+            }
+        }
+    }
+
+    private async Task UploadLargeAsync(string sourceId, string id, MessageContent content, CancellationToken cancellationToken)
+    {
+        var present = await _large.FindAsync(Builders<GridFSFileInfo<string>>.Filter.Eq("_id", id), cancellationToken: cancellationToken);
+        if (await present.AnyAsync(cancellationToken))
+        {
+            return;
+        }
+
+        var options = new GridFSUploadOptions { Metadata = new BsonDocument { ["sourceId"] = sourceId, ["sha256"] = content.Sha256 } };
+        await using var upload = await _large.OpenUploadStreamAsync(id, id, options, cancellationToken);
+        try
+        {
+            await using (var zstd = new CompressionStream(upload, CompressionLevel, leaveOpen: true))
+            await using (var input = content.OpenRead())
+            {
+                await input.CopyToAsync(zstd, cancellationToken);
+            }
+
+            await upload.CloseAsync(cancellationToken);
+        }
+        catch
+        {
+            await upload.AbortAsync(CancellationToken.None);
+            throw;
+        }
+    }
+
+    private static async Task<byte[]> CompressAsync(MessageContent content, CancellationToken cancellationToken)
+    {
+        using var output = new MemoryStream();
+        await using (var zstd = new CompressionStream(output, CompressionLevel, leaveOpen: true))
+        await using (var input = content.OpenRead())
+        {
+            await input.CopyToAsync(zstd, cancellationToken);
+        }
+
+        return output.ToArray();
+    }
+
+    private static FilterDefinition<BsonDocument> FolderFilter(FolderSyncState state) =>
+        Filter.Eq("sourceId", state.SourceId) & Filter.Eq("folder", state.Folder);
+
+    private static FilterDefinition<BsonValue> LocationFilter(MessageLocation location) =>
+        Builders<BsonValue>.Filter.Eq("folder", location.Folder)
+        & Builders<BsonValue>.Filter.Eq("uidValidity", location.UidValidity)
+        & Builders<BsonValue>.Filter.Eq("uid", location.Uid);
+}
