@@ -1,0 +1,260 @@
+using System.Diagnostics;
+using System.Security.Cryptography;
+using System.Text.Json;
+using MimeKit;
+using Vault.TestSupport;
+
+namespace Vault.Benchmarks.EndToEnd;
+
+/// <summary>
+/// One measured run: a fresh Dovecot user holding the mailbox, a fresh Vault process, one IMAP source, then every
+/// number of ARCHITECTURE.md's table. Every wait has a deadline; a stuck phase ends the run with what it saw.
+/// </summary>
+public sealed class EndToEndRun(EndToEndOptions options, MailboxServer server, string maildir, CorpusManifest manifest, IReadOnlyList<string> queries)
+{
+    public static readonly TimeSpan PollInterval = TimeSpan.FromSeconds(5);
+    private const int IdleProbes = 5;
+    private const int MeasuredSearches = 200;
+    private static readonly TimeSpan StatusPoll = TimeSpan.FromMilliseconds(50);
+    private static readonly TimeSpan SearchPoll = TimeSpan.FromMilliseconds(25);
+    private static readonly TimeSpan IdleDeadline = TimeSpan.FromSeconds(30);
+
+    public async Task<RunResult> ExecuteAsync(int run, CancellationToken cancellationToken)
+    {
+        var result = new RunResult { Run = run, Messages = manifest.Count, MailboxBytes = manifest.Bytes };
+        var user = await server.CreateFilledUserAsync(maildir, manifest.Count, cancellationToken);
+        await using var vault = await VaultProcess.StartAsync(PollInterval, cancellationToken);
+        await using var memory = new MemorySampler(vault);
+        using var api = new VaultApiClient(vault.BaseAddress, vault.ApiKey);
+        try
+        {
+            // Other work on the machine skews every number here; say how busy it was.
+            result.Notes.Add($"load average before create (1/5/15 min): {string.Join(' ', (await File.ReadAllTextAsync("/proc/loadavg", cancellationToken)).Split(' ').Take(3))}, {Environment.ProcessorCount} cores");
+            var cpuBefore = vault.ReadCpuTime();
+            var sourceId = await ImportAsync(api, vault, user, result, cancellationToken);
+            memory.MarkImportDone();
+            result.CpuSecondsToSearchable = (vault.ReadCpuTime() - cpuBefore)?.TotalSeconds;
+            result.PeakRssDuringImportMiB = memory.ImportPeakRss / 1048576.0;
+
+            await MeasureSearchLatencyAsync(api, result, cancellationToken);
+
+            var (total, index, byEntry) = DiskUsage.Measure(vault.DataDirectory);
+            result.DiskBytes = total;
+            result.IndexBytes = index;
+            foreach (var (name, bytes) in byEntry)
+            {
+                result.DiskBreakdown[name] = bytes;
+            }
+
+            await MeasureIdleAsync(api, user, sourceId, result, cancellationToken);
+
+            var (passMilliseconds, passSource) = await SyncPassProbe.MeasureAsync(api, sourceId, PollInterval, cancellationToken);
+            result.NoOpSyncPassMilliseconds = passMilliseconds;
+            result.NoOpSyncPassSource = passSource;
+        }
+        catch (BenchmarkFailedException e)
+        {
+            result.Failure = e.Message;
+        }
+        finally
+        {
+            result.PeakRssMiB = (memory.KernelPeakRss() ?? memory.PeakRss) / 1048576.0;
+            if (vault.HasExited)
+            {
+                result.Notes.Add($"Vault exited during the run; log {vault.LogPath}");
+            }
+        }
+
+        return result;
+    }
+
+    /// <summary>Create the source, then watch status (every 50 ms) and search (as fast as it answers) until both are done.</summary>
+    private async Task<string> ImportAsync(VaultApiClient api, VaultProcess vault, TestUser user, RunResult result, CancellationToken cancellationToken)
+    {
+        using var deadline = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken);
+        deadline.CancelAfter(options.ImportDeadline);
+        var created = Stopwatch.GetTimestamp();
+        var sourceId = await api.CreateImapSourceAsync($"bench {user.Name}", server.Dovecot.Host, server.Dovecot.ImapPort, user.Name, user.Password, deadline.Token);
+        Console.WriteLine($"run {result.Run}: source {sourceId} created; importing {manifest.Count} messages");
+
+        var lastSource = default(JsonElement);
+        var lastSearch = "no search answered yet";
+        var active = WatchStatusAsync();
+        var searchable = WatchSearchAsync();
+        try
+        {
+            // Whichever ends first: a failure of either (Error status, duplicates) ends the import at once.
+            await await Task.WhenAny(active, searchable);
+            var activeAt = await active;
+            result.TimeToActiveSeconds = activeAt.TotalSeconds;
+            result.MessagesPerSecond = manifest.Count / activeAt.TotalSeconds;
+            result.MegabytesPerSecond = manifest.Bytes / 1e6 / activeAt.TotalSeconds;
+            Console.WriteLine($"run {result.Run}: Active after {activeAt.TotalSeconds:F2} s");
+            var searchableAt = await searchable;
+            result.TimeToSearchableSeconds = searchableAt.TotalSeconds;
+            Console.WriteLine($"run {result.Run}: searchable after {searchableAt.TotalSeconds:F2} s");
+        }
+        catch (OperationCanceledException) when (deadline.IsCancellationRequested && !cancellationToken.IsCancellationRequested)
+        {
+            throw new BenchmarkFailedException(
+                $"Import not done within {options.ImportDeadline}: Active {(active.IsCompletedSuccessfully ? "reached" : "not reached")}, " +
+                $"searchable {(searchable.IsCompletedSuccessfully ? "reached" : "not reached")}.\n" +
+                $"  last source: {(lastSource.ValueKind == JsonValueKind.Undefined ? "none" : lastSource.GetRawText())}\n" +
+                $"  last search: {lastSearch}\n  Vault log {vault.LogPath}:\n{vault.LogTail(20)}");
+        }
+        finally
+        {
+            await deadline.CancelAsync();
+            await ((Task)Task.WhenAll(active, searchable)).ConfigureAwait(ConfigureAwaitOptions.SuppressThrowing);
+        }
+
+        return sourceId;
+
+        async Task<TimeSpan> WatchStatusAsync()
+        {
+            string? reportedError = null;
+            while (true)
+            {
+                deadline.Token.ThrowIfCancellationRequested();
+                lastSource = await api.GetSourceAsync(sourceId, deadline.Token);
+                var status = lastSource.GetProperty("status").GetString();
+                if (status == "Active")
+                {
+                    return Stopwatch.GetElapsedTime(created);
+                }
+
+                if (status == "Error" && lastSource.TryGetProperty("error", out var error) && error.ValueKind == JsonValueKind.Object)
+                {
+                    // No retry planned means a person must act: waiting longer only hides the cause.
+                    if (!error.TryGetProperty("nextRetryAt", out var retry) || retry.ValueKind == JsonValueKind.Null)
+                    {
+                        throw new BenchmarkFailedException($"Source went to Error with no retry planned: {error.GetRawText()}");
+                    }
+
+                    if (reportedError != error.GetRawText())
+                    {
+                        reportedError = error.GetRawText();
+                        Console.WriteLine($"run {result.Run}: source in Error, retry planned: {reportedError}");
+                    }
+                }
+
+                await Task.Delay(StatusPoll, deadline.Token);
+            }
+        }
+
+        async Task<TimeSpan> WatchSearchAsync()
+        {
+            var all = $"source:{sourceId}";
+            while (true)
+            {
+                var (total, _) = await api.SearchAsync(all, deadline.Token);
+                lastSearch = $"{all} -> {total} of {manifest.Count}";
+                if (total == manifest.Count)
+                {
+                    var mismatches = new List<string>();
+                    foreach (var (name, query, expected) in manifest.NeedleQueries())
+                    {
+                        var (found, _) = await api.SearchAsync(query, deadline.Token);
+                        if (found != expected)
+                        {
+                            mismatches.Add($"{name} {query} -> {found}, manifest says {expected}");
+                        }
+                    }
+
+                    if (mismatches.Count == 0)
+                    {
+                        return Stopwatch.GetElapsedTime(created);
+                    }
+
+                    lastSearch += "; needles: " + string.Join("; ", mismatches);
+                }
+                else if (total > manifest.Count)
+                {
+                    throw new BenchmarkFailedException($"{all} found {total} messages, more than the {manifest.Count} on the server: duplicates.");
+                }
+
+                await Task.Delay(SearchPoll, deadline.Token);
+            }
+        }
+    }
+
+    private async Task MeasureSearchLatencyAsync(VaultApiClient api, RunResult result, CancellationToken cancellationToken)
+    {
+        // Warm-up: every query once, so the numbers are of a running service, not of JIT and cold caches.
+        foreach (var query in queries)
+        {
+            await api.SearchAsync(query, cancellationToken);
+        }
+
+        var samples = new List<double>(MeasuredSearches);
+        for (var i = 0; i < MeasuredSearches; i++)
+        {
+            var (_, elapsed) = await api.SearchAsync(queries[i % queries.Count], cancellationToken);
+            samples.Add(elapsed.TotalMilliseconds);
+        }
+
+        samples.Sort();
+        result.SearchSamples = samples.Count;
+        result.SearchP50Milliseconds = Percentile(samples, 0.50);
+        result.SearchP95Milliseconds = Percentile(samples, 0.95);
+        Console.WriteLine($"run {result.Run}: search p50 {result.SearchP50Milliseconds:F2} ms, p95 {result.SearchP95Milliseconds:F2} ms over {samples.Count} queries ({queries.Count} distinct)");
+    }
+
+    /// <summary>APPEND a message carrying a fresh word to INBOX and time until search finds that word.</summary>
+    private async Task MeasureIdleAsync(VaultApiClient api, TestUser user, string sourceId, RunResult result, CancellationToken cancellationToken)
+    {
+        for (var probe = 0; probe < IdleProbes; probe++)
+        {
+            var word = "idleprobe" + RandomNumberGenerator.GetString("abcdefghijklmnopqrstuvwxyz", 12);
+            await server.AppendAsync(user, ProbeMessage(word), cancellationToken);
+            var appended = Stopwatch.GetTimestamp();
+            double? seconds = null;
+            while (Stopwatch.GetElapsedTime(appended) < IdleDeadline)
+            {
+                var (found, _) = await api.SearchAsync(word, cancellationToken);
+                if (found > 0)
+                {
+                    seconds = Stopwatch.GetElapsedTime(appended).TotalSeconds;
+                    break;
+                }
+
+                await Task.Delay(TimeSpan.FromMilliseconds(10), cancellationToken);
+            }
+
+            result.IdleAppendToSearchableSeconds.Add(seconds);
+            Console.WriteLine($"run {result.Run}: IDLE probe {probe + 1}: {(seconds is { } s ? $"{s:F3} s" : $"not searchable within {IdleDeadline.TotalSeconds} s")}");
+        }
+
+        var measured = result.IdleAppendToSearchableSeconds.OfType<double>().Order().ToList();
+        if (measured.Count < IdleProbes)
+        {
+            result.Notes.Add($"{IdleProbes - measured.Count} of {IdleProbes} IDLE probes were not searchable within {IdleDeadline.TotalSeconds} s (counted as missing)");
+        }
+
+        // Missing probes count as +infinity for the median: a Vault that never notices new mail must not look fast.
+        result.IdleAppendToSearchableMedianSeconds = measured.Count > IdleProbes / 2 ? measured[IdleProbes / 2] : null;
+
+        var (total, _) = await api.SearchAsync($"source:{sourceId}", cancellationToken);
+        if (total != manifest.Count + measured.Count)
+        {
+            result.Notes.Add($"after the IDLE probes source:{sourceId} finds {total}, expected {manifest.Count + measured.Count}");
+        }
+    }
+
+    private static byte[] ProbeMessage(string word)
+    {
+        var message = new MimeMessage();
+        message.From.Add(new MailboxAddress("Bench Probe", "probe@example.com"));
+        message.To.Add(new MailboxAddress("Bench User", "bench@example.com"));
+        message.Subject = $"IDLE probe {word}";
+        message.Date = TimeProvider.System.GetUtcNow();
+        message.MessageId = MimeKit.Utils.MimeUtils.GenerateMessageId("bench.example.com");
+        message.Body = new TextPart("plain") { Text = $"This message carries the word {word} and nothing else of note.\n" };
+        using var buffer = new MemoryStream();
+        message.WriteTo(buffer);
+        return buffer.ToArray();
+    }
+
+    private static double Percentile(List<double> sorted, double p) =>
+        sorted[Math.Clamp((int)Math.Ceiling(p * sorted.Count) - 1, 0, sorted.Count - 1)];
+}

@@ -1,0 +1,29 @@
+namespace Vault.Benchmarks.EndToEnd;
+
+/// <summary>What one end-to-end run measured; null where a phase did not produce a number (see <see cref="Notes"/>).</summary>
+public sealed class RunResult
+{
+    public int Run { get; set; }
+    public int Messages { get; set; }
+    public long MailboxBytes { get; set; }
+    public double? TimeToActiveSeconds { get; set; }
+    public double? TimeToSearchableSeconds { get; set; }
+    public double? MessagesPerSecond { get; set; }
+    public double? MegabytesPerSecond { get; set; }
+    /// <summary>CPU seconds Vault used from create to searchable: above the wall time means it used both cores.</summary>
+    public double? CpuSecondsToSearchable { get; set; }
+    public double? PeakRssDuringImportMiB { get; set; }
+    public double? PeakRssMiB { get; set; }
+    public long? DiskBytes { get; set; }
+    public long? IndexBytes { get; set; }
+    public Dictionary<string, long> DiskBreakdown { get; } = [];
+    public int SearchSamples { get; set; }
+    public double? SearchP50Milliseconds { get; set; }
+    public double? SearchP95Milliseconds { get; set; }
+    public List<double?> IdleAppendToSearchableSeconds { get; } = [];
+    public double? IdleAppendToSearchableMedianSeconds { get; set; }
+    public double? NoOpSyncPassMilliseconds { get; set; }
+    public string? NoOpSyncPassSource { get; set; }
+    public List<string> Notes { get; } = [];
+    public string? Failure { get; set; }
+}

@@ -1,0 +1,76 @@
+using System.Diagnostics;
+using System.Net;
+using System.Net.Http.Headers;
+using System.Net.Http.Json;
+using System.Text.Json;
+
+namespace Vault.Benchmarks.EndToEnd;
+
+/// <summary>The parts of ARCHITECTURE.md's HTTP contract the benchmark drives, read loosely (JsonDocument) so it measures whatever the host returns.</summary>
+public sealed class VaultApiClient : IDisposable
+{
+    private readonly HttpClient http;
+
+    public VaultApiClient(Uri baseAddress, string apiKey)
+    {
+        // One pooled keep-alive connection: search latency must not include a TCP handshake.
+        http = new HttpClient(new SocketsHttpHandler { PooledConnectionLifetime = TimeSpan.FromMinutes(30) })
+        {
+            BaseAddress = baseAddress,
+            Timeout = TimeSpan.FromSeconds(30),
+        };
+        http.DefaultRequestHeaders.Authorization = new AuthenticationHeaderValue("Bearer", apiKey);
+    }
+
+    public async Task<string> CreateImapSourceAsync(string name, string host, int port, string username, string password, CancellationToken cancellationToken)
+    {
+        using var response = await http.PostAsJsonAsync(
+            new Uri("/api/sources", UriKind.Relative),
+            new { name, protocol = "imap", host, port, tls = false, username, password },
+            cancellationToken);
+        var body = await response.Content.ReadAsStringAsync(cancellationToken);
+        if (response.StatusCode != HttpStatusCode.Created)
+        {
+            throw new BenchmarkFailedException($"POST /api/sources answered {(int)response.StatusCode}: {body}");
+        }
+
+        using var document = JsonDocument.Parse(body);
+        return document.RootElement.GetProperty("id").GetString()
+            ?? throw new BenchmarkFailedException($"POST /api/sources returned no id: {body}");
+    }
+
+    /// <summary>The source JSON, cloned out of its document.</summary>
+    public async Task<JsonElement> GetSourceAsync(string id, CancellationToken cancellationToken)
+    {
+        using var response = await http.GetAsync(new Uri($"/api/sources/{Uri.EscapeDataString(id)}", UriKind.Relative), cancellationToken);
+        var body = await response.Content.ReadAsStringAsync(cancellationToken);
+        if (response.StatusCode != HttpStatusCode.OK)
+        {
+            throw new BenchmarkFailedException($"GET /api/sources/{id} answered {(int)response.StatusCode}: {body}");
+        }
+
+        using var document = JsonDocument.Parse(body);
+        return document.RootElement.Clone();
+    }
+
+    /// <summary><c>total</c> of a search, and how long the HTTP round trip took (request sent to body read).</summary>
+    public async Task<(long Total, TimeSpan Elapsed)> SearchAsync(string query, CancellationToken cancellationToken)
+    {
+        var started = Stopwatch.GetTimestamp();
+        using var response = await http.GetAsync(new Uri($"/api/search?q={Uri.EscapeDataString(query)}&page=1&pageSize=20", UriKind.Relative), cancellationToken);
+        var body = await response.Content.ReadAsByteArrayAsync(cancellationToken);
+        var elapsed = Stopwatch.GetElapsedTime(started);
+        if (response.StatusCode != HttpStatusCode.OK)
+        {
+            throw new BenchmarkFailedException($"GET /api/search?q={query} answered {(int)response.StatusCode}: {System.Text.Encoding.UTF8.GetString(body)}");
+        }
+
+        using var document = JsonDocument.Parse(body);
+        return (document.RootElement.GetProperty("total").GetInt64(), elapsed);
+    }
+
+    public async Task<string> GetMetricsAsync(CancellationToken cancellationToken) =>
+        await http.GetStringAsync(new Uri("/metrics", UriKind.Relative), cancellationToken);
+
+    public void Dispose() => http.Dispose();
+}

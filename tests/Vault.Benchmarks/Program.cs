@@ -1,0 +1,51 @@
+using BenchmarkDotNet.Running;
+using Vault.Benchmarks.EndToEnd;
+
+// Two instruments: "e2e" drives a real Vault process against the test Dovecot; "micro" runs BenchmarkDotNet.
+if (args.Length == 0 || args[0] is "-h" or "--help" or "help")
+{
+    Console.WriteLine("""
+        Vault benchmarks
+          e2e [--count 10000] [--seed 42] [--runs 1] [--json out.json] [--deadline 00:06:00]
+              generate or reuse the mailbox, load it into the test Dovecot, start Vault (Release) as its own
+              process, create an IMAP source and measure the ARCHITECTURE.md targets
+          micro [filter]
+              BenchmarkDotNet micro-benchmarks of the hot paths (pass BenchmarkDotNet arguments after "micro")
+        """);
+    return args.Length == 0 ? 2 : 0;
+}
+
+switch (args[0])
+{
+    case "e2e":
+        var options = EndToEndOptions.Parse(args.AsSpan(1));
+        if (options is null)
+        {
+            return 2;
+        }
+
+        using (var stop = new CancellationTokenSource())
+        {
+            Console.CancelKeyPress += (_, e) =>
+            {
+                e.Cancel = true;
+                stop.Cancel();
+            };
+            return await EndToEndBenchmark.RunAsync(options, stop.Token);
+        }
+
+    case "micro":
+        var micro = args.Skip(1).ToArray();
+        // A bare filter ("micro Query") is the common case; BenchmarkDotNet wants it as --filter.
+        if (micro.Length == 1 && !micro[0].StartsWith('-'))
+        {
+            micro = ["--filter", $"*{micro[0]}*"];
+        }
+
+        BenchmarkSwitcher.FromAssembly(typeof(EndToEndBenchmark).Assembly).Run(micro);
+        return 0;
+
+    default:
+        Console.Error.WriteLine($"Unknown command '{args[0]}'. Use e2e or micro.");
+        return 2;
+}
