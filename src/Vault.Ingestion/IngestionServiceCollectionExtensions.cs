@@ -23,6 +23,7 @@ public static class IngestionServiceCollectionExtensions
         services.TryAddSingleton(TimeProvider.System);
         services.TryAddSingleton<MailConnector>();
         services.TryAddSingleton(sp => new Errors.RetryPolicy(sp.GetRequiredService<TimeProvider>()));
+        services.TryAddSingleton<ISourcePasswordReader, ProtectedPasswordReader>();
         services.AddSingleton<SyncMetrics>();
         services.AddSingleton<ImapFolderSynchronizer>();
         services.AddSingleton<SourceSynchronizer>();

@@ -31,7 +31,7 @@ public static class SourceEndpoints
     private static async Task<Results<Created<SourceResponse>, ValidationProblem>> CreateAsync(
         SourceRequest request,
         [FromServices] IArchiveStore store,
-        [FromServices] SourcePasswordProtector passwords,
+        [FromServices] CredentialProtector passwords,
         [FromServices] TimeProvider time,
         [FromServices] ILogger<SourceRequest> logger,
         [FromServices] ISourceRunner? runner,
@@ -74,7 +74,7 @@ public static class SourceEndpoints
         string id,
         SourceRequest request,
         [FromServices] IArchiveStore store,
-        [FromServices] SourcePasswordProtector passwords,
+        [FromServices] CredentialProtector passwords,
         [FromServices] TimeProvider time,
         [FromServices] ILogger<SourceRequest> logger,
         [FromServices] ISourceRunner? runner,
