@@ -228,6 +228,7 @@ public sealed class SourceSynchronizer(
     {
         using var activity = VaultTelemetry.ActivitySource.StartActivity("vault.sync.pass");
         activity?.SetTag("vault.source.id", session.Source.Id);
+        var started = timeProvider.GetTimestamp();
         var folders = await ReconcileFoldersAsync(session, client, cancellationToken);
         var items = StatusItems.Count | StatusItems.UidNext | StatusItems.UidValidity;
         if (client.Capabilities.HasFlag(ImapCapabilities.CondStore))
@@ -260,6 +261,7 @@ public sealed class SourceSynchronizer(
         }
 
         await session.Progress.SetAsync(p => p, cancellationToken);
+        metrics.PassCompleted(timeProvider.GetElapsedTime(started));
     }
 
     private async Task SyncFolderAsync(Session session, string name, IMailFolder folder, CancellationToken cancellationToken)

@@ -12,6 +12,7 @@ public sealed class SyncMetrics
     private readonly Counter<long> _bytesArchived;
     private readonly Counter<long> _syncErrors;
     private readonly Histogram<double> _batchDuration;
+    private readonly Histogram<double> _passDuration;
     private readonly ConcurrentDictionary<string, SourceStatus> _statuses = new(StringComparer.Ordinal);
 
     public SyncMetrics(IMeterFactory meterFactory)
@@ -22,6 +23,7 @@ public sealed class SyncMetrics
         _bytesArchived = meter.CreateCounter<long>("vault.bytes.archived", "By", "Raw bytes newly written to the archive.");
         _syncErrors = meter.CreateCounter<long>("vault.sync.errors", "{error}", "Failed sync attempts by error code.");
         _batchDuration = meter.CreateHistogram<double>("vault.batch.duration", "s", "Fetch and commit time of one batch.");
+        _passDuration = meter.CreateHistogram<double>("vault.sync.pass.duration", "s", "One poll pass over a source's folders (STATUS each, sync the changed ones).");
         meter.CreateObservableGauge("vault.sources", ObserveSources, "{source}", "Sources by status.");
     }
 
@@ -31,6 +33,8 @@ public sealed class SyncMetrics
         _bytesArchived.Add(bytes);
         _batchDuration.Record(duration.TotalSeconds);
     }
+
+    public void PassCompleted(TimeSpan duration) => _passDuration.Record(duration.TotalSeconds);
 
     public void SyncFailed(string code) => _syncErrors.Add(1, new KeyValuePair<string, object?>("code", code));
 
