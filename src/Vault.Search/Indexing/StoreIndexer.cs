@@ -7,7 +7,7 @@ using Vault.Search.Documents;
 namespace Vault.Search.Indexing;
 
 /// <summary>
-/// Reads messages from the store and writes their documents: parsing (the hot path) runs on every core,
+/// Reads messages from the store and writes their documents: parsing (the hot path) runs on every core but one,
 /// the index writer takes documents from all of them, one commit and refresh per batch, then the store
 /// learns which ids the index now has.
 /// </summary>
@@ -22,7 +22,9 @@ public sealed class StoreIndexer(SearchIndex index, IArchiveStore store, ILogger
         ArgumentNullException.ThrowIfNull(messageIds);
         var done = new ConcurrentBag<string>();
         var failed = new ConcurrentBag<string>();
-        var parallel = new ParallelOptions { MaxDegreeOfParallelism = Environment.ProcessorCount, CancellationToken = cancellationToken };
+        // One core is left to the sync engine: archiving comes first, and on 2 cores the benchmark's import reached
+        // Active ~3 s sooner this way while time to searchable stayed within its target.
+        var parallel = new ParallelOptions { MaxDegreeOfParallelism = Math.Max(1, Environment.ProcessorCount - 1), CancellationToken = cancellationToken };
         await Parallel.ForEachAsync(messageIds.Distinct(StringComparer.Ordinal), parallel, async (id, token) =>
         {
             try
