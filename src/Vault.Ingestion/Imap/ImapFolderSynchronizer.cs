@@ -129,10 +129,6 @@ public sealed class ImapFolderSynchronizer(
         return new FolderPassResult(final, pass.MessagesAdded, pass.BytesAdded);
     }
 
-    /// <summary>
-    /// Fetches batch after batch on the connection while the previous batch commits: one commit in flight at a time,
-    /// so checkpoints still reach the store in order and a batch counts only once its commit returned (durable).
-    /// </summary>
     private async Task ArchiveAsync(
         IMailFolder folder,
         Pass pass,
@@ -141,25 +137,6 @@ public sealed class ImapFolderSynchronizer(
         Func<BatchResult, CancellationToken, Task> onBatch,
         CancellationToken cancellationToken)
     {
-        Task committing = Task.CompletedTask;
-        try
-        {
-            foreach (var batch in Batches(summaries))
-            {
-                var fetched = await FetchBatchAsync(folder, pass, batch, advanceWatermark, cancellationToken);
-                await committing;
-                committing = CommitBatchAsync(pass, fetched, onBatch, cancellationToken);
-            }
-        }
-        finally
-        {
-            // Never leave a commit running behind a failed fetch: wait for it, and let its own failure surface.
-            await committing;
-        }
-    }
-
-    private IEnumerable<List<IMessageSummary>> Batches(IReadOnlyList<IMessageSummary> summaries)
-    {
         var batch = new List<IMessageSummary>();
         long bytes = 0;
         foreach (var summary in summaries)
@@ -167,8 +144,8 @@ public sealed class ImapFolderSynchronizer(
             var size = (long)(summary.Size ?? 0);
             if (batch.Count > 0 && (batch.Count >= _options.BatchMaxMessages || bytes + size > _options.BatchMaxBytes))
             {
-                yield return batch;
-                batch = [];
+                await ArchiveBatchAsync(folder, pass, batch, advanceWatermark, onBatch, cancellationToken);
+                batch.Clear();
                 bytes = 0;
             }
 
@@ -178,19 +155,24 @@ public sealed class ImapFolderSynchronizer(
 
         if (batch.Count > 0)
         {
-            yield return batch;
+            await ArchiveBatchAsync(folder, pass, batch, advanceWatermark, onBatch, cancellationToken);
         }
     }
 
-    /// <summary>Fetches one batch's bodies and works out, in UID order, the checkpoint that will cover them.</summary>
-    private async Task<FetchedBatch> FetchBatchAsync(
+    private async Task ArchiveBatchAsync(
         IMailFolder folder,
         Pass pass,
         List<IMessageSummary> batch,
         bool advanceWatermark,
+        Func<BatchResult, CancellationToken, Task> onBatch,
         CancellationToken cancellationToken)
     {
+        using var activity = VaultTelemetry.ActivitySource.StartActivity("vault.sync.batch");
+        activity?.SetTag("vault.source.id", pass.State.SourceId);
+        activity?.SetTag("vault.folder", pass.State.Folder);
+        activity?.SetTag("vault.batch.messages", batch.Count);
         var started = timeProvider.GetTimestamp();
+
         var contents = new Dictionary<uint, MessageContent>();
         try
         {
@@ -245,34 +227,17 @@ public sealed class ImapFolderSynchronizer(
 
             if (advanceWatermark)
             {
+                // Every UID of the batch is archived or on the retry list, so the watermark can pass all of them.
                 pass.State = pass.State with { Watermark = Math.Max(pass.State.Watermark, batch.Max(s => (long)s.UniqueId.Id)) };
             }
 
-            var checkpoint = pass.State with { RetryList = pass.RetryList.ToList() };
-            return new FetchedBatch(contents, messages, remaps, checkpoint, batch.Count, started);
-        }
-        catch
-        {
-            await DisposeAllAsync(contents);
-            throw;
-        }
-    }
-
-    /// <summary>Commits a fetched batch with its checkpoint (one transaction), then hands it to the indexer and to progress.</summary>
-    private async Task CommitBatchAsync(Pass pass, FetchedBatch fetched, Func<BatchResult, CancellationToken, Task> onBatch, CancellationToken cancellationToken)
-    {
-        using var activity = VaultTelemetry.ActivitySource.StartActivity("vault.sync.batch");
-        activity?.SetTag("vault.source.id", fetched.Checkpoint.SourceId);
-        activity?.SetTag("vault.folder", fetched.Checkpoint.Folder);
-        activity?.SetTag("vault.batch.messages", fetched.Requested);
-        try
-        {
-            if (fetched.Remaps.Count > 0)
+            if (remaps.Count > 0)
             {
-                await store.RemapLocationsAsync(fetched.Checkpoint.SourceId, fetched.Checkpoint.Folder, fetched.Remaps, cancellationToken);
+                await store.RemapLocationsAsync(pass.State.SourceId, pass.State.Folder, remaps, cancellationToken);
             }
 
-            var result = await store.CommitBatchAsync(new MessageBatch(fetched.Checkpoint.SourceId, fetched.Messages, fetched.Checkpoint), cancellationToken);
+            var checkpoint = pass.State with { RetryList = pass.RetryList.ToList() };
+            var result = await store.CommitBatchAsync(new MessageBatch(pass.State.SourceId, messages, checkpoint), cancellationToken);
             var changed = result.ChangedIds.ToList();
             if (changed.Count > 0)
             {
@@ -281,24 +246,24 @@ public sealed class ImapFolderSynchronizer(
 
             pass.MessagesAdded += result.Added.Count;
             pass.BytesAdded += result.BytesAdded;
-            metrics.BatchCommitted(result.Added.Count, result.BytesAdded, timeProvider.GetElapsedTime(fetched.Started));
-            SyncLog.BatchCommitted(logger, fetched.Checkpoint.SourceId, fetched.Checkpoint.Folder, fetched.Messages.Count);
+            metrics.BatchCommitted(result.Added.Count, result.BytesAdded, timeProvider.GetElapsedTime(started));
+            SyncLog.BatchCommitted(logger, pass.State.SourceId, pass.State.Folder, messages.Count);
             await onBatch(result, cancellationToken);
         }
         finally
         {
-            await DisposeAllAsync(fetched.Contents);
+            foreach (var content in contents.Values)
+            {
+                await content.DisposeAsync();
+            }
         }
     }
 
-    private static async Task DisposeAllAsync(Dictionary<uint, MessageContent> contents)
-    {
-        foreach (var content in contents.Values)
-        {
-            await content.DisposeAsync();
-        }
-    }
-
+    /// <summary>
+    /// One <c>UID FETCH set BODY.PEEK[]</c> for the whole batch, each literal streamed to a <see cref="MessageContent"/>.
+    /// A NO for the batch falls back to one command per missing UID, so one bad message fails alone (notes §3 #24).
+    /// </summary>
+    /// <returns>The UIDs that did not arrive, with the reason.</returns>
     private async Task<Dictionary<uint, string>> FetchBodiesAsync(ImapFolder folder, IList<UniqueId> uids, Dictionary<uint, MessageContent> contents, CancellationToken cancellationToken)
     {
         var failures = new Dictionary<uint, string>();
@@ -414,15 +379,6 @@ public sealed class ImapFolderSynchronizer(
 
         return names;
     }
-
-    /// <summary>One batch fetched and checked, waiting for its commit; owns the fetched bodies until then.</summary>
-    private sealed record FetchedBatch(
-        Dictionary<uint, MessageContent> Contents,
-        List<IncomingMessage> Messages,
-        List<(string Sha256, MessageLocation NewLocation)> Remaps,
-        FolderSyncState Checkpoint,
-        int Requested,
-        long Started);
 
     /// <summary>The mutable state of one pass: the checkpoint as it advances, the retry list, the re-match table.</summary>
     private sealed class Pass(FolderSyncState state, Dictionary<string, List<MessageLocation>> stale)
