@@ -272,9 +272,10 @@ public sealed class SourceSynchronizer(
         var result = await folderSynchronizer.SyncAsync(
             folder,
             session.States[name],
-            (batch, token) => session.Progress.SetAsync(p => p with { MessagesArchived = p.MessagesArchived + batch.Added.Count, BytesArchived = p.BytesArchived + batch.BytesAdded }, token),
+            (batch, token) => session.Progress.AddBatchAsync(p => p with { MessagesArchived = p.MessagesArchived + batch.Added.Count, BytesArchived = p.BytesArchived + batch.BytesAdded }, token),
             cancellationToken);
         session.States[name] = result.State;
+        await session.Progress.FlushAsync(cancellationToken);
     }
 
     private Task<List<(string Name, IMailFolder Folder)>> ReconcileFoldersAsync(Session session, CancellationToken cancellationToken) =>
