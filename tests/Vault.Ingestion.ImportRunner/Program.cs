@@ -1,5 +1,4 @@
 using System.Diagnostics.Metrics;
-using System.Text;
 using Microsoft.Extensions.Logging.Abstractions;
 using Microsoft.Extensions.Options;
 using Vault.Archive;
@@ -9,7 +8,7 @@ using Vault.Ingestion.Connections;
 using Vault.Ingestion.Errors;
 using Vault.Ingestion.Imap;
 using Vault.Ingestion.Sync;
-using Vault.Search.Indexing;
+using Vault.Ingestion.ImportRunner;
 
 // A child process for the kill -9 test: one import pass of one source over a data directory, then exit 0.
 // Usage: Vault.Ingestion.ImportRunner <dataDirectory> <sourceId>
@@ -28,28 +27,3 @@ var synchronizer = new SourceSynchronizer(
     metrics, options, TimeProvider.System, NullLogger<SourceSynchronizer>.Instance);
 await synchronizer.SyncOnceAsync(sourceId, CancellationToken.None);
 return 0;
-
-/// <summary>The test stores the password as plain UTF-8 bytes.</summary>
-internal sealed class PlainPasswords : ISourcePasswordReader
-{
-    public string ReadPassword(Source source) => Encoding.UTF8.GetString(source.EncryptedPassword);
-}
-
-internal sealed class NoIndexer : IMessageIndexer
-{
-    public ValueTask EnqueueAsync(IReadOnlyList<string> messageIds, CancellationToken cancellationToken) => ValueTask.CompletedTask;
-}
-
-internal sealed class RunnerMeterFactory : IMeterFactory
-{
-    private readonly List<Meter> _meters = [];
-
-    public Meter Create(MeterOptions options)
-    {
-        var meter = new Meter(options);
-        _meters.Add(meter);
-        return meter;
-    }
-
-    public void Dispose() => _meters.ForEach(m => m.Dispose());
-}

@@ -14,6 +14,7 @@ using Vault.Ingestion.Errors;
 using Vault.Ingestion.Imap;
 using Vault.Ingestion.Sync;
 using Vault.Search.Indexing;
+using Vault.Ingestion.ImportRunner;
 using Vault.TestSupport;
 
 namespace Vault.Ingestion.Tests.Sync;
@@ -73,10 +74,10 @@ internal sealed class SyncHarness : IAsyncDisposable
 
     public SourceSynchronizer CreateSynchronizer()
     {
-        var metrics = new SyncMetrics(new TestMeterFactory());
+        var metrics = new SyncMetrics(new RunnerMeterFactory());
         var options = Microsoft.Extensions.Options.Options.Create(Options);
         var archive = Microsoft.Extensions.Options.Options.Create(new ArchiveOptions { DataDirectory = Data.Path });
-        var folders = new ImapFolderSynchronizer(Store, new RecordingIndexer(), metrics, options, archive, TimeProvider.System, NullLogger<ImapFolderSynchronizer>.Instance);
+        var folders = new ImapFolderSynchronizer(Store, new NoIndexer(), metrics, options, archive, TimeProvider.System, NullLogger<ImapFolderSynchronizer>.Instance);
         return new SourceSynchronizer(
             Store, folders, new PlainPasswords(), new MailConnector(NullLogger<MailConnector>.Instance), new RetryPolicy(TimeProvider.System),
             metrics, options, TimeProvider.System, NullLogger<SourceSynchronizer>.Instance);
@@ -168,29 +169,5 @@ internal sealed class SyncHarness : IAsyncDisposable
     {
         await Store.DisposeAsync();
         Data.Dispose();
-    }
-
-    private sealed class PlainPasswords : ISourcePasswordReader
-    {
-        public string ReadPassword(Source source) => Encoding.UTF8.GetString(source.EncryptedPassword);
-    }
-
-    private sealed class RecordingIndexer : IMessageIndexer
-    {
-        public ValueTask EnqueueAsync(IReadOnlyList<string> messageIds, CancellationToken cancellationToken) => ValueTask.CompletedTask;
-    }
-
-    private sealed class TestMeterFactory : IMeterFactory
-    {
-        private readonly List<Meter> _meters = [];
-
-        public Meter Create(MeterOptions options)
-        {
-            var meter = new Meter(options);
-            _meters.Add(meter);
-            return meter;
-        }
-
-        public void Dispose() => _meters.ForEach(m => m.Dispose());
     }
 }
