@@ -22,31 +22,26 @@ public sealed class MailConnector(ILogger<MailConnector> logger)
     {
         ArgumentNullException.ThrowIfNull(settings);
         var recorder = new ServerResponseRecorder();
-        var client = new ImapClient(recorder) { Timeout = TimeoutMilliseconds(settings) };
+        var client = new ImapClient(recorder);
         client.Alert += (_, alert) => recorder.AddAlert(alert.Message);
         client.WebAlert += (_, alert) => recorder.WebAlertUrl = alert.WebUri;
-        client.ServerCertificateValidationCallback = (_, _, _, errors) => CheckCertificate(settings, recorder, errors);
-        try
-        {
-            using var deadline = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken);
-            deadline.CancelAfter(settings.Timeout);
-            await client.ConnectAsync(settings.Host, settings.Port, SocketOptions(settings.TlsMode), deadline.Token);
-            await client.AuthenticateAsync(settings.Username, password, deadline.Token);
-            ConnectionLog.Connected(logger, settings.Host, settings.Port, "imap", settings.Username);
-            return new ImapConnection(client, recorder);
-        }
-        catch (Exception ex) when (IsConnectionFailure(ex, cancellationToken))
-        {
-            client.Dispose();
-            throw Failed(ex, settings, recorder);
-        }
+        await SignInAsync(client, recorder, settings, password, "imap", cancellationToken);
+        return new ImapConnection(client, recorder);
     }
 
     public async Task<Pop3Client> ConnectPop3Async(SourceSettings settings, string password, CancellationToken cancellationToken)
     {
         ArgumentNullException.ThrowIfNull(settings);
         var recorder = new ServerResponseRecorder();
-        var client = new Pop3Client(recorder) { Timeout = TimeoutMilliseconds(settings) };
+        var client = new Pop3Client(recorder);
+        await SignInAsync(client, recorder, settings, password, "pop3", cancellationToken);
+        return client;
+    }
+
+    /// <summary>Connect and authenticate within the source's timeout; on failure the client is disposed and the error classified.</summary>
+    private async Task SignInAsync(MailService client, ServerResponseRecorder recorder, SourceSettings settings, string password, string protocol, CancellationToken cancellationToken)
+    {
+        client.Timeout = TimeoutMilliseconds(settings);
         client.ServerCertificateValidationCallback = (_, _, _, errors) => CheckCertificate(settings, recorder, errors);
         try
         {
@@ -54,8 +49,7 @@ public sealed class MailConnector(ILogger<MailConnector> logger)
             deadline.CancelAfter(settings.Timeout);
             await client.ConnectAsync(settings.Host, settings.Port, SocketOptions(settings.TlsMode), deadline.Token);
             await client.AuthenticateAsync(settings.Username, password, deadline.Token);
-            ConnectionLog.Connected(logger, settings.Host, settings.Port, "pop3", settings.Username);
-            return client;
+            ConnectionLog.Connected(logger, settings.Host, settings.Port, protocol, settings.Username);
         }
         catch (Exception ex) when (IsConnectionFailure(ex, cancellationToken))
         {
