@@ -31,7 +31,7 @@ public sealed class MailConnector(ILogger<MailConnector> logger)
             using var deadline = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken);
             deadline.CancelAfter(settings.Timeout);
             await client.ConnectAsync(settings.Host, settings.Port, SocketOptions(settings.TlsMode), deadline.Token);
-            await client.AuthenticateAsync(settings.Username, password, deadline.Token);
+            await AuthenticateOnceAsync(client, settings.Username, password, deadline.Token);
             ConnectionLog.Connected(logger, settings.Host, settings.Port, "imap", settings.Username);
             return new ImapConnection(client, recorder);
         }
@@ -53,7 +53,7 @@ public sealed class MailConnector(ILogger<MailConnector> logger)
             using var deadline = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken);
             deadline.CancelAfter(settings.Timeout);
             await client.ConnectAsync(settings.Host, settings.Port, SocketOptions(settings.TlsMode), deadline.Token);
-            await client.AuthenticateAsync(settings.Username, password, deadline.Token);
+            await AuthenticateOnceAsync(client, settings.Username, password, deadline.Token);
             ConnectionLog.Connected(logger, settings.Host, settings.Port, "pop3", settings.Username);
             return client;
         }
@@ -123,6 +123,17 @@ public sealed class MailConnector(ILogger<MailConnector> logger)
         ConnectionLog.ConnectFailed(logger, settings.Host, settings.Port, settings.Protocol == MailProtocol.Pop3 ? "pop3" : "imap", settings.Username, error.Code);
         return new MailConnectionException(error, exception);
     }
+
+    /// <summary>
+    /// One login attempt per connection. MailKit's own negotiation tries every SASL mechanism the server offers and
+    /// then the LOGIN command, so a wrong password counted as three failures (against lockout limits) and, against a
+    /// server that delays each failure (Dovecot: 2 s and more), ran into the timeout and was reported as Timeout
+    /// instead of AuthenticationFailed. PLAIN, where offered, works whatever scheme the server stores passwords in.
+    /// </summary>
+    private static Task AuthenticateOnceAsync(IMailService client, string username, string password, CancellationToken cancellationToken) =>
+        client.AuthenticationMechanisms.Contains("PLAIN")
+            ? client.AuthenticateAsync(new SaslMechanismPlain(username, password), cancellationToken)
+            : client.AuthenticateAsync(username, password, cancellationToken);
 
     private static bool CheckCertificate(SourceSettings settings, ServerResponseRecorder recorder, SslPolicyErrors errors)
     {
