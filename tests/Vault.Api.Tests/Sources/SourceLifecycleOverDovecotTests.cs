@@ -128,6 +128,16 @@ public sealed class SourceLifecycleOverDovecotTests : IDisposable
             Assert.Equal(1, again["error"]!["consecutiveFailures"]!.GetValue<int>());
         }
 
+        // One login attempt, not one per SASL mechanism plus LOGIN: Dovecot logs the count when the connection closes.
+        var log = Path.Combine(_dovecot.RunDirectory, "log", "dovecot.log");
+        string? closed = null;
+        await Deadline.UntilAsync(
+            async () => (closed = (await File.ReadAllLinesAsync(log, Ct)).LastOrDefault(l => l.Contains($"user=<{user.Name}>", StringComparison.Ordinal) && l.Contains("auth failed", StringComparison.Ordinal))) is not null,
+            TimeSpan.FromSeconds(5),
+            "Dovecot logs the failed login",
+            Ct);
+        Assert.Contains("auth failed, 1 attempts", closed, StringComparison.Ordinal);
+
         _api.AssertNeverShown(body["password"]!.GetValue<string>());
         _api.AssertNeverShown(user.Password);
     }
