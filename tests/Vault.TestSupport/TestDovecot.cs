@@ -16,6 +16,7 @@ namespace Vault.TestSupport;
 public sealed class TestDovecot
 {
     private static readonly TimeSpan ProbeTimeout = TimeSpan.FromSeconds(1);
+    private static readonly string[] DoveadmPaths = ["/usr/bin/doveadm", "/usr/sbin/doveadm"];
 
     private TestDovecot()
     {
@@ -169,6 +170,34 @@ public sealed class TestDovecot
         }
 
         File.Move(temporary, Path.Combine(directory, "new", name));
+    }
+
+    /// <summary>
+    /// How many sessions (IMAP or POP3 connections past login) Dovecot counts for <paramref name="user"/> right now,
+    /// from <c>doveadm who -1</c> against this Dovecot's config. Skips locally (fails under CI) without doveadm.
+    /// </summary>
+    public async Task<int> SessionsAsync(TestUser user, CancellationToken cancellationToken)
+    {
+        ArgumentNullException.ThrowIfNull(user);
+        var doveadm = DoveadmPaths.FirstOrDefault(File.Exists);
+        TestRequirements.Require(doveadm is not null, "doveadm (Debian's dovecot-core) is not installed");
+        var start = new ProcessStartInfo(doveadm!) { RedirectStandardError = true, RedirectStandardOutput = true };
+        foreach (var argument in new[] { "-c", Path.Combine(RunDirectory, "dovecot.conf"), "who", "-1", user.Name })
+        {
+            start.ArgumentList.Add(argument);
+        }
+
+        using var process = Process.Start(start) ?? throw new InvalidOperationException("doveadm did not start.");
+        var output = process.StandardOutput.ReadToEndAsync(cancellationToken);
+        var errors = process.StandardError.ReadToEndAsync(cancellationToken);
+        await process.WaitForExitAsync(cancellationToken);
+        if (process.ExitCode != 0)
+        {
+            throw new InvalidOperationException($"doveadm who exited with {process.ExitCode}: {await errors}");
+        }
+
+        // A header line, then one line per session starting with the user name.
+        return (await output).Split('\n').Count(line => line.StartsWith(user.Name + " ", StringComparison.Ordinal));
     }
 
     /// <summary>

@@ -48,7 +48,7 @@ public sealed class MailConnector(ILogger<MailConnector> logger)
             using var deadline = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken);
             deadline.CancelAfter(settings.Timeout);
             await client.ConnectAsync(settings.Host, settings.Port, SocketOptions(settings.TlsMode), deadline.Token);
-            await client.AuthenticateAsync(settings.Username, password, deadline.Token);
+            await AuthenticateOnceAsync(client, settings.Username, password, deadline.Token);
             ConnectionLog.Connected(logger, settings.Host, settings.Port, protocol, settings.Username);
         }
         catch (Exception ex) when (IsConnectionFailure(ex, cancellationToken))
@@ -116,6 +116,26 @@ public sealed class MailConnector(ILogger<MailConnector> logger)
         var error = ErrorClassifier.Classify(exception, settings, recorder.ToTranscript());
         ConnectionLog.ConnectFailed(logger, settings.Host, settings.Port, settings.Protocol == MailProtocol.Pop3 ? "pop3" : "imap", settings.Username, error.Code);
         return new MailConnectionException(error, exception);
+    }
+
+    /// <summary>The SASL mechanisms tried, strongest first; PLAIN works whatever scheme the server stores passwords in.</summary>
+    private static readonly string[] Mechanisms = ["SCRAM-SHA-256", "SCRAM-SHA-1", "PLAIN"];
+
+    /// <summary>
+    /// One login attempt per connection. MailKit's own negotiation tries every SASL mechanism the server offers and
+    /// then the LOGIN command, so a wrong password counted as three failures (against lockout limits) and, against a
+    /// server that delays each failure (Dovecot: 2 s and more), ran into the timeout and was reported as Timeout
+    /// instead of AuthenticationFailed. The strongest mechanism offered is used; a server offering none of them gets
+    /// MailKit's own choice.
+    /// </summary>
+    private static Task AuthenticateOnceAsync(MailService client, string username, string password, CancellationToken cancellationToken)
+    {
+        var sasl = Array.Find(Mechanisms, client.AuthenticationMechanisms.Contains) is { } name
+            ? SaslMechanism.Create(name, new System.Net.NetworkCredential(username, password))
+            : null;
+        return sasl is null
+            ? client.AuthenticateAsync(username, password, cancellationToken)
+            : client.AuthenticateAsync(sasl, cancellationToken);
     }
 
     private static bool CheckCertificate(SourceSettings settings, ServerResponseRecorder recorder, SslPolicyErrors errors)

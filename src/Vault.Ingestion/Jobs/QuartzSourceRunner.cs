@@ -37,7 +37,19 @@ public sealed class QuartzSourceRunner(ISchedulerFactory schedulerFactory, Sourc
 
     public async Task StopAsync(string sourceId, CancellationToken cancellationToken)
     {
-        var scheduler = await schedulerFactory.GetScheduler(cancellationToken);
+        IScheduler scheduler;
+        try
+        {
+            scheduler = await schedulerFactory.GetScheduler(cancellationToken);
+        }
+        catch (SchedulerException)
+        {
+            // At host shutdown Quartz may already be gone (the factory refuses a shut-down scheduler): it cancelled
+            // our job on its way out; wait for it to let go of its connections.
+            await WaitForFinishAsync(sourceId, cancellationToken);
+            return;
+        }
+
         var key = new JobKey(sourceId, Group);
         if ((scheduler.Status is SchedulerStatus.Shutdown or SchedulerStatus.ShuttingDown))
         {

@@ -40,6 +40,13 @@ internal sealed class SourceApiFactory : IDisposable
         return client;
     }
 
+    /// <summary>Fails when <paramref name="secret"/> appears in any response body or log line seen so far.</summary>
+    public void AssertNeverShown(string secret)
+    {
+        Assert.DoesNotContain(Bodies, body => body.Contains(secret, StringComparison.Ordinal));
+        Assert.DoesNotContain(Logs.Lines, line => line.Contains(secret, StringComparison.Ordinal));
+    }
+
     public void Dispose()
     {
         _factory.Dispose();

@@ -3,6 +3,7 @@ using System.Net.Sockets;
 using System.Text;
 using System.Text.Json.Nodes;
 using Vault.TestSupport;
+using static Vault.Api.Tests.Sources.JsonBodies;
 
 namespace Vault.Api.Tests.Sources;
 
@@ -208,11 +209,7 @@ public sealed class SourceEndpointsTests : IDisposable
     private void RequireStore() =>
         TestRequirements.Require(_api.HasStore, "no IArchiveStore is registered yet (the store branch has not landed on main)");
 
-    private void AssertNoPasswordLeaked()
-    {
-        Assert.DoesNotContain(_api.Bodies, body => body.Contains(Password, StringComparison.Ordinal));
-        Assert.DoesNotContain(_api.Logs.Lines, line => line.Contains(Password, StringComparison.Ordinal));
-    }
+    private void AssertNoPasswordLeaked() => _api.AssertNeverShown(Password);
 
     private static JsonObject ValidBody() => new()
     {
@@ -233,9 +230,4 @@ public sealed class SourceEndpointsTests : IDisposable
         listener.Stop();
         return port;
     }
-
-    private static StringContent Json(JsonNode body) => new(body.ToJsonString(), Encoding.UTF8, "application/json");
-
-    private static async Task<JsonNode> ReadAsync(HttpResponseMessage response) =>
-        JsonNode.Parse(await response.Content.ReadAsStringAsync(TestContext.Current.CancellationToken))!;
 }
