@@ -92,7 +92,7 @@ public sealed class SourceSynchronizer(
             }
             else
             {
-                await SetStatusAsync(sourceId, SourceStatus.Active, importCompleted: null, cancellationToken);
+                await SetStatusAsync(sourceId, SourceStatus.Active, importCompleted: null, "connected, keeping the archive in sync", cancellationToken);
                 if (!continuous)
                 {
                     await PollPassAsync(session, client, skipInbox: false, cancellationToken);
@@ -113,7 +113,7 @@ public sealed class SourceSynchronizer(
     private async Task ImportAsync(Session session, CancellationToken cancellationToken)
     {
         var sourceId = session.Source.Id;
-        await SetStatusAsync(sourceId, SourceStatus.Importing, importCompleted: null, cancellationToken);
+        await SetStatusAsync(sourceId, SourceStatus.Importing, importCompleted: null, "importing the mailbox", cancellationToken);
         SyncLog.ImportStarting(logger, sourceId, session.Folders.Count);
 
         long onServer = 0;
@@ -137,7 +137,7 @@ public sealed class SourceSynchronizer(
             }
         }
 
-        await SetStatusAsync(sourceId, SourceStatus.Active, importCompleted: true, cancellationToken);
+        await SetStatusAsync(sourceId, SourceStatus.Active, importCompleted: true, "import finished", cancellationToken);
         await store.AppendEventAsync(new(sourceId, timeProvider.GetUtcNow(), "import-finished", "Import finished: every folder is archived."), cancellationToken);
         SyncLog.ImportFinished(logger, sourceId, session.Progress.Current.MessagesArchived);
     }
@@ -357,10 +357,16 @@ public sealed class SourceSynchronizer(
         }
     }
 
-    private async Task SetStatusAsync(string sourceId, SourceStatus status, bool? importCompleted, CancellationToken cancellationToken)
+    /// <summary>Sets the status (clearing any error); a change of status goes to the event log like a person's pause or resume.</summary>
+    private async Task SetStatusAsync(string sourceId, SourceStatus status, bool? importCompleted, string why, CancellationToken cancellationToken)
     {
+        var before = (await store.GetSourceAsync(sourceId, cancellationToken))?.Status;
         await store.UpdateSourceStatusAsync(sourceId, status, error: null, importCompleted, cancellationToken);
         metrics.StatusChanged(sourceId, status);
+        if (before is { } from && from != status)
+        {
+            await store.AppendEventAsync(new(sourceId, timeProvider.GetUtcNow(), "status", $"{from} -> {status}: {why}"), cancellationToken);
+        }
     }
 
     /// <returns>When to try again, or null when a person must act first.</returns>

@@ -85,6 +85,7 @@ public sealed class SourceLifecycleOverDovecotTests : IDisposable
         var events = (await GetAsync($"/api/sources/{id}/events")).AsArray();
         var messages = events.Select(e => e!["message"]!.GetValue<string>()).ToList();
         Assert.Contains(events, e => e!["kind"]!.GetValue<string>() == "created");
+        Assert.Contains(messages, m => m.StartsWith("Importing -> Active: import finished", StringComparison.Ordinal));
         Assert.Contains(messages, m => m.StartsWith("Active -> Paused", StringComparison.Ordinal));
         Assert.Contains(messages, m => m.StartsWith("Paused -> Active", StringComparison.Ordinal));
 
