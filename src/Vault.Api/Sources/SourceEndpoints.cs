@@ -138,12 +138,37 @@ public static class SourceEndpoints
         return TypedResults.NoContent();
     }
 
-    private static async Task<Results<Ok<SourceResponse>, ProblemHttpResult>> PauseAsync(
+    private static Task<Results<Ok<SourceResponse>, ProblemHttpResult>> PauseAsync(
         string id,
         [FromServices] IArchiveStore store,
         [FromServices] TimeProvider time,
         [FromServices] ILogger<SourceRequest> logger,
         [FromServices] ISourceRunner? runner,
+        CancellationToken cancellationToken) =>
+        MoveAsync(id, SourceStateMachine.Pause, "paused by a person", store, time, logger, runner, cancellationToken);
+
+    private static Task<Results<Ok<SourceResponse>, ProblemHttpResult>> ResumeAsync(
+        string id,
+        [FromServices] IArchiveStore store,
+        [FromServices] TimeProvider time,
+        [FromServices] ILogger<SourceRequest> logger,
+        [FromServices] ISourceRunner? runner,
+        CancellationToken cancellationToken) =>
+        MoveAsync(id, SourceStateMachine.Resume, "resumed by a person", store, time, logger, runner, cancellationToken);
+
+    /// <summary>
+    /// A person's pause or resume: 404 for no such source, 409 when the state machine refuses. Pausing stops the job
+    /// before the status says Paused (Paused promises that no connection is held) and keeps the last error for reference;
+    /// resuming clears it and starts the job.
+    /// </summary>
+    private static async Task<Results<Ok<SourceResponse>, ProblemHttpResult>> MoveAsync(
+        string id,
+        Func<Source, SourceTransition> decide,
+        string why,
+        IArchiveStore store,
+        TimeProvider time,
+        ILogger logger,
+        ISourceRunner? runner,
         CancellationToken cancellationToken)
     {
         var source = await store.GetSourceAsync(id, cancellationToken);
@@ -152,42 +177,25 @@ public static class SourceEndpoints
             return NotFound(id);
         }
 
-        var transition = SourceStateMachine.Pause(source);
-        if (!transition.Allowed)
+        var transition = decide(source);
+        if (transition.Target is not { } target)
         {
             return Conflict(transition.ConflictReason!);
         }
 
-        // Stop first: Paused promises that no connection is held.
-        await StopAsync(runner, logger, id, cancellationToken);
-        await store.UpdateSourceStatusAsync(id, transition.Target!.Value, source.Error, null, cancellationToken);
-        await RecordTransitionAsync(store, time, logger, id, source.Status, transition.Target.Value, "paused by a person", cancellationToken);
-        return TypedResults.Ok(SourceResponse.From((await store.GetSourceAsync(id, cancellationToken))!));
-    }
-
-    private static async Task<Results<Ok<SourceResponse>, ProblemHttpResult>> ResumeAsync(
-        string id,
-        [FromServices] IArchiveStore store,
-        [FromServices] TimeProvider time,
-        [FromServices] ILogger<SourceRequest> logger,
-        [FromServices] ISourceRunner? runner,
-        CancellationToken cancellationToken)
-    {
-        var source = await store.GetSourceAsync(id, cancellationToken);
-        if (source is null)
+        var pausing = target == SourceStatus.Paused;
+        if (pausing)
         {
-            return NotFound(id);
+            await StopAsync(runner, logger, id, cancellationToken);
         }
 
-        var transition = SourceStateMachine.Resume(source);
-        if (!transition.Allowed)
+        await store.UpdateSourceStatusAsync(id, target, pausing ? source.Error : null, null, cancellationToken);
+        await RecordTransitionAsync(store, time, logger, id, source.Status, target, why, cancellationToken);
+        if (!pausing)
         {
-            return Conflict(transition.ConflictReason!);
+            await StartAsync(runner, logger, id, cancellationToken);
         }
 
-        await store.UpdateSourceStatusAsync(id, transition.Target!.Value, null, null, cancellationToken);
-        await RecordTransitionAsync(store, time, logger, id, source.Status, transition.Target.Value, "resumed by a person", cancellationToken);
-        await StartAsync(runner, logger, id, cancellationToken);
         return TypedResults.Ok(SourceResponse.From((await store.GetSourceAsync(id, cancellationToken))!));
     }
 

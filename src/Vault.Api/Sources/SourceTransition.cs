@@ -5,8 +5,6 @@ namespace Vault.Api.Sources;
 /// <summary>The outcome of asking <see cref="SourceStateMachine"/> for a transition: the new status, or why not.</summary>
 public sealed record SourceTransition(SourceStatus? Target, string? ConflictReason)
 {
-    public bool Allowed => Target is not null;
-
     public static SourceTransition To(SourceStatus target) => new(target, null);
 
     public static SourceTransition Conflict(string reason) => new(null, reason);
