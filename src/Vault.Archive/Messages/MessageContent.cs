@@ -28,13 +28,23 @@ public sealed class MessageContent : IAsyncDisposable, IDisposable
     /// <summary>Lowercase hex.</summary>
     public string Sha256 { get; }
 
-    public static MessageContent FromBytes(ReadOnlySpan<byte> bytes) =>
-        new(bytes.ToArray(), null, bytes.Length, Convert.ToHexStringLower(SHA256.HashData(bytes)));
+    public static MessageContent FromBytes(ReadOnlySpan<byte> bytes) => FromBytes(bytes.ToArray());
+
+    private static MessageContent FromBytes(byte[] bytes) =>
+        new(bytes, null, bytes.Length, Convert.ToHexStringLower(SHA256.HashData(bytes)));
 
     /// <summary>Copies <paramref name="source"/> to its end, hashing as it goes.</summary>
     public static async Task<MessageContent> CopyFromAsync(Stream source, string tempDirectory, CancellationToken cancellationToken)
     {
         ArgumentNullException.ThrowIfNull(source);
+        if (source.CanSeek && source.Length - source.Position is var known and <= MemoryLimit)
+        {
+            // The usual case (MailKit hands over each fetched body as a seekable stream): one read into an exact array.
+            var bytes = new byte[known];
+            await source.ReadExactlyAsync(bytes, cancellationToken);
+            return FromBytes(bytes);
+        }
+
         using var hash = IncrementalHash.CreateHash(HashAlgorithmName.SHA256);
         var buffer = ArrayPool<byte>.Shared.Rent(81920);
         var memory = new MemoryStream();

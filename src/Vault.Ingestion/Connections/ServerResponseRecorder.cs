@@ -53,9 +53,9 @@ public sealed class ServerResponseRecorder : IProtocolLogger
     {
         lock (_lines)
         {
-            for (var i = offset; i < offset + count; i++)
+            var span = SkipLinesThatWouldBeDropped(buffer.AsSpan(offset, count));
+            foreach (var b in span)
             {
-                var b = buffer[i];
                 if (b == (byte)'\n')
                 {
                     Complete();
@@ -66,6 +66,35 @@ public sealed class ServerResponseRecorder : IProtocolLogger
                 }
             }
         }
+    }
+
+    /// <summary>
+    /// During a sync most of what the server sends is message bodies. Of one read only its last
+    /// <see cref="MaxLines"/> non-empty lines can stay in the queue, so the lines before them are not decoded at all.
+    /// </summary>
+    private ReadOnlySpan<byte> SkipLinesThatWouldBeDropped(ReadOnlySpan<byte> span)
+    {
+        if (_greeting is null)
+        {
+            return span;
+        }
+
+        var end = span.Length;
+        var kept = 0;
+        while (span[..end].LastIndexOf((byte)'\n') is var newline and >= 0)
+        {
+            var line = span[(newline + 1)..end];
+            if (!line.TrimEnd((byte)'\r').IsEmpty && ++kept > MaxLines)
+            {
+                // Everything up to and including this line's start is pushed out by the lines after it.
+                _partial.Clear();
+                return span[(newline + 1)..];
+            }
+
+            end = newline;
+        }
+
+        return span;
     }
 
     public void Dispose()
