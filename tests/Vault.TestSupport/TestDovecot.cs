@@ -100,6 +100,17 @@ public sealed class TestDovecot
         return user;
     }
 
+    /// <summary>Removes the user and its mailbox (a Dovecot process still serving it only loses its files).</summary>
+    public void DeleteUser(TestUser user)
+    {
+        ArgumentNullException.ThrowIfNull(user);
+        File.Delete(Path.Combine(UsersDirectory, user.Name));
+        if (Directory.Exists(UserMaildir(user)))
+        {
+            Directory.Delete(UserMaildir(user), recursive: true);
+        }
+    }
+
     /// <summary>Copies a Maildir++ tree (cur/new/tmp and the dot folders, file names kept) into the user's mailbox.</summary>
     public async Task FillFromMaildirAsync(TestUser user, string maildirRoot, CancellationToken cancellationToken)
     {

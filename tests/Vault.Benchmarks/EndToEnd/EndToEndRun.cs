@@ -21,8 +21,21 @@ public sealed class EndToEndRun(EndToEndOptions options, MailboxServer server, s
 
     public async Task<RunResult> ExecuteAsync(int run, CancellationToken cancellationToken)
     {
-        var result = new RunResult { Run = run, Messages = manifest.Count, MailboxBytes = manifest.Bytes };
         var user = await server.CreateFilledUserAsync(maildir, manifest.Count, cancellationToken);
+        try
+        {
+            return await MeasureAsync(run, user, cancellationToken);
+        }
+        finally
+        {
+            // Each run's mailbox is a full copy (308 MB for 10,000 messages): repeated runs must not fill the disk.
+            server.Dovecot.DeleteUser(user);
+        }
+    }
+
+    private async Task<RunResult> MeasureAsync(int run, TestUser user, CancellationToken cancellationToken)
+    {
+        var result = new RunResult { Run = run, Messages = manifest.Count, MailboxBytes = manifest.Bytes };
         await using var vault = await VaultProcess.StartAsync(PollInterval, cancellationToken);
         await using var memory = new MemorySampler(vault);
         using var api = new VaultApiClient(vault.BaseAddress, vault.ApiKey);
