@@ -8,9 +8,16 @@ public sealed class QuartzSourceRunner(ISchedulerFactory schedulerFactory, Sourc
     private const string Group = "sources";
     private static readonly TimeSpan StopTimeout = TimeSpan.FromSeconds(2);
 
+    /// <summary>
+    /// The scheduler that runs our jobs, kept from the first start. A stop never asks the factory: at host shutdown
+    /// the factory may already have dropped the shut-down scheduler and would try to build a new one from a disposed
+    /// service provider. No scheduler yet means no job of ours has ever run.
+    /// </summary>
+    private IScheduler? _scheduler;
+
     public async Task StartAsync(string sourceId, CancellationToken cancellationToken)
     {
-        var scheduler = await schedulerFactory.GetScheduler(cancellationToken);
+        var scheduler = _scheduler ??= await schedulerFactory.GetScheduler(cancellationToken);
         var key = new JobKey(sourceId, Group);
         if (registry.IsRunning(sourceId) || await scheduler.Exists(key, cancellationToken))
         {
@@ -37,35 +44,33 @@ public sealed class QuartzSourceRunner(ISchedulerFactory schedulerFactory, Sourc
 
     public async Task StopAsync(string sourceId, CancellationToken cancellationToken)
     {
-        IScheduler scheduler;
-        try
-        {
-            scheduler = await schedulerFactory.GetScheduler(cancellationToken);
-        }
-        catch (SchedulerException)
-        {
-            // At host shutdown Quartz may already be gone (the factory refuses a shut-down scheduler): it cancelled
-            // our job on its way out; wait for it to let go of its connections.
-            await WaitForFinishAsync(sourceId, cancellationToken);
-            return;
-        }
-
-        var key = new JobKey(sourceId, Group);
-        if ((scheduler.Status is SchedulerStatus.Shutdown or SchedulerStatus.ShuttingDown))
+        var scheduler = _scheduler;
+        if (scheduler is null || scheduler.Status is SchedulerStatus.Shutdown or SchedulerStatus.ShuttingDown)
         {
             // At host shutdown the scheduler has already cancelled its jobs; wait for ours to let go of its connections.
             await WaitForFinishAsync(sourceId, cancellationToken);
             return;
         }
 
-        if (!registry.IsRunning(sourceId))
+        var key = new JobKey(sourceId, Group);
+        try
         {
-            // Scheduled but not fired yet: dropping the trigger drops the (non-durable) job with it. A fired trigger
-            // cannot be unscheduled while its job runs; that job is interrupted below.
-            await scheduler.UnscheduleJob(new TriggerKey(sourceId, Group), cancellationToken);
+            if (!registry.IsRunning(sourceId))
+            {
+                // Scheduled but not fired yet: dropping the trigger drops the (non-durable) job with it. A fired trigger
+                // cannot be unscheduled while its job runs; that job is interrupted below.
+                await scheduler.UnscheduleJob(new TriggerKey(sourceId, Group), cancellationToken);
+            }
+
+            await scheduler.Interrupt(key, cancellationToken);
+        }
+        catch (SchedulerException)
+        {
+            // The scheduler shut down between the check and the call: it cancels the job itself.
+            await WaitForFinishAsync(sourceId, cancellationToken);
+            return;
         }
 
-        await scheduler.Interrupt(key, cancellationToken);
         var started = timeProvider.GetTimestamp();
         try
         {
