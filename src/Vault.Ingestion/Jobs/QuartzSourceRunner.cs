@@ -64,9 +64,10 @@ public sealed class QuartzSourceRunner(ISchedulerFactory schedulerFactory, Sourc
 
             await scheduler.Interrupt(key, cancellationToken);
         }
-        catch (SchedulerException)
+        catch (Exception e) when (e is SchedulerException or ObjectDisposedException)
         {
-            // The scheduler shut down between the check and the call: it cancels the job itself.
+            // The scheduler shut down between the check and the call (it cancels the job itself), or the job ended
+            // just as it was interrupted (Quartz then cancels an already disposed token).
             await WaitForFinishAsync(sourceId, cancellationToken);
             return;
         }
