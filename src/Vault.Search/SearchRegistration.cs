@@ -1,6 +1,5 @@
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Hosting;
-using Microsoft.Extensions.Logging;
 using Microsoft.Extensions.Options;
 using Vault.Archive;
 using Vault.Search.Indexing;
@@ -23,13 +22,7 @@ public static class SearchRegistration
         services.AddSingleton<MessageIndexer>();
         services.AddSingleton<IMessageIndexer>(sp => sp.GetRequiredService<MessageIndexer>());
         services.AddSingleton<SearchService>();
-        // The store is optional so the host starts (and answers searches) even before an archive is registered.
-        services.AddHostedService(sp => new IndexingWorker(
-            sp.GetRequiredService<MessageIndexer>(),
-            sp.GetRequiredService<SearchIndex>(),
-            sp.GetRequiredService<ReindexProgress>(),
-            sp.GetService<IArchiveStore>(),
-            sp.GetRequiredService<ILoggerFactory>()));
+        services.AddHostedService<IndexingWorker>();
         return builder;
     }
 }

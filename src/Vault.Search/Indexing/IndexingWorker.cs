@@ -16,30 +16,23 @@ public sealed class IndexingWorker : BackgroundService
     private readonly MessageIndexer _queue;
     private readonly SearchIndex _index;
     private readonly ReindexProgress _progress;
-    private readonly IArchiveStore? _store;
-    private readonly StoreIndexer? _indexer;
+    private readonly IArchiveStore _store;
+    private readonly StoreIndexer _indexer;
     private readonly ILogger<IndexingWorker> _logger;
 
-    /// <param name="store">Null in a host without an archive (the skeleton before the store is registered): the worker then only logs that.</param>
-    public IndexingWorker(MessageIndexer queue, SearchIndex index, ReindexProgress progress, IArchiveStore? store, ILoggerFactory loggerFactory)
+    public IndexingWorker(MessageIndexer queue, SearchIndex index, ReindexProgress progress, IArchiveStore store, ILoggerFactory loggerFactory)
     {
         ArgumentNullException.ThrowIfNull(loggerFactory);
         _queue = queue;
         _index = index;
         _progress = progress;
         _store = store;
-        _indexer = store is null ? null : new StoreIndexer(index, store, loggerFactory.CreateLogger<StoreIndexer>());
+        _indexer = new StoreIndexer(index, store, loggerFactory.CreateLogger<StoreIndexer>());
         _logger = loggerFactory.CreateLogger<IndexingWorker>();
     }
 
     protected override async Task ExecuteAsync(CancellationToken stoppingToken)
     {
-        if (_store is null || _indexer is null)
-        {
-            SearchLog.NoStore(_logger);
-            return;
-        }
-
         await _store.InitializeAsync(stoppingToken);
         if (_index.DocumentCount == 0 && await _store.CountMessagesAsync(null, stoppingToken) > 0)
         {
@@ -61,7 +54,7 @@ public sealed class IndexingWorker : BackgroundService
             if (ids.Count > 0)
             {
                 // Ids that fail stay unindexed in the store; the next start's catch-up retries them.
-                await RunBoundaryAsync(() => _indexer!.IndexAsync(ids, stoppingToken), stoppingToken);
+                await RunBoundaryAsync(() => _indexer.IndexAsync(ids, stoppingToken), stoppingToken);
             }
 
             if (reindex)
@@ -90,8 +83,8 @@ public sealed class IndexingWorker : BackgroundService
         {
             _index.DeleteAll();
             await _index.CommitAsync(cancellationToken);
-            await _store!.MarkAllUnindexedAsync(cancellationToken);
-            _progress.SetTotal(await _store!.CountMessagesAsync(null, cancellationToken));
+            await _store.MarkAllUnindexedAsync(cancellationToken);
+            _progress.SetTotal(await _store.CountMessagesAsync(null, cancellationToken));
             var count = await CatchUpAsync(cancellationToken);
             SearchLog.Reindexed(_logger, count);
         }
@@ -109,7 +102,7 @@ public sealed class IndexingWorker : BackgroundService
         while (true)
         {
             var chunk = new List<string>(ChunkSize);
-            await foreach (var id in _store!.ListUnindexedAsync(cancellationToken))
+            await foreach (var id in _store.ListUnindexedAsync(cancellationToken))
             {
                 if (!failed.Contains(id))
                 {
@@ -126,7 +119,7 @@ public sealed class IndexingWorker : BackgroundService
                 break;
             }
 
-            var chunkFailed = await _indexer!.IndexAsync(chunk, cancellationToken);
+            var chunkFailed = await _indexer.IndexAsync(chunk, cancellationToken);
             failed.UnionWith(chunkFailed);
             count += chunk.Count - chunkFailed.Count;
             _progress.Add(chunk.Count - chunkFailed.Count);

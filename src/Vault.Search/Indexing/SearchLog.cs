@@ -18,7 +18,4 @@ internal static partial class SearchLog
 
     [LoggerMessage(EventId = 7005, Level = LogLevel.Error, Message = "Indexing batch failed; will catch up from the store")]
     public static partial void BatchFailed(ILogger logger, Exception exception);
-
-    [LoggerMessage(EventId = 7006, Level = LogLevel.Warning, Message = "No archive store is registered; the search index is not fed")]
-    public static partial void NoStore(ILogger logger);
 }
