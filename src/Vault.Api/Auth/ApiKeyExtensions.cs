@@ -11,6 +11,7 @@ public static class ApiKeyExtensions
             builder.Configuration["Vault:ApiKey"],
             services.GetRequiredService<IOptions<ArchiveOptions>>().Value.DataDirectory,
             Console.Out));
+        builder.Services.AddHostedService<ResolveAtStart>();
         return builder;
     }
 
@@ -36,5 +37,17 @@ public static class ApiKeyExtensions
                 detail: "Send the API key as 'Authorization: Bearer <key>'.");
         });
         return group;
+    }
+
+    /// <summary>Resolves the key when the host starts, not at the first /api request: a generated key must be on the console at once.</summary>
+    private sealed class ResolveAtStart(IServiceProvider services) : IHostedService
+    {
+        public Task StartAsync(CancellationToken cancellationToken)
+        {
+            services.GetRequiredService<ApiKey>();
+            return Task.CompletedTask;
+        }
+
+        public Task StopAsync(CancellationToken cancellationToken) => Task.CompletedTask;
     }
 }

@@ -1,3 +1,5 @@
+using Microsoft.AspNetCore.Hosting;
+using Microsoft.AspNetCore.Mvc.Testing;
 using Vault.Api.Auth;
 using Vault.TestSupport;
 
@@ -46,5 +48,18 @@ public sealed class ApiKeyTests
         Assert.False(key.Matches("other"));
         Assert.Empty(Directory.EnumerateFileSystemEntries(data.Path));
         Assert.Equal(string.Empty, console.ToString());
+    }
+
+    [Fact]
+    public async Task The_host_generates_its_key_at_start_before_any_api_request()
+    {
+        using var data = new TempDirectory();
+        await using var factory = new WebApplicationFactory<Program>().WithWebHostBuilder(web =>
+            web.UseSetting("Vault:DataDirectory", data.Path).UseSetting("Vault:ApiKey", ""));
+
+        var health = await factory.CreateClient().GetAsync(new Uri("/healthz", UriKind.Relative), TestContext.Current.CancellationToken);
+
+        Assert.True(health.IsSuccessStatusCode);
+        Assert.True(File.Exists(Path.Combine(data.Path, "api-key")));
     }
 }
