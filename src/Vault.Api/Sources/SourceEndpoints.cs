@@ -6,6 +6,7 @@ using Vault.Archive;
 using Vault.Archive.Sources;
 using Vault.Ingestion.Connections;
 using Vault.Ingestion.Jobs;
+using Vault.Search.Indexing;
 
 namespace Vault.Api.Sources;
 
@@ -123,6 +124,7 @@ public static class SourceEndpoints
         string id,
         bool? purge,
         [FromServices] IArchiveStore store,
+        [FromServices] SearchIndex index,
         [FromServices] ILogger<SourceRequest> logger,
         [FromServices] ISourceRunner? runner,
         CancellationToken cancellationToken)
@@ -134,6 +136,13 @@ public static class SourceEndpoints
 
         await StopAsync(runner, logger, id, cancellationToken);
         await store.DeleteSourceAsync(id, purge ?? false, cancellationToken);
+        if (purge ?? false)
+        {
+            // Purged mail must not stay findable: the index drops the source's documents too.
+            index.DeleteSource(id);
+            await index.CommitAsync(cancellationToken);
+        }
+
         SourceLog.Deleted(logger, id, purge ?? false);
         return TypedResults.NoContent();
     }

@@ -48,6 +48,9 @@ public sealed class SearchIndex : IDisposable
 
     public void Delete(string messageId) => _writer.DeleteDocuments(new Term(SearchFields.Id, messageId));
 
+    /// <summary>Drops every document of a source (its archive was purged); visible after the next commit.</summary>
+    public void DeleteSource(string sourceId) => _writer.DeleteDocuments(new Term(SearchFields.Source, sourceId));
+
     public void DeleteAll() => _writer.DeleteAll();
 
     /// <summary>Makes everything added so far durable and visible to searches that start after this returns.</summary>

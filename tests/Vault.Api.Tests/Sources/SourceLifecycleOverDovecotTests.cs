@@ -89,12 +89,16 @@ public sealed class SourceLifecycleOverDovecotTests : IDisposable
         Assert.Contains(messages, m => m.StartsWith("Active -> Paused", StringComparison.Ordinal));
         Assert.Contains(messages, m => m.StartsWith("Paused -> Active", StringComparison.Ordinal));
 
+        async Task<long> FoundAsync() => (await GetAsync($"/api/search?q=source:{id}"))["total"]!.GetValue<long>();
+        await Deadline.UntilAsync(async () => await FoundAsync() == 5, Within, "the archived messages are searchable", Ct);
+
         var deleted = await _client.DeleteAsync(Relative($"/api/sources/{id}{(purge ? "?purge=true" : string.Empty)}"), Ct);
         Assert.Equal(HttpStatusCode.NoContent, deleted.StatusCode);
         Assert.Equal(HttpStatusCode.NotFound, (await _client.GetAsync(Relative($"/api/sources/{id}"), Ct)).StatusCode);
         await Deadline.UntilAsync(async () => await _dovecot.SessionsAsync(user, Ct) == 0, TimeSpan.FromSeconds(3), "the deleted source lets go of its connection", Ct);
         var archived = await GetAsync($"/api/messages?sourceId={id}&pageSize=50");
         Assert.Equal(purge ? 0 : 5, archived["total"]!.GetValue<long>());
+        Assert.Equal(purge ? 0 : 5, await FoundAsync());
         _api.AssertNeverShown(user.Password);
     }
 
