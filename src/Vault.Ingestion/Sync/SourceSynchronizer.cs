@@ -275,6 +275,15 @@ public sealed class SourceSynchronizer(
             (batch, token) => session.Progress.AddBatchAsync(p => p with { MessagesArchived = p.MessagesArchived + batch.Added.Count, BytesArchived = p.BytesArchived + batch.BytesAdded }, token),
             cancellationToken);
         session.States[name] = result.State;
+
+        // Once every folder is imported, "on server" is what the folders' last passes saw (new mail, deletions,
+        // new folders); during the import it stays the STATUS count taken at its start.
+        var states = session.Folders.Select(f => session.States[f.Name]).ToList();
+        if (states.All(s => s.ImportDone) && states.Sum(s => s.MessagesOnServer) is var onServer && onServer != session.Progress.Current.MessagesOnServer)
+        {
+            await session.Progress.SetAsync(p => p with { MessagesOnServer = onServer }, cancellationToken);
+        }
+
         await session.Progress.FlushAsync(cancellationToken);
     }
 

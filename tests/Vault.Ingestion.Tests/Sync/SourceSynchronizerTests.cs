@@ -77,6 +77,9 @@ public sealed class SourceSynchronizerTests
 
         await harness.Dovecot.AppendAsync(harness.User, "Archive", Message("polled"), Token);
         var polled = await Deadline.UntilAsync(async () => await harness.Store.CountMessagesAsync(harness.SourceId, Token) == 4, harness.Options.PollInterval + TimeSpan.FromSeconds(1), "Archive mail archived", Token);
+        await Deadline.UntilAsync(
+            async () => (await harness.Store.GetSourceAsync(harness.SourceId, Token))!.Progress is { MessagesOnServer: 4, MessagesArchived: 4 },
+            TimeSpan.FromSeconds(5), "progress counts the new mail on the server too", Token);
 
         await stop.CancelAsync();
         var stopping = Stopwatch.StartNew();
