@@ -17,7 +17,7 @@ public sealed record SourceResponse(
     SourceErrorResponse? Error,
     SourceProgressResponse Progress,
     string SyncMode,
-    TimeSpan PollInterval,
+    TimeSpan? PollInterval,
     DateTimeOffset? LastSyncAt,
     DateTimeOffset CreatedAt,
     string? Provider,

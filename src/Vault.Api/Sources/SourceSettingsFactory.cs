@@ -12,8 +12,6 @@ public static class SourceSettingsFactory
 {
     public static TimeSpan DefaultTimeout { get; } = TimeSpan.FromSeconds(30);
 
-    public static TimeSpan DefaultPollInterval { get; } = TimeSpan.FromMinutes(5);
-
     public static SourceSettings From(SourceRequest request)
     {
         ArgumentNullException.ThrowIfNull(request);
@@ -51,7 +49,7 @@ public static class SourceSettingsFactory
             IncludeFolders = request.IncludeFolders ?? [],
             ExcludeFolders = request.ExcludeFolders ?? [],
             SyncMode = request.SyncMode == "poll" ? SyncMode.Poll : SyncMode.Idle,
-            PollInterval = Duration(request.PollInterval) ?? DefaultPollInterval,
+            PollInterval = Duration(request.PollInterval),
         };
     }
 

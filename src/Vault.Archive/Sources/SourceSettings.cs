@@ -17,7 +17,8 @@ public sealed record SourceSettings
     public IReadOnlyList<string> IncludeFolders { get; init; } = [];
     public IReadOnlyList<string> ExcludeFolders { get; init; } = [];
     public SyncMode SyncMode { get; init; } = SyncMode.Idle;
-    public TimeSpan PollInterval { get; init; } = TimeSpan.FromMinutes(5);
+    /// <summary>How often this source's folders are polled; null means <c>Vault:Sync:PollInterval</c>.</summary>
+    public TimeSpan? PollInterval { get; init; }
 
     public bool Tls => TlsMode != TlsMode.None;
 }

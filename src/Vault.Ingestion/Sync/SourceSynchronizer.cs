@@ -179,13 +179,14 @@ public sealed class SourceSynchronizer(
 
     /// <summary>
     /// IDLE on INBOX (RFC 2177), ended on new mail, after <see cref="SyncOptions.IdleRefresh"/>, and after
-    /// <see cref="SyncOptions.PollInterval"/>: some servers tell an idler about new mail only on their own poll.
+    /// the poll interval: some servers tell an idler about new mail only on their own poll.
     /// </summary>
     private async Task IdleLoopAsync(Session session, IMailFolder inbox, bool pollOthers, CancellationToken cancellationToken)
     {
         var client = session.Client;
-        var wait = _options.PollInterval < _options.IdleRefresh ? _options.PollInterval : _options.IdleRefresh;
-        var nextPoll = timeProvider.GetUtcNow() + _options.PollInterval;
+        var interval = PollInterval(session);
+        var wait = interval < _options.IdleRefresh ? interval : _options.IdleRefresh;
+        var nextPoll = timeProvider.GetUtcNow() + interval;
         while (true)
         {
             cancellationToken.ThrowIfCancellationRequested();
@@ -193,7 +194,7 @@ public sealed class SourceSynchronizer(
             if (pollOthers && timeProvider.GetUtcNow() >= nextPoll)
             {
                 await PollPassAsync(session, client, skipInbox: true, cancellationToken);
-                nextPoll = timeProvider.GetUtcNow() + _options.PollInterval;
+                nextPoll = timeProvider.GetUtcNow() + interval;
                 await inbox.OpenAsync(FolderAccess.ReadOnly, cancellationToken);
             }
 
@@ -216,7 +217,7 @@ public sealed class SourceSynchronizer(
         while (true)
         {
             await PollPassAsync(session, client, skipInbox, cancellationToken);
-            await Task.Delay(_options.PollInterval, timeProvider, cancellationToken);
+            await Task.Delay(PollInterval(session), timeProvider, cancellationToken);
         }
     }
 
@@ -365,6 +366,9 @@ public sealed class SourceSynchronizer(
             throw;
         }
     }
+
+    /// <summary>The source's own poll interval, or <c>Vault:Sync:PollInterval</c> when it has none.</summary>
+    private TimeSpan PollInterval(Session session) => session.Source.Settings.PollInterval ?? _options.PollInterval;
 
     /// <summary>Sets the status (clearing any error); a change of status goes to the event log like a person's pause or resume.</summary>
     private async Task SetStatusAsync(string sourceId, SourceStatus status, bool? importCompleted, string why, CancellationToken cancellationToken)

@@ -89,6 +89,23 @@ public sealed class SourceSynchronizerTests
     }
 
     [Fact]
+    public async Task A_source_with_its_own_poll_interval_is_polled_at_that_interval()
+    {
+        await using var harness = await SyncHarness.CreateAsync(
+            "ownpoll", o => o.PollInterval = TimeSpan.FromMinutes(10), sourcePollInterval: TimeSpan.FromSeconds(2), cancellationToken: Token);
+        await harness.Dovecot.AppendAsync(harness.User, "Archive", Message("first"), Token);
+        using var stop = CancellationTokenSource.CreateLinkedTokenSource(Token);
+        var run = harness.CreateSynchronizer().RunAsync(harness.SourceId, stop.Token);
+        await Deadline.UntilAsync(async () => (await harness.Store.GetSourceAsync(harness.SourceId, Token))!.Status == SourceStatus.Active, TimeSpan.FromSeconds(20), "import finished", Token);
+
+        await harness.Dovecot.AppendAsync(harness.User, "Archive", Message("polled"), Token);
+        await Deadline.UntilAsync(async () => await harness.Store.CountMessagesAsync(harness.SourceId, Token) == 2, TimeSpan.FromSeconds(5), "Archive mail archived by the source's 2 s poll, not the 10 min default", Token);
+
+        await stop.CancelAsync();
+        await run;
+    }
+
+    [Fact]
     public async Task Uidvalidity_change_does_not_duplicate_messages()
     {
         await using var harness = await SyncHarness.CreateAsync("uidvalidity", cancellationToken: Token);

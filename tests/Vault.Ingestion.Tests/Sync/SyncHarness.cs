@@ -43,7 +43,7 @@ internal sealed class SyncHarness : IAsyncDisposable
 
     public string SourceId { get; private set; } = "";
 
-    public static async Task<SyncHarness> CreateAsync(string prefix, Action<SyncOptions>? configure = null, int? port = null, CancellationToken cancellationToken = default)
+    public static async Task<SyncHarness> CreateAsync(string prefix, Action<SyncOptions>? configure = null, int? port = null, TimeSpan? sourcePollInterval = null, CancellationToken cancellationToken = default)
     {
         var dovecot = TestDovecot.Require();
         var user = dovecot.CreateUser(prefix);
@@ -65,6 +65,7 @@ internal sealed class SyncHarness : IAsyncDisposable
                 TlsMode = TlsMode.None,
                 Username = user.Name,
                 Timeout = TimeSpan.FromSeconds(10),
+                PollInterval = sourcePollInterval,
             },
             EncryptedPassword = Encoding.UTF8.GetBytes(user.Password),
             CreatedAt = DateTimeOffset.UtcNow,
