@@ -19,6 +19,7 @@ public static class ErrorCodes
     public const string QuotaExceeded = nameof(QuotaExceeded);
     public const string ServerUnavailable = nameof(ServerUnavailable);
     public const string ProtocolError = nameof(ProtocolError);
+    public const string ProtocolNotSupported = nameof(ProtocolNotSupported);
     public const string StorageError = nameof(StorageError);
     public const string Unknown = nameof(Unknown);
 }

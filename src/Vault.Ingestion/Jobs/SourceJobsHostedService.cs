@@ -17,7 +17,7 @@ public sealed class SourceJobsHostedService(IArchiveStore store, ISourceRunner r
         foreach (var source in await store.ListSourcesAsync(cancellationToken))
         {
             metrics.StatusChanged(source.Id, source.Status);
-            if (source.Status != SourceStatus.Paused && source.Settings.Protocol == MailProtocol.Imap)
+            if (source.Status != SourceStatus.Paused)
             {
                 await runner.StartAsync(source.Id, cancellationToken);
             }

@@ -75,9 +75,21 @@ public sealed class SourceSynchronizer(
     private async Task RunConnectedAsync(string sourceId, bool continuous, CancellationToken cancellationToken)
     {
         var source = await store.GetSourceAsync(sourceId, cancellationToken);
-        if (source is null || source.Settings.Protocol != MailProtocol.Imap)
+        if (source is null)
         {
             return;
+        }
+
+        if (source.Settings.Protocol != MailProtocol.Imap)
+        {
+            // POP3 sources can be created and tested, but the engine archives IMAP only (POP3 is a later feature):
+            // say so on the source instead of leaving it Importing forever.
+            throw new MailConnectionException(new ClassifiedError(
+                ErrorCodes.ProtocolNotSupported,
+                "Vault cannot archive POP3 mailboxes yet.",
+                "Use this mailbox's IMAP settings instead: almost every provider that offers POP3 offers IMAP too.",
+                null,
+                Transient: false), null);
         }
 
         var connection = await OpenAsync(source, cancellationToken);

@@ -103,6 +103,23 @@ public sealed class SourceLifecycleOverDovecotTests : IDisposable
     }
 
     [Fact]
+    public async Task A_pop3_source_says_it_cannot_be_archived_yet_instead_of_importing_forever()
+    {
+        var user = _dovecot.CreateUser("api-pop3");
+        var body = Body(user, _dovecot.Pop3Port, tls: false);
+        body["protocol"] = "pop3";
+
+        var source = await ReadAsync(await _client.PostAsync(Relative("/api/sources"), Json(body), Ct));
+        var failed = await UntilAsync(source["id"]!.GetValue<string>(), s => Status(s) == "Error", "the engine refuses POP3", Within);
+
+        var error = failed["error"]!;
+        Assert.Equal("ProtocolNotSupported", error["code"]!.GetValue<string>());
+        Assert.Contains("IMAP", error["hint"]!.GetValue<string>(), StringComparison.Ordinal);
+        Assert.Null(error["nextRetryAt"]);
+        _api.AssertNeverShown(user.Password);
+    }
+
+    [Fact]
     public async Task A_wrong_password_stops_in_error_with_the_servers_words_and_is_not_retried()
     {
         var user = _dovecot.CreateUser("api-badpass");
