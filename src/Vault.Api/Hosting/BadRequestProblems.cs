@@ -65,7 +65,7 @@ public static class BadRequestProblems
 
         var endpointMetadata = metadata ?? httpContext.Features.Get<IExceptionHandlerFeature>()?.Endpoint?.Metadata;
         var handler = endpointMetadata?.GetMetadata<MethodInfo>();
-        var parameter = handler?.GetParameters().FirstOrDefault(p => p.Name is not null && bad.Message.Contains($" {p.Name}\"", StringComparison.Ordinal));
+        var parameter = handler?.GetParameters().FirstOrDefault(p => p.Name is not null && Quotes(bad.Message, p.Name));
         if (parameter is null)
         {
             return ("request", "The request could not be read.");
@@ -80,13 +80,21 @@ public static class BadRequestProblems
         return (JsonNamingPolicy.CamelCase.ConvertName(name), IsPresent(httpContext, name) ? Expected(parameter.ParameterType) : "This value is required.");
     }
 
+    // The binder quotes the parameter as "int page" (with its type) or as "request" (body inference).
+    private static bool Quotes(string message, string name) =>
+        message.Contains($" {name}\"", StringComparison.Ordinal) || message.Contains($"\"{name}\"", StringComparison.Ordinal);
+
     private static (string Field, string Message) DescribeJson(JsonException json)
     {
         // A reader (syntax) error carries the reader's exception inside; a value of the wrong type does not.
-        var field = json.InnerException is JsonException || string.IsNullOrEmpty(json.Path) || json.Path == "$" ? null : FieldOf(json.Path);
-        return field is null
-            ? (BodyField, "The request body is not valid JSON.")
-            : (field, "The value has the wrong type or format.");
+        if (json.InnerException is JsonException)
+        {
+            return (BodyField, "The request body is not valid JSON.");
+        }
+
+        return string.IsNullOrEmpty(json.Path) || json.Path == "$"
+            ? (BodyField, "The request body has the wrong type.")
+            : (FieldOf(json.Path), "The value has the wrong type or format.");
     }
 
     private static string FieldOf(string path) =>

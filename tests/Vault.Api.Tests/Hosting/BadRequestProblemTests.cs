@@ -36,13 +36,23 @@ public sealed class BadRequestProblemTests : IDisposable
         Assert.DoesNotContain("hunter2-secret", errors.ToString(), StringComparison.Ordinal);
     }
 
-    [Fact]
-    public async Task A_body_that_is_not_json_is_a_400_naming_the_body()
+    [Theory]
+    [InlineData("{not json")]
+    [InlineData("""{"port": abc}""")]
+    public async Task A_body_that_is_not_json_is_a_400_naming_the_body(string json)
     {
-        var errors = await SendExpectingBadRequestAsync(Client("Development"), JsonPost("/api/sources", "{not json"));
+        var errors = await SendExpectingBadRequestAsync(Client("Development"), JsonPost("/api/sources", json));
 
         var message = Assert.Single(errors.GetProperty("body").EnumerateArray()).GetString();
         Assert.Contains("not valid JSON", message, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public async Task A_missing_body_is_a_400_naming_the_body()
+    {
+        var errors = await SendExpectingBadRequestAsync(Client("Development"), new HttpRequestMessage(HttpMethod.Post, "/api/sources"));
+
+        Assert.True(errors.TryGetProperty("body", out _), $"errors has no 'body': {errors}");
     }
 
     [Fact]
