@@ -65,7 +65,8 @@ public static class BadRequestProblems
 
         var endpointMetadata = metadata ?? httpContext.Features.Get<IExceptionHandlerFeature>()?.Endpoint?.Metadata;
         var handler = endpointMetadata?.GetMetadata<MethodInfo>();
-        var parameter = handler?.GetParameters().FirstOrDefault(p => p.Name is not null && Quotes(bad.Message, p.Name));
+        var quoted = QuotedParameter(bad.Message);
+        var parameter = quoted is null ? null : handler?.GetParameters().FirstOrDefault(p => p.Name == quoted);
         if (parameter is null)
         {
             return ("request", "The request could not be read.");
@@ -80,9 +81,22 @@ public static class BadRequestProblems
         return (JsonNamingPolicy.CamelCase.ConvertName(name), IsPresent(httpContext, name) ? Expected(parameter.ParameterType) : "This value is required.");
     }
 
-    // The binder quotes the parameter as "int page" (with its type) or as "request" (body inference).
-    private static bool Quotes(string message, string name) =>
-        message.Contains($" {name}\"", StringComparison.Ordinal) || message.Contains($"\"{name}\"", StringComparison.Ordinal);
+    /// <summary>
+    /// The binder quotes the parameter first, as <c>"int page"</c> or <c>"request"</c>; the rejected value, quoted
+    /// after it, is never read (it could spell another parameter's name).
+    /// </summary>
+    private static string? QuotedParameter(string message)
+    {
+        var start = message.IndexOf('"', StringComparison.Ordinal);
+        var end = start < 0 ? -1 : message.IndexOf('"', start + 1);
+        if (end < 0)
+        {
+            return null;
+        }
+
+        var quoted = message[(start + 1)..end];
+        return quoted[(quoted.LastIndexOf(' ') + 1)..];
+    }
 
     private static (string Field, string Message) DescribeJson(JsonException json)
     {

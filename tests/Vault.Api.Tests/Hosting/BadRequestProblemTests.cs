@@ -16,6 +16,7 @@ public sealed class BadRequestProblemTests : IDisposable
     [Theory]
     [InlineData("GET", "/api/search?q=x&page=abc", "page")]
     [InlineData("GET", "/api/search?q=x&pageSize=abc", "pageSize")]
+    [InlineData("GET", "/api/search?q=x&page=q", "page")]
     [InlineData("GET", "/api/messages?sourceId=src_1&page=abc", "page")]
     [InlineData("GET", "/api/messages?sourceId=src_1&pageSize=1.5", "pageSize")]
     [InlineData("DELETE", "/api/sources/src_1?purge=maybe", "purge")]
