@@ -19,6 +19,7 @@ builder.AddSearch();
 builder.AddSources();
 builder.AddIngestion();
 builder.Services.AddProblemDetails();
+builder.AddBadRequestProblems();
 builder.Services.AddOpenApi();
 
 var app = builder.Build();

@@ -10,10 +10,6 @@ public static class SourcesExtensions
     {
         builder.Services.TryAddSingleton(TimeProvider.System);
         builder.Services.TryAddSingleton<MailConnector>();
-
-        // Malformed JSON is the client's mistake: a 400 problem, also in Development where binding failures throw.
-        builder.Services.Configure<ExceptionHandlerOptions>(options =>
-            options.StatusCodeSelector = exception => exception is BadHttpRequestException bad ? bad.StatusCode : StatusCodes.Status500InternalServerError);
         return builder;
     }
 }
