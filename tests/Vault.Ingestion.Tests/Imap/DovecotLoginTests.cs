@@ -36,35 +36,20 @@ public sealed class DovecotLoginTests
             () => client.AuthenticateAsync(new NetworkCredential(user.Name, user.Password + "x"), Token));
     }
 
-    [Fact]
-    public async Task Starttls_rejects_the_self_signed_certificate_by_default_and_accepts_it_when_told()
+    [Theory]
+    [InlineData(SecureSocketOptions.StartTls)]
+    [InlineData(SecureSocketOptions.SslOnConnect)]
+    public async Task Tls_rejects_the_self_signed_certificate_by_default_and_accepts_it_when_told(SecureSocketOptions tls)
     {
         var (user, subject) = await UserWithOneMessageAsync();
+        var port = tls == SecureSocketOptions.SslOnConnect ? _dovecot.ImapsPort : _dovecot.ImapPort;
         using (var strict = new ImapClient())
         {
-            await Assert.ThrowsAsync<SslHandshakeException>(
-                () => strict.ConnectAsync(_dovecot.Host, _dovecot.ImapPort, SecureSocketOptions.StartTls, Token));
+            await Assert.ThrowsAsync<SslHandshakeException>(() => strict.ConnectAsync(_dovecot.Host, port, tls, Token));
         }
 
         using var client = new ImapClient { ServerCertificateValidationCallback = _dovecot.AcceptItsCertificate() };
-        await client.ConnectAsync(_dovecot.Host, _dovecot.ImapPort, SecureSocketOptions.StartTls, Token);
-        Assert.True(client.IsSecure);
-        await client.AuthenticateAsync(new NetworkCredential(user.Name, user.Password), Token);
-        await AssertInboxHoldsAsync(client, subject);
-    }
-
-    [Fact]
-    public async Task Implicit_tls_rejects_the_self_signed_certificate_by_default_and_accepts_it_when_told()
-    {
-        var (user, subject) = await UserWithOneMessageAsync();
-        using (var strict = new ImapClient())
-        {
-            await Assert.ThrowsAsync<SslHandshakeException>(
-                () => strict.ConnectAsync(_dovecot.Host, _dovecot.ImapsPort, SecureSocketOptions.SslOnConnect, Token));
-        }
-
-        using var client = new ImapClient { ServerCertificateValidationCallback = _dovecot.AcceptItsCertificate() };
-        await client.ConnectAsync(_dovecot.Host, _dovecot.ImapsPort, SecureSocketOptions.SslOnConnect, Token);
+        await client.ConnectAsync(_dovecot.Host, port, tls, Token);
         Assert.True(client.IsSecure);
         await client.AuthenticateAsync(new NetworkCredential(user.Name, user.Password), Token);
         await AssertInboxHoldsAsync(client, subject);
