@@ -18,6 +18,7 @@ builder.AddObservability();
 builder.AddSearch();
 builder.AddSources();
 builder.AddIngestion();
+builder.AddHealth();
 builder.Services.AddProblemDetails();
 builder.AddBadRequestProblems();
 builder.Services.AddOpenApi();

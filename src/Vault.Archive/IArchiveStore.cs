@@ -77,6 +77,15 @@ public interface IArchiveStore
 
     Task<long> CountMessagesAsync(string? sourceId, CancellationToken cancellationToken);
 
+    /// <summary>A source's messages and raw bytes as stored: the truth its progress counters are recounted from.</summary>
+    Task<SourceTotals> GetSourceTotalsAsync(string sourceId, CancellationToken cancellationToken);
+
+    /// <summary>How many archived messages of each source the search index lacks; sources with none are absent.</summary>
+    Task<IReadOnlyDictionary<string, long>> CountUnindexedBySourceAsync(CancellationToken cancellationToken);
+
+    /// <summary>Reads from the store and throws <see cref="ArchiveStorageException"/> when it cannot (for <c>/healthz</c>).</summary>
+    Task CheckHealthAsync(CancellationToken cancellationToken);
+
     Task MarkIndexedAsync(IReadOnlyList<string> messageIds, CancellationToken cancellationToken);
 
     Task MarkAllUnindexedAsync(CancellationToken cancellationToken);

@@ -25,15 +25,25 @@ public static class IngestionServiceCollectionExtensions
         services.TryAddSingleton(sp => new Errors.RetryPolicy(sp.GetRequiredService<TimeProvider>()));
         services.TryAddSingleton<ISourcePasswordReader, ProtectedPasswordReader>();
         services.AddSingleton<SyncMetrics>();
+        services.AddSingleton<ImportSlots>();
         services.AddSingleton<ImapFolderSynchronizer>();
         services.AddSingleton<SourceSynchronizer>();
         services.AddSingleton<SourceJobRegistry>();
         services.AddSingleton<ISourceRunner, QuartzSourceRunner>();
+        services.AddSingleton<Sources.SourceLifecycle>();
 
         // Quartz keeps schedulers in a process-wide repository by name: each host gets its own, so several hosts in
         // one process (the API tests) never pick up another's scheduler, nor one that host has already shut down.
         var properties = new NameValueCollection { ["quartz.scheduler.instanceName"] = $"vault-{Guid.NewGuid():N}" };
-        services.AddQuartz(properties, quartz => quartz.UseTimeProvider(TimeProvider.System));
+        services.AddQuartz(properties, quartz =>
+        {
+            quartz.UseTimeProvider(TimeProvider.System);
+            // Quartz's pool is a semaphore over async jobs (TaskSchedulingThreadPool): a source's job that awaits IDLE
+            // or its next poll holds a slot but no thread. The default of 10 slots left the 11th source Importing
+            // 0/0 forever, so the pool is sized to never be what limits sources; the limits that matter (imports at
+            // once, connections) are Vault's own and show on the source when they make it wait.
+            quartz.UseDefaultThreadPool(pool => pool.MaxConcurrency = QuartzSourceRunner.MaxRunningJobs);
+        });
         services.AddQuartzHostedService(q => q.WaitForJobsToComplete = true);
 
         // After the Quartz hosted service, so it stops first and interrupts the jobs Quartz would wait for.

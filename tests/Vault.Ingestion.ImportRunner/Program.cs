@@ -24,6 +24,6 @@ var folders = new ImapFolderSynchronizer(
     TimeProvider.System, NullLogger<ImapFolderSynchronizer>.Instance);
 var synchronizer = new SourceSynchronizer(
     store, folders, new PlainPasswords(), new MailConnector(NullLogger<MailConnector>.Instance), new RetryPolicy(TimeProvider.System),
-    metrics, options, TimeProvider.System, NullLogger<SourceSynchronizer>.Instance);
+    new ImportSlots(options), metrics, options, TimeProvider.System, NullLogger<SourceSynchronizer>.Instance);
 await synchronizer.SyncOnceAsync(sourceId, CancellationToken.None);
 return 0;

@@ -4,8 +4,14 @@ namespace Vault.TestSupport;
 public sealed class TempDirectory : IDisposable
 {
     public TempDirectory(string prefix = "vault-test")
+        : this(System.IO.Path.GetTempPath(), prefix)
     {
-        Path = System.IO.Path.Combine(System.IO.Path.GetTempPath(), $"{prefix}-{Guid.NewGuid():N}");
+    }
+
+    /// <summary>A fresh folder under <paramref name="parent"/> (a small file system, say).</summary>
+    public TempDirectory(string parent, string prefix)
+    {
+        Path = System.IO.Path.Combine(parent, $"{prefix}-{Guid.NewGuid():N}");
         Directory.CreateDirectory(Path);
     }
 

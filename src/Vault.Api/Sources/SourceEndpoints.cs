@@ -5,8 +5,7 @@ using Microsoft.AspNetCore.Mvc;
 using Vault.Archive;
 using Vault.Archive.Sources;
 using Vault.Ingestion.Connections;
-using Vault.Ingestion.Jobs;
-using Vault.Search.Indexing;
+using Vault.Ingestion.Sources;
 
 namespace Vault.Api.Sources;
 
@@ -33,9 +32,7 @@ public static class SourceEndpoints
         SourceRequest request,
         [FromServices] IArchiveStore store,
         [FromServices] CredentialProtector passwords,
-        [FromServices] TimeProvider time,
-        [FromServices] ILogger<SourceRequest> logger,
-        [FromServices] ISourceRunner? runner,
+        [FromServices] SourceLifecycle lifecycle,
         CancellationToken cancellationToken)
     {
         var errors = await ValidateAsync(request, SourceRequestKind.Create, null, store, cancellationToken);
@@ -44,31 +41,21 @@ public static class SourceEndpoints
             return TypedResults.ValidationProblem(errors);
         }
 
-        var source = new Source
-        {
-            Id = SourceIds.New(),
-            Settings = SourceSettingsFactory.From(request),
-            EncryptedPassword = passwords.Protect(request.Password!),
-            Status = SourceStateMachine.Created,
-            CreatedAt = time.GetUtcNow(),
-        };
-        await store.CreateSourceAsync(source, cancellationToken);
-        await RecordAsync(store, time, source.Id, "created", $"Created; {source.Status}", cancellationToken);
-        SourceLog.Created(logger, source.Id, source.Settings.Name, source.Status);
-        await StartAsync(runner, logger, source.Id, cancellationToken);
-        return TypedResults.Created($"/api/sources/{source.Id}", SourceResponse.From(source));
+        var source = await lifecycle.CreateAsync(SourceSettingsFactory.From(request), passwords.Protect(request.Password!), cancellationToken);
+        return TypedResults.Created($"/api/sources/{source.Id}", await ResponseAsync(source, store, cancellationToken));
     }
 
     private static async Task<Ok<SourceResponse[]>> ListAsync([FromServices] IArchiveStore store, CancellationToken cancellationToken)
     {
         var sources = await store.ListSourcesAsync(cancellationToken);
-        return TypedResults.Ok(sources.OrderBy(s => s.CreatedAt).Select(SourceResponse.From).ToArray());
+        var unindexed = await store.CountUnindexedBySourceAsync(cancellationToken);
+        return TypedResults.Ok(sources.OrderBy(s => s.CreatedAt).Select(s => SourceResponse.From(s, unindexed.GetValueOrDefault(s.Id))).ToArray());
     }
 
     private static async Task<Results<Ok<SourceResponse>, ProblemHttpResult>> GetAsync(string id, [FromServices] IArchiveStore store, CancellationToken cancellationToken)
     {
         var source = await store.GetSourceAsync(id, cancellationToken);
-        return source is null ? NotFound(id) : TypedResults.Ok(SourceResponse.From(source));
+        return source is null ? NotFound(id) : TypedResults.Ok(await ResponseAsync(source, store, cancellationToken));
     }
 
     private static async Task<Results<Ok<SourceResponse>, ValidationProblem, ProblemHttpResult>> EditAsync(
@@ -76,13 +63,10 @@ public static class SourceEndpoints
         SourceRequest request,
         [FromServices] IArchiveStore store,
         [FromServices] CredentialProtector passwords,
-        [FromServices] TimeProvider time,
-        [FromServices] ILogger<SourceRequest> logger,
-        [FromServices] ISourceRunner? runner,
+        [FromServices] SourceLifecycle lifecycle,
         CancellationToken cancellationToken)
     {
-        var existing = await store.GetSourceAsync(id, cancellationToken);
-        if (existing is null)
+        if (await store.GetSourceAsync(id, cancellationToken) is null)
         {
             return NotFound(id);
         }
@@ -93,119 +77,40 @@ public static class SourceEndpoints
             return TypedResults.ValidationProblem(errors);
         }
 
-        var running = existing.Status is SourceStatus.Importing or SourceStatus.Active or SourceStatus.Error;
-        if (running)
-        {
-            // The job holds connections made with the old settings; stop it before they change under it.
-            await StopAsync(runner, logger, id, cancellationToken);
-        }
-
-        var password = request.Password is null ? existing.EncryptedPassword : passwords.Protect(request.Password);
-        await store.UpdateSourceSettingsAsync(id, SourceSettingsFactory.From(request), password, cancellationToken);
-        await RecordAsync(store, time, id, "edited", request.Password is null ? "Settings changed" : "Settings and password changed", cancellationToken);
-        SourceLog.Edited(logger, id);
-
-        var status = SourceStateMachine.AfterEdit(existing);
-        if (status != existing.Status)
-        {
-            await store.UpdateSourceStatusAsync(id, status, null, null, cancellationToken);
-            await RecordTransitionAsync(store, time, logger, id, existing.Status, status, "after an edit", cancellationToken);
-        }
-
-        if (running)
-        {
-            await StartAsync(runner, logger, id, cancellationToken);
-        }
-
-        return TypedResults.Ok(SourceResponse.From((await store.GetSourceAsync(id, cancellationToken))!));
+        var password = request.Password is null ? null : passwords.Protect(request.Password);
+        var edited = await lifecycle.EditAsync(id, SourceSettingsFactory.From(request), password, cancellationToken);
+        return edited is null ? NotFound(id) : TypedResults.Ok(await ResponseAsync(edited, store, cancellationToken));
     }
 
     private static async Task<Results<NoContent, ProblemHttpResult>> DeleteAsync(
         string id,
         bool? purge,
-        [FromServices] IArchiveStore store,
-        [FromServices] SearchIndex index,
-        [FromServices] ILogger<SourceRequest> logger,
-        [FromServices] ISourceRunner? runner,
-        CancellationToken cancellationToken)
-    {
-        if (await store.GetSourceAsync(id, cancellationToken) is null)
-        {
-            return NotFound(id);
-        }
-
-        await StopAsync(runner, logger, id, cancellationToken);
-        await store.DeleteSourceAsync(id, purge ?? false, cancellationToken);
-        if (purge ?? false)
-        {
-            // Purged mail must not stay findable: the index drops the source's documents too.
-            index.DeleteSource(id);
-            await index.CommitAsync(cancellationToken);
-        }
-
-        SourceLog.Deleted(logger, id, purge ?? false);
-        return TypedResults.NoContent();
-    }
-
-    private static Task<Results<Ok<SourceResponse>, ProblemHttpResult>> PauseAsync(
-        string id,
-        [FromServices] IArchiveStore store,
-        [FromServices] TimeProvider time,
-        [FromServices] ILogger<SourceRequest> logger,
-        [FromServices] ISourceRunner? runner,
+        [FromServices] SourceLifecycle lifecycle,
         CancellationToken cancellationToken) =>
-        MoveAsync(id, SourceStateMachine.Pause, "paused by a person", store, time, logger, runner, cancellationToken);
+        await lifecycle.DeleteAsync(id, purge ?? false, cancellationToken) ? TypedResults.NoContent() : NotFound(id);
 
-    private static Task<Results<Ok<SourceResponse>, ProblemHttpResult>> ResumeAsync(
-        string id,
-        [FromServices] IArchiveStore store,
-        [FromServices] TimeProvider time,
-        [FromServices] ILogger<SourceRequest> logger,
-        [FromServices] ISourceRunner? runner,
-        CancellationToken cancellationToken) =>
-        MoveAsync(id, SourceStateMachine.Resume, "resumed by a person", store, time, logger, runner, cancellationToken);
+    private static async Task<Results<Ok<SourceResponse>, ProblemHttpResult>> PauseAsync(
+        string id, [FromServices] SourceLifecycle lifecycle, [FromServices] IArchiveStore store, CancellationToken cancellationToken) =>
+        await ChangedAsync(id, await lifecycle.PauseAsync(id, "paused by a person", cancellationToken), store, cancellationToken);
 
-    /// <summary>
-    /// A person's pause or resume: 404 for no such source, 409 when the state machine refuses. Pausing stops the job
-    /// before the status says Paused (Paused promises that no connection is held) and keeps the last error for reference;
-    /// resuming clears it and starts the job.
-    /// </summary>
-    private static async Task<Results<Ok<SourceResponse>, ProblemHttpResult>> MoveAsync(
-        string id,
-        Func<Source, SourceTransition> decide,
-        string why,
-        IArchiveStore store,
-        TimeProvider time,
-        ILogger logger,
-        ISourceRunner? runner,
-        CancellationToken cancellationToken)
+    private static async Task<Results<Ok<SourceResponse>, ProblemHttpResult>> ResumeAsync(
+        string id, [FromServices] SourceLifecycle lifecycle, [FromServices] IArchiveStore store, CancellationToken cancellationToken) =>
+        await ChangedAsync(id, await lifecycle.ResumeAsync(id, "resumed by a person", cancellationToken), store, cancellationToken);
+
+    /// <summary>404 for no such source, 409 when the state machine refuses.</summary>
+    private static async Task<Results<Ok<SourceResponse>, ProblemHttpResult>> ChangedAsync(string id, SourceChange change, IArchiveStore store, CancellationToken cancellationToken) =>
+        change switch
+        {
+            { IsNotFound: true } => NotFound(id),
+            { Source: { } source } => TypedResults.Ok(await ResponseAsync(source, store, cancellationToken)),
+            _ => Conflict(change.ConflictReason!),
+        };
+
+    /// <summary>One source as the contract shows it, with how many of its messages are still waiting for the index.</summary>
+    private static async Task<SourceResponse> ResponseAsync(Source source, IArchiveStore store, CancellationToken cancellationToken)
     {
-        var source = await store.GetSourceAsync(id, cancellationToken);
-        if (source is null)
-        {
-            return NotFound(id);
-        }
-
-        var transition = decide(source);
-        if (transition.Target is not { } target)
-        {
-            return Conflict(transition.ConflictReason!);
-        }
-
-        var pausing = target == SourceStatus.Paused;
-        if (pausing)
-        {
-            await StopAsync(runner, logger, id, cancellationToken);
-        }
-
-        await store.UpdateSourceStatusAsync(id, target, pausing ? source.Error : null, null, cancellationToken);
-        await RecordTransitionAsync(store, time, logger, id, source.Status, target, why, cancellationToken);
-        if (!pausing)
-        {
-            await StartAsync(runner, logger, id, cancellationToken);
-        }
-
-        return TypedResults.Ok(SourceResponse.From((await store.GetSourceAsync(id, cancellationToken))!));
+        var unindexed = await store.CountUnindexedBySourceAsync(cancellationToken);
+        return SourceResponse.From(source, unindexed.GetValueOrDefault(source.Id));
     }
 
     private static async Task<Results<Ok<SourceEventResponse[]>, ProblemHttpResult>> ListEventsAsync(
@@ -266,38 +171,6 @@ public static class SourceEndpoints
 
     private static string CamelCase(string name) =>
         string.IsNullOrEmpty(name) ? name : char.ToLowerInvariant(name[0]) + name[1..];
-
-    private static async Task RecordTransitionAsync(
-        IArchiveStore store, TimeProvider time, ILogger logger, string id, SourceStatus from, SourceStatus to, string why, CancellationToken cancellationToken)
-    {
-        await RecordAsync(store, time, id, "status", $"{from} -> {to}: {why}", cancellationToken);
-        SourceLog.Transitioned(logger, id, from, to);
-    }
-
-    private static Task RecordAsync(IArchiveStore store, TimeProvider time, string id, string kind, string message, CancellationToken cancellationToken) =>
-        store.AppendEventAsync(new SourceEvent(id, time.GetUtcNow(), kind, message), cancellationToken);
-
-    private static async Task StartAsync(ISourceRunner? runner, ILogger logger, string id, CancellationToken cancellationToken)
-    {
-        if (runner is null)
-        {
-            SourceLog.NoRunner(logger, id);
-            return;
-        }
-
-        await runner.StartAsync(id, cancellationToken);
-    }
-
-    private static async Task StopAsync(ISourceRunner? runner, ILogger logger, string id, CancellationToken cancellationToken)
-    {
-        if (runner is null)
-        {
-            SourceLog.NoRunner(logger, id);
-            return;
-        }
-
-        await runner.StopAsync(id, cancellationToken);
-    }
 
     private static ProblemHttpResult NotFound(string id) =>
         TypedResults.Problem(statusCode: StatusCodes.Status404NotFound, title: "Source not found", detail: $"There is no source '{id}'.");

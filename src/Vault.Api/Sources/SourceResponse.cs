@@ -25,7 +25,8 @@ public sealed record SourceResponse(
     IReadOnlyList<string> ExcludeFolders,
     TimeSpan Timeout)
 {
-    public static SourceResponse From(Source source)
+    /// <param name="unindexed">How many of the source's archived messages the search index still lacks.</param>
+    public static SourceResponse From(Source source, long unindexed = 0)
     {
         ArgumentNullException.ThrowIfNull(source);
         var settings = source.Settings;
@@ -46,7 +47,7 @@ public sealed record SourceResponse(
             settings.Username,
             source.Status.ToString(),
             source.Error is null ? null : SourceErrorResponse.From(source.Error),
-            SourceProgressResponse.From(source.Progress),
+            SourceProgressResponse.From(source.Progress, source.Status, unindexed),
             settings.SyncMode == Archive.Sources.SyncMode.Poll ? "poll" : "idle",
             settings.PollInterval,
             source.LastSyncAt,

@@ -322,6 +322,53 @@ public sealed class EmbeddedArchiveStore : IArchiveStore, IAsyncDisposable, IDis
         return (long)(await command.ExecuteScalarAsync(cancellationToken))!;
     }
 
+    public async Task<SourceTotals> GetSourceTotalsAsync(string sourceId, CancellationToken cancellationToken)
+    {
+        await using var connection = await OpenReaderAsync(cancellationToken);
+        using var command = connection.CreateCommand();
+        command.CommandText = "SELECT count(*), coalesce(sum(size), 0) FROM messages WHERE source_id = $source";
+        command.Parameters.AddWithValue("$source", sourceId);
+        await using var reader = await command.ExecuteReaderAsync(cancellationToken);
+        await reader.ReadAsync(cancellationToken);
+        return new SourceTotals(reader.GetInt64(0), reader.GetInt64(1));
+    }
+
+    public async Task<IReadOnlyDictionary<string, long>> CountUnindexedBySourceAsync(CancellationToken cancellationToken)
+    {
+        // Served by the partial index messages_unindexed: cheap while the index keeps up, which is nearly always.
+        await using var connection = await OpenReaderAsync(cancellationToken);
+        using var command = connection.CreateCommand();
+        command.CommandText = "SELECT source_id, count(*) FROM messages WHERE indexed = 0 GROUP BY source_id";
+        await using var reader = await command.ExecuteReaderAsync(cancellationToken);
+        var counts = new Dictionary<string, long>(StringComparer.Ordinal);
+        while (await reader.ReadAsync(cancellationToken))
+        {
+            counts[reader.GetString(0)] = reader.GetInt64(1);
+        }
+
+        return counts;
+    }
+
+    public async Task CheckHealthAsync(CancellationToken cancellationToken)
+    {
+        if (_writer is null)
+        {
+            throw new ArchiveStorageException($"The archive at {DatabasePath} is not open.");
+        }
+
+        try
+        {
+            await using var connection = await OpenReaderAsync(cancellationToken);
+            using var command = connection.CreateCommand();
+            command.CommandText = "SELECT count(*) FROM sources";
+            await command.ExecuteScalarAsync(cancellationToken);
+        }
+        catch (SqliteException e)
+        {
+            throw new ArchiveStorageException($"The archive at {DatabasePath} cannot be read: {e.Message}", e);
+        }
+    }
+
     public Task MarkIndexedAsync(IReadOnlyList<string> messageIds, CancellationToken cancellationToken)
     {
         ArgumentNullException.ThrowIfNull(messageIds);
@@ -445,7 +492,11 @@ public sealed class EmbeddedArchiveStore : IArchiveStore, IAsyncDisposable, IDis
             return await command.ExecuteNonQueryAsync(cancellationToken);
         }, cancellationToken);
 
-    /// <summary>Runs <paramref name="work"/> in one transaction on the single writer connection; a failure rolls all of it back.</summary>
+    /// <summary>
+    /// Runs <paramref name="work"/> in one transaction on the single writer connection; a failure rolls all of it back.
+    /// SQLite's and the file system's failures leave as <see cref="ArchiveStorageException"/>: the archive's fault, not
+    /// the mail server's.
+    /// </summary>
     private async Task<T> WriteAsync<T>(Func<SqliteConnection, SqliteTransaction, Task<T>> work, CancellationToken cancellationToken)
     {
         await _writeLock.WaitAsync(cancellationToken);
@@ -456,6 +507,15 @@ public sealed class EmbeddedArchiveStore : IArchiveStore, IAsyncDisposable, IDis
             var result = await work(connection, transaction);
             await transaction.CommitAsync(cancellationToken);
             return result;
+        }
+        catch (SqliteException e)
+        {
+            // SQLITE_FULL (13): the disk (or the file system's quota) is full; SQLITE_IOERR (10) and friends: it failed.
+            throw new ArchiveStorageException($"Writing to the archive at {DatabasePath} failed: {e.Message}", e) { DiskFull = e.SqliteErrorCode == 13 };
+        }
+        catch (IOException e)
+        {
+            throw new ArchiveStorageException($"Writing to the archive at {DatabasePath} failed: {e.Message}", e) { DiskFull = StorageFailures.IsDiskFull(e) };
         }
         finally
         {

@@ -58,30 +58,45 @@ public sealed class MessageContent : IAsyncDisposable, IDisposable
             {
                 hash.AppendData(buffer, 0, read);
                 length += read;
-                if (file is null && length > MemoryLimit)
+                try
                 {
-                    Directory.CreateDirectory(tempDirectory);
-                    path = Path.Combine(tempDirectory, $"msg-{Guid.NewGuid():N}.tmp");
-                    file = new FileStream(path, FileMode.CreateNew, FileAccess.ReadWrite, FileShare.Read, 81920, FileOptions.Asynchronous);
-                    memory.Position = 0;
-                    await memory.CopyToAsync(file, cancellationToken);
-                    memory = new MemoryStream();
-                }
+                    if (file is null && length > MemoryLimit)
+                    {
+                        Directory.CreateDirectory(tempDirectory);
+                        path = Path.Combine(tempDirectory, $"msg-{Guid.NewGuid():N}.tmp");
+                        file = new FileStream(path, FileMode.CreateNew, FileAccess.ReadWrite, FileShare.Read, 81920, FileOptions.Asynchronous);
+                        memory.Position = 0;
+                        await memory.CopyToAsync(file, cancellationToken);
+                        memory = new MemoryStream();
+                    }
 
-                if (file is not null)
-                {
-                    await file.WriteAsync(buffer.AsMemory(0, read), cancellationToken);
+                    if (file is not null)
+                    {
+                        await file.WriteAsync(buffer.AsMemory(0, read), cancellationToken);
+                    }
+                    else
+                    {
+                        memory.Write(buffer, 0, read);
+                    }
                 }
-                else
+                catch (IOException e)
                 {
-                    memory.Write(buffer, 0, read);
+                    throw Spill(e, tempDirectory);
                 }
             }
 
             var sha = Convert.ToHexStringLower(hash.GetHashAndReset());
             if (file is not null)
             {
-                await file.DisposeAsync();
+                try
+                {
+                    await file.DisposeAsync();
+                }
+                catch (IOException e)
+                {
+                    throw Spill(e, tempDirectory);
+                }
+
                 file = null;
                 return new MessageContent(null, path, length, sha);
             }
@@ -107,6 +122,10 @@ public sealed class MessageContent : IAsyncDisposable, IDisposable
             ArrayPool<byte>.Shared.Return(buffer);
         }
     }
+
+    /// <summary>Only the temp file's writes are the archive's failures; a read from the server that fails is the server's.</summary>
+    private static ArchiveStorageException Spill(IOException exception, string tempDirectory) =>
+        new($"Vault could not write a large message to {tempDirectory}: {exception.Message}", exception) { DiskFull = StorageFailures.IsDiskFull(exception) };
 
     public Stream OpenRead() =>
         _bytes is not null

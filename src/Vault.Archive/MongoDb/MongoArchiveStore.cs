@@ -225,11 +225,22 @@ public sealed class MongoArchiveStore : IArchiveStore
             await UploadLargeAsync(batch.SourceId, MessageIds.For(batch.SourceId, message.Content.Sha256), message.Content, cancellationToken);
         }
 
-        using var session = await _client.StartSessionAsync(cancellationToken: cancellationToken);
-        // The callback may run more than once (TransientTransactionError): it re-reads everything and reopens every content.
-        return await session.WithTransactionAsync(
-            (s, ct) => WriteBatchAsync(s, batch, now, ct),
-            cancellationToken: cancellationToken);
+        try
+        {
+            using var session = await _client.StartSessionAsync(cancellationToken: cancellationToken);
+            // The callback may run more than once (TransientTransactionError): it re-reads everything and reopens every content.
+            return await session.WithTransactionAsync(
+                (s, ct) => WriteBatchAsync(s, batch, now, ct),
+                cancellationToken: cancellationToken);
+        }
+        catch (MongoException e)
+        {
+            // The archive's failure, not the mail server's: the sync engine reports it as StorageError.
+            throw new ArchiveStorageException($"Writing a batch to MongoDB failed: {e.Message}", e)
+            {
+                DiskFull = e is MongoWriteException { WriteError.Code: 14031 } || e.Message.Contains("OutOfDiskSpace", StringComparison.OrdinalIgnoreCase),
+            };
+        }
     }
 
     private async Task<BatchResult> WriteBatchAsync(IClientSessionHandle session, MessageBatch batch, DateTimeOffset now, CancellationToken cancellationToken)
@@ -430,6 +441,37 @@ public sealed class MongoArchiveStore : IArchiveStore
 
     public Task<long> CountMessagesAsync(string? sourceId, CancellationToken cancellationToken) =>
         _messages.CountDocumentsAsync(sourceId is null ? FilterDefinition<BsonDocument>.Empty : Filter.Eq("sourceId", sourceId), cancellationToken: cancellationToken);
+
+    public async Task<SourceTotals> GetSourceTotalsAsync(string sourceId, CancellationToken cancellationToken)
+    {
+        var totals = await _messages.Aggregate()
+            .Match(Filter.Eq("sourceId", sourceId))
+            .Group(new BsonDocument { ["_id"] = BsonNull.Value, ["messages"] = new BsonDocument("$sum", 1), ["bytes"] = new BsonDocument("$sum", "$size") })
+            .FirstOrDefaultAsync(cancellationToken);
+        return totals is null ? SourceTotals.None : new SourceTotals(totals["messages"].ToInt64(), totals["bytes"].ToInt64());
+    }
+
+    public async Task<IReadOnlyDictionary<string, long>> CountUnindexedBySourceAsync(CancellationToken cancellationToken)
+    {
+        // The filter is the partial index "unindexed"'s own, so only unindexed messages are read.
+        var groups = await _messages.Aggregate()
+            .Match(Filter.Eq("indexed", false))
+            .Group(new BsonDocument { ["_id"] = "$sourceId", ["count"] = new BsonDocument("$sum", 1) })
+            .ToListAsync(cancellationToken);
+        return groups.ToDictionary(g => g["_id"].AsString, g => g["count"].ToInt64(), StringComparer.Ordinal);
+    }
+
+    public async Task CheckHealthAsync(CancellationToken cancellationToken)
+    {
+        try
+        {
+            await _database.RunCommandAsync<BsonDocument>(new BsonDocument("ping", 1), cancellationToken: cancellationToken);
+        }
+        catch (Exception e) when (e is MongoException or TimeoutException)
+        {
+            throw new ArchiveStorageException($"MongoDB does not answer: {e.Message}", e);
+        }
+    }
 
     public Task MarkIndexedAsync(IReadOnlyList<string> messageIds, CancellationToken cancellationToken) =>
         _messages.UpdateManyAsync(Filter.In("_id", messageIds) & Filter.Eq("indexed", false), Update.Set("indexed", true), cancellationToken: cancellationToken);

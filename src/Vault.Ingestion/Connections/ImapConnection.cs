@@ -1,6 +1,7 @@
 using MailKit;
 using MailKit.Net.Imap;
 using Vault.Ingestion.Errors;
+using Vault.Ingestion.Imap;
 
 namespace Vault.Ingestion.Connections;
 
@@ -16,42 +17,11 @@ public sealed class ImapConnection(ImapClient client, ServerResponseRecorder rec
 
     public IReadOnlyList<string> Capabilities => CapabilityNames.Of(Client.Capabilities);
 
-    /// <summary>Every folder of the personal namespace (INBOX first), with message counts where STATUS/LIST-STATUS answer them.</summary>
+    /// <summary>Every folder of the personal namespace (INBOX first), with message counts where asked (<see cref="ImapFolderLister"/>).</summary>
     public async Task<IReadOnlyList<MailFolderInfo>> ListFoldersAsync(bool withCounts, CancellationToken cancellationToken)
     {
-        var folders = new List<MailFolderInfo>();
-        var seen = new HashSet<string>(StringComparer.Ordinal);
-        var items = withCounts ? StatusItems.Count : StatusItems.None;
-
-        var found = PersonalNamespace is { } personal
-            ? await Client.GetFoldersAsync(personal, items, false, cancellationToken)
-            : [];
-
-        // INBOX first; it is outside the personal namespace on some servers (RFC 3501 §5.1: INBOX is special).
-        var inbox = Client.Inbox;
-        var all = found.Any(folder => folder.FullName.Equals(inbox.FullName, StringComparison.OrdinalIgnoreCase)) ? found : [inbox, .. found];
-        foreach (var folder in all.OrderBy(folder => folder.FullName.Equals(inbox.FullName, StringComparison.OrdinalIgnoreCase) ? 0 : 1))
-        {
-            if ((folder.Attributes & (FolderAttributes.NoSelect | FolderAttributes.NonExistent)) != 0)
-            {
-                continue;
-            }
-
-            var name = FolderDisplayName.Of(folder.FullName, folder.DirectorySeparator, PersonalNamespace?.Path);
-            if (!seen.Add(name))
-            {
-                continue;
-            }
-
-            if (withCounts && folder == inbox && !found.Contains(inbox))
-            {
-                await inbox.StatusAsync(StatusItems.Count, cancellationToken);
-            }
-
-            folders.Add(new MailFolderInfo(name, withCounts ? folder.Count : null));
-        }
-
-        return folders;
+        var folders = await ImapFolderLister.ListAsync(Client, withCounts ? StatusItems.Count : StatusItems.None, cancellationToken);
+        return folders.Select(f => new MailFolderInfo(f.Name, withCounts ? f.Folder.Count : null)).ToList();
     }
 
     public async ValueTask DisposeAsync()

@@ -4,6 +4,7 @@ using MailKit;
 using MailKit.Net.Imap;
 using MailKit.Net.Pop3;
 using MailKit.Security;
+using Vault.Archive;
 using Vault.Archive.Sources;
 using Vault.Ingestion.Connections;
 using Vault.Ingestion.Providers;
@@ -55,11 +56,21 @@ public static partial class ErrorClassifier
         };
     }
 
-    /// <summary>A failure writing to the archive (disk full, database locked, store down): not the mail server's fault.</summary>
-    public static ClassifiedError ClassifyStorageFailure(Exception exception)
+    /// <summary>
+    /// A failure of the archive itself (a full disk, a database that cannot be written, MongoDB out of reach): not
+    /// the mail server's fault, so it must never read like one. Transient: once there is room again, Vault continues
+    /// where it stopped, and nothing fetched so far is lost (a batch is archived whole or not at all).
+    /// </summary>
+    public static ClassifiedError ClassifyStorageFailure(ArchiveStorageException exception)
     {
         ArgumentNullException.ThrowIfNull(exception);
-        return new ClassifiedError(ErrorCodes.StorageError, "Vault could not write to its archive.", "Check free disk space and that the data directory (or MongoDB) is reachable; Vault retries on its own.", null, true);
+        return exception.DiskFull
+            ? new ClassifiedError(ErrorCodes.StorageError, "The disk that holds Vault's archive is full.",
+                "Free space on the disk of Vault's data directory (Vault:DataDirectory), or move it to a larger disk. Vault retries on its own and continues where it stopped; nothing archived so far is lost.",
+                null, true)
+            : new ClassifiedError(ErrorCodes.StorageError, "Vault could not write to its archive.",
+                "Check that the data directory (Vault:DataDirectory) is writable and its disk healthy, or that MongoDB is reachable; the service log has the details. Vault retries on its own.",
+                null, true);
     }
 
     private static ClassifiedError ClassifyAuthentication(string message, SourceSettings? settings, ProviderPreset? provider, ServerTranscript transcript)

@@ -3,11 +3,16 @@ using Vault.Archive.Sources;
 namespace Vault.Ingestion.Errors;
 
 /// <summary>
-/// When to try again after a failure: exponential backoff with full jitter (a random delay between zero and
-/// <c>BaseDelay * 2^(failures-1)</c>, capped), so many sources failing together do not retry in step. Errors a
-/// person must fix (credentials, certificates, configuration) get no retry time at all: retrying a rejected
-/// password only gets accounts locked.
+/// When to try again after a failure: exponential backoff with "equal jitter" (half of
+/// <c>BaseDelay * 2^(failures-1)</c>, capped, plus a random part up to the other half), so the delays grow with
+/// every failure in a row and many sources failing together still do not retry in step. Errors a person must fix
+/// (credentials, certificates, configuration) get no retry time at all: retrying a rejected password only gets
+/// accounts locked.
 /// </summary>
+/// <remarks>
+/// Full jitter (a delay anywhere between zero and the ceiling) was used before; it let a source that fails the same
+/// way every time retry after a second or two even after many failures, which reads as hammering in a server's log.
+/// </remarks>
 public sealed class RetryPolicy(TimeProvider timeProvider, Random random)
 {
     public static TimeSpan BaseDelay { get; } = TimeSpan.FromSeconds(5);
@@ -23,25 +28,23 @@ public sealed class RetryPolicy(TimeProvider timeProvider, Random random)
     public DateTimeOffset? NextRetryAt(ClassifiedError error, int consecutiveFailures, DateTimeOffset now)
     {
         ArgumentNullException.ThrowIfNull(error);
-        if (!error.Transient)
-        {
-            return null;
-        }
-
-        var exponent = Math.Clamp(consecutiveFailures - 1, 0, 30);
-        var ceiling = Math.Min(BaseDelay.TotalMilliseconds * Math.Pow(2, exponent), MaxDelay.TotalMilliseconds);
-
-        // Full jitter (AWS architecture blog, "Exponential Backoff And Jitter"), but never sooner than a second.
-        var delay = Math.Max(1000, random.NextDouble() * ceiling);
-        return now + TimeSpan.FromMilliseconds(delay);
+        return error.Transient ? now + Delay(consecutiveFailures) : null;
     }
 
-    /// <summary>The Archive's <see cref="SourceError"/> for a failure now, counting it after <paramref name="previous"/>.</summary>
-    public SourceError ToSourceError(ClassifiedError error, SourceError? previous)
+    /// <summary>Between half the ceiling and the ceiling, where the ceiling doubles with each failure in a row up to <see cref="MaxDelay"/>.</summary>
+    public TimeSpan Delay(int consecutiveFailures)
+    {
+        var exponent = Math.Clamp(consecutiveFailures - 1, 0, 30);
+        var ceiling = Math.Min(BaseDelay.TotalMilliseconds * Math.Pow(2, exponent), MaxDelay.TotalMilliseconds);
+        var half = ceiling / 2;
+        return TimeSpan.FromMilliseconds(Math.Max(1000, half + (random.NextDouble() * half)));
+    }
+
+    /// <summary>The Archive's <see cref="SourceError"/> for the <paramref name="consecutiveFailures"/>-th failure in a row, now.</summary>
+    public SourceError ToSourceError(ClassifiedError error, int consecutiveFailures)
     {
         ArgumentNullException.ThrowIfNull(error);
         var now = timeProvider.GetUtcNow();
-        var failures = (previous?.ConsecutiveFailures ?? 0) + 1;
-        return new SourceError(error.Code, error.Message, error.Hint, error.ServerResponse, now, failures, NextRetryAt(error, failures, now));
+        return new SourceError(error.Code, error.Message, error.Hint, error.ServerResponse, now, consecutiveFailures, NextRetryAt(error, consecutiveFailures, now));
     }
 }

@@ -8,7 +8,7 @@ namespace Vault.Ingestion.Imap;
 /// Which folders a source archives, in which order, under which display name (<see cref="FolderDisplayName"/>;
 /// INBOX stays INBOX in whatever case the server spells it, RFC 3501 §5.1).
 /// </summary>
-internal static class FolderNames
+public static class FolderNames
 {
     public const string Inbox = "INBOX";
 

@@ -5,6 +5,9 @@ namespace Vault.Ingestion.Jobs;
 /// <summary>Starts and stops a source's <see cref="SyncSourceJob"/> (JobKey = source id) on the Quartz scheduler.</summary>
 public sealed class QuartzSourceRunner(ISchedulerFactory schedulerFactory, SourceJobRegistry registry, TimeProvider timeProvider) : ISourceRunner
 {
+    /// <summary>Quartz's concurrency, far above any number of sources one instance serves (an awaiting job costs a few KB, no thread).</summary>
+    public const int MaxRunningJobs = 1_000_000;
+
     private const string Group = "sources";
     private static readonly TimeSpan StopTimeout = TimeSpan.FromSeconds(2);
 

@@ -1,10 +1,8 @@
-using System.Collections.Concurrent;
 using MailKit;
 using MailKit.Net.Imap;
 using Microsoft.Extensions.Logging;
 using Microsoft.Extensions.Options;
 using Vault.Archive;
-using Vault.Archive.Folders;
 using Vault.Archive.Sources;
 using Vault.Ingestion.Connections;
 using Vault.Ingestion.Errors;
@@ -14,8 +12,10 @@ namespace Vault.Ingestion.Sync;
 
 /// <summary>
 /// Runs one IMAP source (ARCHITECTURE.md, "Sync engine"): the bulk import of every selected folder, INBOX and Sent
-/// first, then continuous sync: IDLE on INBOX where offered, polling of the rest; failures are recorded on the
-/// source and retried with backoff. Plain code that tests drive without Quartz.
+/// first, then continuous sync. An idle source holds no thread: with IDLE it holds one connection on INBOX (the other
+/// folders are polled over a short-lived second one, or over the same one when a source may hold only one); in poll
+/// mode it holds nothing between polls. Failures are recorded on the source and retried with a backoff that grows
+/// until the source makes progress again. Plain code that tests drive without Quartz.
 /// </summary>
 public sealed class SourceSynchronizer(
     IArchiveStore store,
@@ -23,6 +23,7 @@ public sealed class SourceSynchronizer(
     ISourcePasswordReader passwords,
     MailConnector connector,
     RetryPolicy retryPolicy,
+    ImportSlots importSlots,
     SyncMetrics metrics,
     IOptions<SyncOptions> options,
     TimeProvider timeProvider,
@@ -33,11 +34,35 @@ public sealed class SourceSynchronizer(
     /// <summary>Syncs until cancelled, or until a failure needs a person (then the source shows the error).</summary>
     public async Task RunAsync(string sourceId, CancellationToken cancellationToken)
     {
+        var source = await store.GetSourceAsync(sourceId, cancellationToken);
+        if (source is null)
+        {
+            return;
+        }
+
+        // Failures in a row survive a restart: a source in Error waits for its retry time instead of hammering the server.
+        var failures = source.Status == SourceStatus.Error ? source.Error?.ConsecutiveFailures ?? 0 : 0;
+        if (source is { Status: SourceStatus.Error, Error: { } pending })
+        {
+            if (pending.NextRetryAt is not { } retryAt)
+            {
+                SyncLog.WaitingForPerson(logger, sourceId, pending.Code);
+                return;
+            }
+
+            if (!await DelayUntilAsync(retryAt, cancellationToken))
+            {
+                SyncLog.Stopped(logger, sourceId);
+                return;
+            }
+        }
+
         while (!cancellationToken.IsCancellationRequested)
         {
+            var run = new RunProgress();
             try
             {
-                await RunConnectedAsync(sourceId, continuous: true, cancellationToken);
+                await RunConnectedAsync(sourceId, run, continuous: true, cancellationToken);
                 return;
             }
             catch (OperationCanceledException) when (cancellationToken.IsCancellationRequested)
@@ -46,21 +71,12 @@ public sealed class SourceSynchronizer(
             }
             catch (Exception exception)
             {
-                // The loop boundary (STYLE.md): record the failure on the source, then back off or stop.
-                var retryAt = await RecordFailureAsync(sourceId, exception, cancellationToken);
-                if (retryAt is null)
+                // The loop boundary (STYLE.md): a failure counts as resolved only once the run made progress.
+                failures = run.MadeProgress ? 1 : failures + 1;
+                var retryAt = await RecordFailureAsync(sourceId, exception, failures, cancellationToken);
+                if (retryAt is null || !await DelayUntilAsync(retryAt.Value, cancellationToken))
                 {
                     return;
-                }
-
-                var delay = retryAt.Value - timeProvider.GetUtcNow();
-                try
-                {
-                    await Task.Delay(delay > TimeSpan.Zero ? delay : TimeSpan.Zero, timeProvider, cancellationToken);
-                }
-                catch (OperationCanceledException)
-                {
-                    break;
                 }
             }
         }
@@ -70,9 +86,9 @@ public sealed class SourceSynchronizer(
 
     /// <summary>One pass over every folder (the import, or a catch-up), then disconnect. Failures propagate.</summary>
     public Task SyncOnceAsync(string sourceId, CancellationToken cancellationToken) =>
-        RunConnectedAsync(sourceId, continuous: false, cancellationToken);
+        RunConnectedAsync(sourceId, new RunProgress(), continuous: false, cancellationToken);
 
-    private async Task RunConnectedAsync(string sourceId, bool continuous, CancellationToken cancellationToken)
+    private async Task RunConnectedAsync(string sourceId, RunProgress run, bool continuous, CancellationToken cancellationToken)
     {
         var source = await store.GetSourceAsync(sourceId, cancellationToken);
         if (source is null)
@@ -92,42 +108,85 @@ public sealed class SourceSynchronizer(
                 Transient: false), null);
         }
 
-        var connection = await OpenAsync(source, cancellationToken);
-        var client = connection.Client;
+        var progress = new SyncProgressTracker(store, timeProvider, sourceId, source.Progress);
+        var slot = source.ImportCompleted ? null : await TakeImportSlotAsync(source, progress, cancellationToken);
         try
         {
-            var session = new Session(source, connection, new SyncProgressTracker(store, timeProvider, sourceId, source.Progress));
-            await ReconcileFoldersAsync(session, cancellationToken);
-            if (!source.ImportCompleted)
+            var connection = await OpenAsync(source, cancellationToken);
+            try
             {
-                await ImportAsync(session, cancellationToken);
-            }
-            else
-            {
-                await SetStatusAsync(sourceId, SourceStatus.Active, importCompleted: null, "connected, keeping the archive in sync", cancellationToken);
+                var session = new Session(source, connection.Client, progress, run);
+                await RecountAsync(session, cancellationToken);
+                await ReconcileFoldersAsync(session, session.Client, cancellationToken);
+                if (!source.ImportCompleted)
+                {
+                    await ImportAsync(session, cancellationToken);
+                    slot?.Dispose();
+                }
+                else
+                {
+                    // Whatever arrived while no connection was held (a restart, a reconnect): one pass over every folder.
+                    await PollPassAsync(session, session.Client, skipInbox: false, cancellationToken);
+                }
+
                 if (!continuous)
                 {
-                    await PollPassAsync(session, client, skipInbox: false, cancellationToken);
+                    return;
+                }
+
+                var inbox = session.Folders.FirstOrDefault(f => f.Name == FolderNames.Inbox).Folder;
+                if (source.Settings.SyncMode == SyncMode.Idle && inbox is not null && session.Client.Capabilities.HasFlag(ImapCapabilities.Idle))
+                {
+                    await IdleAsync(session, inbox, cancellationToken);
+                    return;
                 }
             }
-
-            if (continuous)
+            finally
             {
-                await ContinuousAsync(session, cancellationToken);
+                await connection.DisposeAsync();
             }
+
+            await PollLoopAsync(source, progress, run, cancellationToken);
         }
         finally
         {
-            await connection.DisposeAsync();
+            slot?.Dispose();
+        }
+    }
+
+    /// <summary>A slot among <c>Vault:Sync:MaxConcurrentImports</c>; while it waits the source shows <c>progress.waiting</c> and holds no connection.</summary>
+    private async Task<ImportSlots.Slot> TakeImportSlotAsync(Source source, SyncProgressTracker progress, CancellationToken cancellationToken)
+    {
+        if (importSlots.TryTake() is { } slot)
+        {
+            return slot;
+        }
+
+        SyncLog.WaitingForImportSlot(logger, source.Id, importSlots.Capacity);
+        await progress.SetAsync(p => p with { Waiting = true }, cancellationToken);
+        await store.AppendEventAsync(new(source.Id, timeProvider.GetUtcNow(), "queued",
+            $"Waiting to import: {importSlots.Capacity} imports already run at once (Vault:Sync:MaxConcurrentImports). It starts when one finishes."), cancellationToken);
+        try
+        {
+            return await importSlots.TakeAsync(cancellationToken);
+        }
+        finally
+        {
+            // Also when paused while waiting: a paused source is not queued.
+            await progress.SetAsync(p => p with { Waiting = false }, CancellationToken.None);
         }
     }
 
     private async Task ImportAsync(Session session, CancellationToken cancellationToken)
     {
         var sourceId = session.Source.Id;
-        await SetStatusAsync(sourceId, SourceStatus.Importing, importCompleted: null, "importing the mailbox", cancellationToken);
-        SyncLog.ImportStarting(logger, sourceId, session.Folders.Count);
+        if (session.Source.Status != SourceStatus.Error)
+        {
+            // A source in Error stays so until this attempt makes progress (RunProgress).
+            await SetStatusAsync(sourceId, SourceStatus.Importing, importCompleted: null, "importing the mailbox", cancellationToken);
+        }
 
+        SyncLog.ImportStarting(logger, sourceId, session.Folders.Count);
         long onServer = 0;
         foreach (var (_, folder) in session.Folders)
         {
@@ -135,9 +194,8 @@ public sealed class SourceSynchronizer(
             onServer += folder.Count;
         }
 
-        var archived = await store.CountMessagesAsync(sourceId, cancellationToken);
         var done = session.Folders.Count(f => session.States.TryGetValue(f.Name, out var s) && s.ImportDone);
-        await session.Progress.SetAsync(p => p with { MessagesArchived = archived, MessagesOnServer = onServer, FoldersDone = done, FoldersTotal = session.Folders.Count }, cancellationToken);
+        await session.Progress.SetAsync(p => p with { MessagesOnServer = onServer, FoldersDone = done, FoldersTotal = session.Folders.Count }, cancellationToken);
 
         foreach (var (name, folder) in session.Folders)
         {
@@ -146,36 +204,31 @@ public sealed class SourceSynchronizer(
             if (!wasDone)
             {
                 await session.Progress.SetAsync(p => p with { FoldersDone = Math.Min(p.FoldersDone + 1, p.FoldersTotal) }, cancellationToken);
+                await MarkProgressAsync(session, cancellationToken);
             }
         }
 
         await SetStatusAsync(sourceId, SourceStatus.Active, importCompleted: true, "import finished", cancellationToken);
+        session.ImportCompleted = true;
         await store.AppendEventAsync(new(sourceId, timeProvider.GetUtcNow(), "import-finished", "Import finished: every folder is archived."), cancellationToken);
         SyncLog.ImportFinished(logger, sourceId, session.Progress.Current.MessagesArchived);
     }
 
-    private async Task ContinuousAsync(Session session, CancellationToken cancellationToken)
+    /// <summary>
+    /// IDLE on INBOX; the other folders are polled every poll interval over a second connection opened for that pass
+    /// only, so an idle source holds one connection. With <c>MaxConnectionsPerSource</c> 1 the idler polls them itself.
+    /// </summary>
+    private async Task IdleAsync(Session session, IMailFolder inbox, CancellationToken cancellationToken)
     {
-        var client = session.Client;
-        var inbox = session.Folders.FirstOrDefault(f => f.Name == FolderNames.Inbox).Folder;
-        var idle = session.Source.Settings.SyncMode == SyncMode.Idle && inbox is not null && client.Capabilities.HasFlag(ImapCapabilities.Idle);
-        if (!idle)
-        {
-            await PollLoopAsync(session, client, skipInbox: false, cancellationToken);
-            return;
-        }
-
         if (_options.MaxConnectionsPerSource < 2)
         {
-            // One connection: idle between polls, and poll the other folders on the same connection when due.
-            await IdleLoopAsync(session, inbox!, pollOthers: true, cancellationToken);
+            await IdleLoopAsync(session, inbox, pollOthers: true, cancellationToken);
             return;
         }
 
-        await using var pollerConnection = await OpenAsync(session.Source, cancellationToken);
         using var stop = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken);
-        var idling = IdleLoopAsync(session, inbox!, pollOthers: false, stop.Token);
-        var polling = PollLoopAsync(session, pollerConnection.Client, skipInbox: true, stop.Token);
+        var idling = IdleLoopAsync(session, inbox, pollOthers: false, stop.Token);
+        var polling = PollOthersLoopAsync(session, stop.Token);
         var first = await Task.WhenAny(idling, polling);
         await stop.CancelAsync();
         try
@@ -196,7 +249,7 @@ public sealed class SourceSynchronizer(
     private async Task IdleLoopAsync(Session session, IMailFolder inbox, bool pollOthers, CancellationToken cancellationToken)
     {
         var client = session.Client;
-        var interval = PollInterval(session);
+        var interval = PollInterval(session.Source);
         var wait = interval < _options.IdleRefresh ? interval : _options.IdleRefresh;
         var nextPoll = timeProvider.GetUtcNow() + interval;
         while (true)
@@ -224,12 +277,27 @@ public sealed class SourceSynchronizer(
         }
     }
 
-    private async Task PollLoopAsync(Session session, ImapClient client, bool skipInbox, CancellationToken cancellationToken)
+    /// <summary>Beside an idling INBOX: wait a poll interval holding nothing, connect, poll the other folders, disconnect.</summary>
+    private async Task PollOthersLoopAsync(Session session, CancellationToken cancellationToken)
     {
         while (true)
         {
-            await PollPassAsync(session, client, skipInbox, cancellationToken);
-            await Task.Delay(PollInterval(session), timeProvider, cancellationToken);
+            await Task.Delay(PollInterval(session.Source), timeProvider, cancellationToken);
+            await using var connection = await OpenAsync(session.Source, cancellationToken);
+            await PollPassAsync(session, connection.Client, skipInbox: true, cancellationToken);
+        }
+    }
+
+    /// <summary>Polling without IDLE: a connection for each pass only, none held while waiting for the next.</summary>
+    private async Task PollLoopAsync(Source source, SyncProgressTracker progress, RunProgress run, CancellationToken cancellationToken)
+    {
+        while (true)
+        {
+            await Task.Delay(PollInterval(source), timeProvider, cancellationToken);
+            await using var connection = await OpenAsync(source, cancellationToken);
+            var session = new Session(source, connection.Client, progress, run) { ImportCompleted = true };
+            await ReconcileFoldersAsync(session, session.Client, cancellationToken);
+            await PollPassAsync(session, session.Client, skipInbox: false, cancellationToken);
         }
     }
 
@@ -275,6 +343,7 @@ public sealed class SourceSynchronizer(
 
         await session.Progress.SetAsync(p => p, cancellationToken);
         metrics.PassCompleted(timeProvider.GetElapsedTime(started));
+        await MarkProgressAsync(session, cancellationToken);
     }
 
     private async Task SyncFolderAsync(Session session, string name, IMailFolder folder, CancellationToken cancellationToken)
@@ -285,7 +354,11 @@ public sealed class SourceSynchronizer(
         var result = await folderSynchronizer.SyncAsync(
             folder,
             session.States[name],
-            (batch, token) => session.Progress.AddBatchAsync(p => p with { MessagesArchived = p.MessagesArchived + batch.Added.Count, BytesArchived = p.BytesArchived + batch.BytesAdded }, token),
+            async (batch, token) =>
+            {
+                await session.Progress.AddBatchAsync(p => p with { MessagesArchived = p.MessagesArchived + batch.Added.Count, BytesArchived = p.BytesArchived + batch.BytesAdded }, token);
+                await MarkProgressAsync(session, token);
+            },
             cancellationToken);
         session.States[name] = result.State;
 
@@ -300,40 +373,26 @@ public sealed class SourceSynchronizer(
         await session.Progress.FlushAsync(cancellationToken);
     }
 
-    private Task<List<(string Name, IMailFolder Folder)>> ReconcileFoldersAsync(Session session, CancellationToken cancellationToken) =>
-        ReconcileFoldersAsync(session, session.Client, cancellationToken);
-
-    /// <summary>Lists the folders, picks up new ones and marks vanished ones gone (their mail stays archived).</summary>
+    /// <summary>Lists the folders (<see cref="ImapFolderLister"/>), picks up new ones and marks vanished ones gone (their mail stays archived).</summary>
     private async Task<List<(string Name, IMailFolder Folder)>> ReconcileFoldersAsync(Session session, ImapClient client, CancellationToken cancellationToken)
     {
         var settings = session.Source.Settings;
-        var personal = client.PersonalNamespaces.Count > 0 ? client.PersonalNamespaces[0] : null;
-        var listed = personal is null ? [] : (await client.GetFoldersAsync(personal, StatusItems.None, subscribedOnly: false, cancellationToken)).ToList();
-        if (!listed.Any(f => string.Equals(f.FullName, FolderNames.Inbox, StringComparison.OrdinalIgnoreCase)))
-        {
-            listed.Add(client.Inbox);
-        }
-
-        var onServer = listed
-            .Where(f => !f.Attributes.HasFlag(FolderAttributes.NoSelect) && !f.Attributes.HasFlag(FolderAttributes.NonExistent))
-            .Select(f => (Name: FolderNames.DisplayName(f, personal?.Path), Folder: f))
-            .DistinctBy(f => f.Name, StringComparer.Ordinal)
-            .ToList();
+        var onServer = await ImapFolderLister.ListAsync(client, StatusItems.None, cancellationToken);
         var selected = onServer
             .Where(f => FolderNames.IsSelected(f.Name, settings.IncludeFolders, settings.ExcludeFolders))
             .OrderBy(f => FolderNames.Rank(f.Name, f.Folder))
             .ThenBy(f => f.Name, StringComparer.Ordinal)
+            .Select(f => (f.Name, f.Folder))
             .ToList();
 
-        var stored = await store.ListFolderStatesAsync(session.Source.Id, cancellationToken);
-        foreach (var state in stored)
+        foreach (var state in await store.ListFolderStatesAsync(session.Source.Id, cancellationToken))
         {
             session.States.TryAdd(state.Folder, state);
         }
 
         foreach (var (name, _) in selected)
         {
-            session.States.TryAdd(name, new FolderSyncState { SourceId = session.Source.Id, Folder = name });
+            session.States.TryAdd(name, new() { SourceId = session.Source.Id, Folder = name });
         }
 
         var names = onServer.Select(f => f.Name).ToHashSet(StringComparer.Ordinal);
@@ -351,12 +410,42 @@ public sealed class SourceSynchronizer(
             session.Folders = selected;
         }
 
-        if (session.Progress.Current.FoldersTotal != selected.Count && session.Source.ImportCompleted)
+        if (session.Progress.Current.FoldersTotal != selected.Count && session.ImportCompleted)
         {
             await session.Progress.SetAsync(p => p with { FoldersTotal = selected.Count, FoldersDone = selected.Count }, cancellationToken);
         }
 
         return selected;
+    }
+
+    /// <summary>
+    /// The counters are for people watching, and a crash or a reconnect may have lost the last throttled write: each
+    /// connected run starts from what the store holds.
+    /// </summary>
+    private async Task RecountAsync(Session session, CancellationToken cancellationToken)
+    {
+        var totals = await store.GetSourceTotalsAsync(session.Source.Id, cancellationToken);
+        await session.Progress.SetAsync(p => p with { MessagesArchived = totals.Messages, BytesArchived = totals.Bytes, Waiting = false }, cancellationToken);
+    }
+
+    /// <summary>
+    /// The run archived something, finished a folder's import or a pass: earlier failures are resolved. A source in
+    /// Error shows its running status again (only now, not at the login: a connection cut at the same place every
+    /// time must keep backing off).
+    /// </summary>
+    private async Task MarkProgressAsync(Session session, CancellationToken cancellationToken)
+    {
+        if (!session.Run.TryMark())
+        {
+            return;
+        }
+
+        var current = await store.GetSourceAsync(session.Source.Id, cancellationToken);
+        if (current?.Status == SourceStatus.Error)
+        {
+            var status = current.ImportCompleted || session.ImportCompleted ? SourceStatus.Active : SourceStatus.Importing;
+            await SetStatusAsync(session.Source.Id, status, importCompleted: null, $"recovered from {current.Error?.Code ?? "an error"}", cancellationToken);
+        }
     }
 
     private async Task<ImapConnection> OpenAsync(Source source, CancellationToken cancellationToken)
@@ -380,7 +469,22 @@ public sealed class SourceSynchronizer(
     }
 
     /// <summary>The source's own poll interval, or <c>Vault:Sync:PollInterval</c> when it has none.</summary>
-    private TimeSpan PollInterval(Session session) => session.Source.Settings.PollInterval ?? _options.PollInterval;
+    private TimeSpan PollInterval(Source source) => source.Settings.PollInterval ?? _options.PollInterval;
+
+    /// <returns>False when cancelled while waiting.</returns>
+    private async Task<bool> DelayUntilAsync(DateTimeOffset at, CancellationToken cancellationToken)
+    {
+        var delay = at - timeProvider.GetUtcNow();
+        try
+        {
+            await Task.Delay(delay > TimeSpan.Zero ? delay : TimeSpan.Zero, timeProvider, cancellationToken);
+            return true;
+        }
+        catch (OperationCanceledException)
+        {
+            return false;
+        }
+    }
 
     /// <summary>Sets the status (clearing any error); a change of status goes to the event log like a person's pause or resume.</summary>
     private async Task SetStatusAsync(string sourceId, SourceStatus status, bool? importCompleted, string why, CancellationToken cancellationToken)
@@ -394,8 +498,14 @@ public sealed class SourceSynchronizer(
         }
     }
 
+    /// <summary>
+    /// Records the <paramref name="failures"/>-th failure in a row. A connection that broke (dropped or timed out) on a
+    /// source that was running fine is a routine reconnect (an IDLE connection cut by a NAT or a server restart):
+    /// retried after the first backoff step without showing Error. Anything else, and a reconnect that fails too,
+    /// shows Error with the time of the next try, or none when a person must act.
+    /// </summary>
     /// <returns>When to try again, or null when a person must act first.</returns>
-    private async Task<DateTimeOffset?> RecordFailureAsync(string sourceId, Exception exception, CancellationToken cancellationToken)
+    private async Task<DateTimeOffset?> RecordFailureAsync(string sourceId, Exception exception, int failures, CancellationToken cancellationToken)
     {
         var source = await store.GetSourceAsync(sourceId, cancellationToken);
         if (source is null)
@@ -403,15 +513,21 @@ public sealed class SourceSynchronizer(
             return null;
         }
 
-        var classified = exception is MailConnectionException connectionFailure
-            ? connectionFailure.Error
-            : ErrorClassifier.Classify(exception, source.Settings);
-        var error = retryPolicy.ToSourceError(classified, source.Error);
+        var classified = Classify(exception, source.Settings);
+        if (failures == 1 && source.Status != SourceStatus.Error && classified.Code is ErrorCodes.ProtocolError or ErrorCodes.Timeout)
+        {
+            var reconnectAt = retryPolicy.NextRetryAt(classified, failures, timeProvider.GetUtcNow())!.Value;
+            SyncLog.Reconnecting(logger, exception, sourceId, classified.Code, reconnectAt);
+            await store.AppendEventAsync(new(sourceId, timeProvider.GetUtcNow(), "reconnect", $"{classified.Code}: {classified.Message} Reconnecting."), cancellationToken);
+            return reconnectAt;
+        }
+
+        var error = retryPolicy.ToSourceError(classified, failures);
         await store.UpdateSourceStatusAsync(sourceId, SourceStatus.Error, error, importCompleted: null, cancellationToken);
         await store.AppendEventAsync(new(sourceId, error.OccurredAt, "error", $"{classified.Code}: {classified.Message}"), cancellationToken);
         metrics.SyncFailed(classified.Code);
         metrics.StatusChanged(sourceId, SourceStatus.Error);
-        SyncLog.SyncFailed(logger, exception, sourceId, classified.Code, error.NextRetryAt);
+        SyncLog.SyncFailed(logger, exception, sourceId, classified.Code, failures, error.NextRetryAt);
         if (error.NextRetryAt is null)
         {
             SyncLog.WaitingForPerson(logger, sourceId, classified.Code);
@@ -420,17 +536,46 @@ public sealed class SourceSynchronizer(
         return error.NextRetryAt;
     }
 
+    /// <summary>The archive's own failures are StorageError, whichever call they surfaced from; the rest is the server's story.</summary>
+    private static ClassifiedError Classify(Exception exception, SourceSettings settings)
+    {
+        for (var inner = exception; inner is not null; inner = inner.InnerException)
+        {
+            if (inner is ArchiveStorageException storage)
+            {
+                return ErrorClassifier.ClassifyStorageFailure(storage);
+            }
+        }
+
+        return exception is MailConnectionException connectionFailure ? connectionFailure.Error : ErrorClassifier.Classify(exception, settings);
+    }
+
+    /// <summary>Whether one connected run (and its reconnects' poll loops) made progress; shared by its connections.</summary>
+    private sealed class RunProgress
+    {
+        private int _marked;
+
+        public bool MadeProgress => Volatile.Read(ref _marked) != 0;
+
+        /// <summary>True the first time only.</summary>
+        public bool TryMark() => Interlocked.Exchange(ref _marked, 1) == 0;
+    }
+
     /// <summary>What one connected run knows: the source, its folders and their checkpoints, its progress.</summary>
-    private sealed class Session(Source source, ImapConnection connection, SyncProgressTracker progress)
+    private sealed class Session(Source source, ImapClient client, SyncProgressTracker progress, RunProgress run)
     {
         public Source Source { get; } = source;
 
-        public ImapClient Client { get; } = connection.Client;
+        public ImapClient Client { get; } = client;
+
+        public SyncProgressTracker Progress { get; } = progress;
+
+        public RunProgress Run { get; } = run;
+
+        public bool ImportCompleted { get; set; } = source.ImportCompleted;
 
         public List<(string Name, IMailFolder Folder)> Folders { get; set; } = [];
 
-        public ConcurrentDictionary<string, FolderSyncState> States { get; } = new(StringComparer.Ordinal);
-
-        public SyncProgressTracker Progress { get; } = progress;
+        public System.Collections.Concurrent.ConcurrentDictionary<string, Archive.Folders.FolderSyncState> States { get; } = new(StringComparer.Ordinal);
     }
 }

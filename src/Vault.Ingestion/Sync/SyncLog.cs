@@ -17,8 +17,8 @@ internal static partial class SyncLog
     [LoggerMessage(4, LogLevel.Warning, "Source {SourceId}: folder {Folder} UID {Uid} failed to fetch (attempt {Attempts}): {Reason}")]
     public static partial void FetchFailed(ILogger logger, string sourceId, string folder, long uid, int attempts, string reason);
 
-    [LoggerMessage(5, LogLevel.Warning, "Source {SourceId}: sync failed with {Code}; next retry at {NextRetryAt}")]
-    public static partial void SyncFailed(ILogger logger, Exception exception, string sourceId, string code, DateTimeOffset? nextRetryAt);
+    [LoggerMessage(5, LogLevel.Warning, "Source {SourceId}: sync failed with {Code} ({ConsecutiveFailures} in a row); next retry at {NextRetryAt}")]
+    public static partial void SyncFailed(ILogger logger, Exception exception, string sourceId, string code, int consecutiveFailures, DateTimeOffset? nextRetryAt);
 
     [LoggerMessage(6, LogLevel.Debug, "Source {SourceId}: folder {Folder} archived {Messages} messages in a batch")]
     public static partial void BatchCommitted(ILogger logger, string sourceId, string folder, int messages);
@@ -31,4 +31,10 @@ internal static partial class SyncLog
 
     [LoggerMessage(9, LogLevel.Warning, "Source {SourceId}: sync is waiting for a person ({Code})")]
     public static partial void WaitingForPerson(ILogger logger, string sourceId, string code);
+
+    [LoggerMessage(10, LogLevel.Information, "Source {SourceId}: waiting for one of {Capacity} import slots")]
+    public static partial void WaitingForImportSlot(ILogger logger, string sourceId, int capacity);
+
+    [LoggerMessage(11, LogLevel.Information, "Source {SourceId}: connection lost ({Code}); reconnecting at {ReconnectAt}")]
+    public static partial void Reconnecting(ILogger logger, Exception exception, string sourceId, string code, DateTimeOffset reconnectAt);
 }

@@ -11,7 +11,14 @@ public sealed class SyncOptions
     /// <summary>IDLE is re-issued after this long; RFC 2177 §3 lets a server cut an idler after 29 minutes.</summary>
     public TimeSpan IdleRefresh { get; set; } = TimeSpan.FromMinutes(25);
 
+    /// <summary>
+    /// Connections one source may hold at once. With 2 (the default) INBOX keeps idling while another, short-lived
+    /// connection polls the other folders every poll interval; with 1 the idling connection polls them itself.
+    /// </summary>
     public int MaxConnectionsPerSource { get; set; } = 2;
+
+    /// <summary>Bulk imports that run at once in this process; the other sources wait in line (<c>progress.waiting</c>).</summary>
+    public int MaxConcurrentImports { get; set; } = 8;
 
     public int BatchMaxMessages { get; set; } = 200;
 

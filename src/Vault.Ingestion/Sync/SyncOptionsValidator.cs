@@ -19,9 +19,9 @@ public sealed class SyncOptionsValidator : IValidateOptions<SyncOptions>
             failures.Add("Vault:Sync:IdleRefresh must be positive and below 29 minutes (RFC 2177 §3).");
         }
 
-        if (options.MaxConnectionsPerSource < 1 || options.BatchMaxMessages < 1 || options.BatchMaxBytes < 1 || options.MaxFetchAttempts < 1)
+        if (options.MaxConnectionsPerSource < 1 || options.MaxConcurrentImports < 1 || options.BatchMaxMessages < 1 || options.BatchMaxBytes < 1 || options.MaxFetchAttempts < 1)
         {
-            failures.Add("Vault:Sync:MaxConnectionsPerSource, BatchMaxMessages, BatchMaxBytes and MaxFetchAttempts must be at least 1.");
+            failures.Add("Vault:Sync:MaxConnectionsPerSource, MaxConcurrentImports, BatchMaxMessages, BatchMaxBytes and MaxFetchAttempts must be at least 1.");
         }
 
         return failures.Count == 0 ? ValidateOptionsResult.Success : ValidateOptionsResult.Fail(failures);

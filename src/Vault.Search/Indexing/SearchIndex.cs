@@ -89,6 +89,21 @@ public sealed class SearchIndex : IDisposable
 
     public int DocumentCount => Search(s => s.IndexReader.NumDocs);
 
+    /// <summary>
+    /// Throws when the index cannot serve: its folder is gone, or the writer was closed by an I/O failure it could not
+    /// survive (Lucene.NET then throws ObjectDisposedException, its AlreadyClosedException, on every use).
+    /// </summary>
+    public void CheckHealth()
+    {
+        if (!System.IO.Directory.Exists(Path))
+        {
+            throw new DirectoryNotFoundException($"The search index folder {Path} is missing.");
+        }
+
+        _ = _writer.MaxDoc;
+        _ = DocumentCount;
+    }
+
     public void Dispose()
     {
         _searchers.Dispose();

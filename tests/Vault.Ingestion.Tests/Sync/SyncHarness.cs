@@ -43,11 +43,11 @@ internal sealed class SyncHarness : IAsyncDisposable
 
     public string SourceId { get; private set; } = "";
 
-    public static async Task<SyncHarness> CreateAsync(string prefix, Action<SyncOptions>? configure = null, int? port = null, TimeSpan? sourcePollInterval = null, CancellationToken cancellationToken = default)
+    public static async Task<SyncHarness> CreateAsync(string prefix, Action<SyncOptions>? configure = null, int? port = null, TimeSpan? sourcePollInterval = null, TempDirectory? data = null, CancellationToken cancellationToken = default)
     {
         var dovecot = TestDovecot.Require();
         var user = dovecot.CreateUser(prefix);
-        var data = new TempDirectory("vault-sync");
+        data ??= new TempDirectory("vault-sync");
         var store = new EmbeddedArchiveStore(data.Path, TimeProvider.System);
         await store.InitializeAsync(cancellationToken);
         var options = new SyncOptions { PollInterval = TimeSpan.FromSeconds(2) };
@@ -73,15 +73,17 @@ internal sealed class SyncHarness : IAsyncDisposable
         return harness;
     }
 
-    public SourceSynchronizer CreateSynchronizer()
+    /// <param name="time">A FakeTimeProvider lets a test step through retry delays without waiting them out.</param>
+    public SourceSynchronizer CreateSynchronizer(TimeProvider? time = null, ImportSlots? importSlots = null)
     {
+        time ??= TimeProvider.System;
         var metrics = new SyncMetrics(new RunnerMeterFactory());
         var options = Microsoft.Extensions.Options.Options.Create(Options);
         var archive = Microsoft.Extensions.Options.Options.Create(new ArchiveOptions { DataDirectory = Data.Path });
-        var folders = new ImapFolderSynchronizer(Store, new NoIndexer(), metrics, options, archive, TimeProvider.System, NullLogger<ImapFolderSynchronizer>.Instance);
+        var folders = new ImapFolderSynchronizer(Store, new NoIndexer(), metrics, options, archive, time, NullLogger<ImapFolderSynchronizer>.Instance);
         return new SourceSynchronizer(
-            Store, folders, new PlainPasswords(), new MailConnector(NullLogger<MailConnector>.Instance), new RetryPolicy(TimeProvider.System),
-            metrics, options, TimeProvider.System, NullLogger<SourceSynchronizer>.Instance);
+            Store, folders, new PlainPasswords(), new MailConnector(NullLogger<MailConnector>.Instance), new RetryPolicy(time),
+            importSlots ?? new ImportSlots(options), metrics, options, time, NullLogger<SourceSynchronizer>.Instance);
     }
 
     /// <summary>Folder -> set of SHA-256 of what the archive holds there (locations not marked gone are not told apart).</summary>

@@ -1,6 +1,6 @@
 using Vault.Archive.Sources;
 
-namespace Vault.Api.Sources;
+namespace Vault.Ingestion.Sources;
 
 /// <summary>The outcome of asking <see cref="SourceStateMachine"/> for a transition: the new status, or why not.</summary>
 public sealed record SourceTransition(SourceStatus? Target, string? ConflictReason)

@@ -1,6 +1,6 @@
 using Vault.Archive.Sources;
 
-namespace Vault.Api.Sources;
+namespace Vault.Ingestion.Sources;
 
 /// <summary>
 /// ARCHITECTURE.md's four states. Create -> Importing; pause from any state -> Paused; resume from Paused or Error ->

@@ -1,0 +1,148 @@
+using Microsoft.Extensions.Logging;
+using Vault.Archive;
+using Vault.Archive.Sources;
+using Vault.Ingestion.Jobs;
+using Vault.Ingestion.Sync;
+using Vault.Search.Indexing;
+
+namespace Vault.Ingestion.Sources;
+
+/// <summary>
+/// Everything a person does to a source, in one place: the state machine (<see cref="SourceStateMachine"/>), starting
+/// and stopping its job, the event log and the sources-by-status gauge. The HTTP endpoints only validate and translate;
+/// connectors reach their mailboxes through the same calls.
+/// </summary>
+public sealed class SourceLifecycle(
+    IArchiveStore store,
+    ISourceRunner runner,
+    SyncMetrics metrics,
+    SearchIndex index,
+    TimeProvider timeProvider,
+    ILogger<SourceLifecycle> logger)
+{
+    /// <summary>Stores a new source and starts its import.</summary>
+    public async Task<Source> CreateAsync(SourceSettings settings, byte[] encryptedPassword, CancellationToken cancellationToken)
+    {
+        var source = new Source
+        {
+            Id = SourceIds.New(),
+            Settings = settings,
+            EncryptedPassword = encryptedPassword,
+            Status = SourceStateMachine.Created,
+            CreatedAt = timeProvider.GetUtcNow(),
+        };
+        await store.CreateSourceAsync(source, cancellationToken);
+        await RecordAsync(source.Id, "created", $"Created; {source.Status}", cancellationToken);
+        metrics.StatusChanged(source.Id, source.Status);
+        SourceLifecycleLog.Created(logger, source.Id, settings.Name, source.Status);
+        await runner.StartAsync(source.Id, cancellationToken);
+        return source;
+    }
+
+    /// <summary>
+    /// New settings (and, when given, a new encrypted password). A running job holds connections made with the old
+    /// settings, so it is stopped first and started again; a source in Error runs again (a person fixed it).
+    /// </summary>
+    public async Task<Source?> EditAsync(string sourceId, SourceSettings settings, byte[]? encryptedPassword, CancellationToken cancellationToken)
+    {
+        var existing = await store.GetSourceAsync(sourceId, cancellationToken);
+        if (existing is null)
+        {
+            return null;
+        }
+
+        var running = existing.Status is SourceStatus.Importing or SourceStatus.Active or SourceStatus.Error;
+        if (running)
+        {
+            await runner.StopAsync(sourceId, cancellationToken);
+        }
+
+        await store.UpdateSourceSettingsAsync(sourceId, settings, encryptedPassword ?? existing.EncryptedPassword, cancellationToken);
+        await RecordAsync(sourceId, "edited", encryptedPassword is null ? "Settings changed" : "Settings and password changed", cancellationToken);
+        SourceLifecycleLog.Edited(logger, sourceId);
+
+        var status = SourceStateMachine.AfterEdit(existing);
+        if (status != existing.Status)
+        {
+            await MoveAsync(existing, status, error: null, "after an edit", cancellationToken);
+        }
+
+        if (running)
+        {
+            await runner.StartAsync(sourceId, cancellationToken);
+        }
+
+        return await store.GetSourceAsync(sourceId, cancellationToken);
+    }
+
+    /// <summary>Pausing stops the job before the status says Paused (Paused promises no connection is held) and keeps the last error for reference.</summary>
+    public Task<SourceChange> PauseAsync(string sourceId, string why, CancellationToken cancellationToken) =>
+        ChangeAsync(sourceId, SourceStateMachine.Pause, why, cancellationToken);
+
+    /// <summary>Resuming clears the error and starts the job: Importing until the first import finished, then Active.</summary>
+    public Task<SourceChange> ResumeAsync(string sourceId, string why, CancellationToken cancellationToken) =>
+        ChangeAsync(sourceId, SourceStateMachine.Resume, why, cancellationToken);
+
+    /// <summary>Stops the job and forgets the source; with <paramref name="purge"/> its mail leaves the archive and the index too.</summary>
+    /// <returns>False when there is no such source.</returns>
+    public async Task<bool> DeleteAsync(string sourceId, bool purge, CancellationToken cancellationToken)
+    {
+        if (await store.GetSourceAsync(sourceId, cancellationToken) is null)
+        {
+            return false;
+        }
+
+        await runner.StopAsync(sourceId, cancellationToken);
+        await store.DeleteSourceAsync(sourceId, purge, cancellationToken);
+        metrics.SourceRemoved(sourceId);
+        if (purge)
+        {
+            // Purged mail must not stay findable: the index drops the source's documents too.
+            index.DeleteSource(sourceId);
+            await index.CommitAsync(cancellationToken);
+        }
+
+        SourceLifecycleLog.Deleted(logger, sourceId, purge);
+        return true;
+    }
+
+    private async Task<SourceChange> ChangeAsync(string sourceId, Func<Source, SourceTransition> decide, string why, CancellationToken cancellationToken)
+    {
+        var source = await store.GetSourceAsync(sourceId, cancellationToken);
+        if (source is null)
+        {
+            return SourceChange.NotFound;
+        }
+
+        var transition = decide(source);
+        if (transition.Target is not { } target)
+        {
+            return new SourceChange(null, transition.ConflictReason);
+        }
+
+        var pausing = target == SourceStatus.Paused;
+        if (pausing)
+        {
+            await runner.StopAsync(sourceId, cancellationToken);
+        }
+
+        await MoveAsync(source, target, pausing ? source.Error : null, why, cancellationToken);
+        if (!pausing)
+        {
+            await runner.StartAsync(sourceId, cancellationToken);
+        }
+
+        return new SourceChange(await store.GetSourceAsync(sourceId, cancellationToken), null);
+    }
+
+    private async Task MoveAsync(Source source, SourceStatus target, SourceError? error, string why, CancellationToken cancellationToken)
+    {
+        await store.UpdateSourceStatusAsync(source.Id, target, error, null, cancellationToken);
+        metrics.StatusChanged(source.Id, target);
+        await RecordAsync(source.Id, "status", $"{source.Status} -> {target}: {why}", cancellationToken);
+        SourceLifecycleLog.Transitioned(logger, source.Id, source.Status, target);
+    }
+
+    private Task RecordAsync(string sourceId, string kind, string message, CancellationToken cancellationToken) =>
+        store.AppendEventAsync(new SourceEvent(sourceId, timeProvider.GetUtcNow(), kind, message), cancellationToken);
+}

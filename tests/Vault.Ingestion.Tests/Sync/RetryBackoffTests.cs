@@ -1,0 +1,129 @@
+using Microsoft.Extensions.Time.Testing;
+using Vault.Archive.Sources;
+using Vault.Ingestion.Errors;
+using Vault.TestSupport;
+
+namespace Vault.Ingestion.Tests.Sync;
+
+/// <summary>
+/// Retries that back off (issue: a connection cut at the same place every time was retried every few seconds forever,
+/// because a successful login cleared the error). A fake clock steps through the delays; the proxy counts logins.
+/// </summary>
+public sealed class RetryBackoffTests
+{
+    private static CancellationToken Token => TestContext.Current.CancellationToken;
+
+    [Fact]
+    public async Task A_connection_cut_at_the_same_place_every_time_backs_off_and_logs_in_once_per_attempt()
+    {
+        var dovecot = TestDovecot.Require();
+        // 30 messages of 10 KB are one batch of 300 KB: cut after 64 KB, no batch ever commits.
+        await using var proxy = new CuttingProxy(dovecot.Host, dovecot.ImapPort, cutAfterBytes: 64 * 1024, everyConnection: true);
+        await using var harness = await SyncHarness.CreateAsync("alwayscut", port: proxy.Port, cancellationToken: Token);
+        await AppendAsync(harness, 30);
+        var time = new FakeTimeProvider(DateTimeOffset.UtcNow);
+        using var stop = CancellationTokenSource.CreateLinkedTokenSource(Token);
+        var run = harness.CreateSynchronizer(time).RunAsync(harness.SourceId, stop.Token);
+
+        // The first cut of a source that was running fine is a routine reconnect: no Error shown.
+        await Deadline.UntilAsync(async () => (await EventsAsync(harness)).Any(e => e.Kind == "reconnect"), TimeSpan.FromSeconds(30), "the first cut is logged as a reconnect", Token);
+        Assert.Equal(SourceStatus.Importing, (await harness.Store.GetSourceAsync(harness.SourceId, Token))!.Status);
+        Assert.Equal(1, proxy.Connections);
+        time.Advance(RetryPolicy.BaseDelay);
+
+        var delays = new List<TimeSpan>();
+        for (var failures = 2; failures <= 7; failures++)
+        {
+            var expected = failures;
+            await Deadline.UntilAsync(
+                async () => (await harness.Store.GetSourceAsync(harness.SourceId, Token))!.Error?.ConsecutiveFailures == expected,
+                TimeSpan.FromSeconds(30), $"failure {expected} recorded", Token);
+            var source = (await harness.Store.GetSourceAsync(harness.SourceId, Token))!;
+            var error = source.Error!;
+            Assert.Equal(SourceStatus.Error, source.Status);
+            Assert.Equal(ErrorCodes.ProtocolError, error.Code);
+            Assert.Equal(failures, proxy.Connections);
+            var delay = error.NextRetryAt!.Value - error.OccurredAt;
+            var ceiling = RetryPolicy.BaseDelay * Math.Pow(2, failures - 1);
+            Assert.InRange(delay, ceiling / 2, ceiling);
+            delays.Add(delay);
+            if (failures < 7)
+            {
+                time.Advance(delay);
+            }
+        }
+
+        await stop.CancelAsync();
+        await run;
+        Assert.Equal(0, await harness.Store.CountMessagesAsync(harness.SourceId, Token));
+        Assert.Equal(proxy.Connections, proxy.Cuts);
+        TestContext.Current.TestOutputHelper?.WriteLine($"logins: {proxy.Connections}; delays: {string.Join(", ", delays.Select(d => $"{d.TotalSeconds:F1} s"))}");
+    }
+
+    [Fact]
+    public async Task A_source_in_error_shows_its_status_again_once_it_makes_progress()
+    {
+        var dovecot = TestDovecot.Require();
+        await using var proxy = new CuttingProxy(dovecot.Host, dovecot.ImapPort, cutAfterBytes: 64 * 1024, everyConnection: true);
+        await using var harness = await SyncHarness.CreateAsync("recovers", port: proxy.Port, cancellationToken: Token);
+        await AppendAsync(harness, 30);
+        var time = new FakeTimeProvider(DateTimeOffset.UtcNow);
+        using var stop = CancellationTokenSource.CreateLinkedTokenSource(Token);
+        var run = harness.CreateSynchronizer(time).RunAsync(harness.SourceId, stop.Token);
+
+        await Deadline.UntilAsync(async () => (await EventsAsync(harness)).Any(e => e.Kind == "reconnect"), TimeSpan.FromSeconds(30), "first cut", Token);
+        time.Advance(RetryPolicy.BaseDelay);
+        await Deadline.UntilAsync(async () => (await harness.Store.GetSourceAsync(harness.SourceId, Token))!.Error?.ConsecutiveFailures == 2, TimeSpan.FromSeconds(30), "second cut recorded as Error", Token);
+
+        proxy.Cutting = false;
+        time.Advance(RetryPolicy.BaseDelay * 2);
+        await Deadline.UntilAsync(async () => (await harness.Store.GetSourceAsync(harness.SourceId, Token))!.Status == SourceStatus.Active, TimeSpan.FromSeconds(30), "import finished once the cuts stopped", Token);
+
+        var source = (await harness.Store.GetSourceAsync(harness.SourceId, Token))!;
+        Assert.Null(source.Error);
+        Assert.Equal(30, await harness.Store.CountMessagesAsync(harness.SourceId, Token));
+        Assert.Contains(await EventsAsync(harness), e => e.Kind == "status" && e.Message.StartsWith("Error -> Importing: recovered from ProtocolError", StringComparison.Ordinal));
+        await stop.CancelAsync();
+        await run;
+    }
+
+    [Fact]
+    public async Task A_source_in_error_waits_for_its_retry_time_after_a_restart_and_not_at_all_for_a_person()
+    {
+        var dovecot = TestDovecot.Require();
+        await using var proxy = new CuttingProxy(dovecot.Host, dovecot.ImapPort, cutAfterBytes: long.MaxValue);
+        await using var harness = await SyncHarness.CreateAsync("restart", port: proxy.Port, cancellationToken: Token);
+        var time = new FakeTimeProvider(DateTimeOffset.UtcNow);
+        var now = time.GetUtcNow();
+
+        await harness.Store.UpdateSourceStatusAsync(harness.SourceId, SourceStatus.Error,
+            new SourceError(ErrorCodes.AuthenticationFailed, "rejected", "fix it", "NO", now, 1, NextRetryAt: null), null, Token);
+        await harness.CreateSynchronizer(time).RunAsync(harness.SourceId, Token);
+        Assert.Equal(0, proxy.Connections);
+
+        await harness.Store.UpdateSourceStatusAsync(harness.SourceId, SourceStatus.Error,
+            new SourceError(ErrorCodes.Timeout, "slow", "wait", null, now, 4, now + TimeSpan.FromMinutes(3)), null, Token);
+        using var stop = CancellationTokenSource.CreateLinkedTokenSource(Token);
+        var run = harness.CreateSynchronizer(time).RunAsync(harness.SourceId, stop.Token);
+        time.Advance(TimeSpan.FromMinutes(2));
+        Assert.False(run.IsCompleted);
+        Assert.Equal(0, proxy.Connections);
+        time.Advance(TimeSpan.FromMinutes(1));
+        await Deadline.UntilAsync(async () => (await harness.Store.GetSourceAsync(harness.SourceId, Token))!.Status == SourceStatus.Active, TimeSpan.FromSeconds(30), "import after the retry time", Token);
+        await stop.CancelAsync();
+        await run;
+    }
+
+    private static async Task AppendAsync(SyncHarness harness, int count)
+    {
+        for (var i = 0; i < count; i++)
+        {
+            var body = new string('x', 76) + "\r\n";
+            var message = System.Text.Encoding.ASCII.GetBytes(
+                $"From: a@example.com\r\nTo: b@example.com\r\nSubject: filler {i}\r\nMessage-ID: <{Guid.NewGuid():N}@example.com>\r\n\r\n{string.Concat(Enumerable.Repeat(body, 130))}");
+            await harness.Dovecot.AppendAsync(harness.User, "INBOX", message, Token);
+        }
+    }
+
+    private static Task<IReadOnlyList<SourceEvent>> EventsAsync(SyncHarness harness) => harness.Store.ListEventsAsync(harness.SourceId, 100, Token);
+}
