@@ -1,5 +1,6 @@
 using System.Net;
 using System.Net.Http.Headers;
+using System.Text.Json.Nodes;
 using Microsoft.AspNetCore.Hosting;
 using Microsoft.AspNetCore.Mvc.Testing;
 using Vault.TestSupport;
@@ -21,10 +22,46 @@ public sealed class HostTests : IDisposable
     }
 
     [Fact]
-    public async Task Healthz_answers_ok_without_a_key()
+    public async Task Healthz_answers_ok_without_a_key_when_the_store_and_the_index_work()
     {
         var response = await _factory.CreateClient().GetAsync(new Uri("/healthz", UriKind.Relative), TestContext.Current.CancellationToken);
         Assert.Equal(HttpStatusCode.OK, response.StatusCode);
+        var body = JsonNode.Parse(await response.Content.ReadAsStringAsync(TestContext.Current.CancellationToken))!;
+        Assert.Equal("ok", body["status"]!.GetValue<string>());
+        Assert.Equal("ok", body["checks"]!["store"]!["status"]!.GetValue<string>());
+        Assert.Equal("ok", body["checks"]!["index"]!["status"]!.GetValue<string>());
+    }
+
+    [Fact]
+    public async Task Healthz_is_503_naming_the_store_when_its_database_is_gone()
+    {
+        var client = _factory.CreateClient();
+        Assert.Equal(HttpStatusCode.OK, (await client.GetAsync(new Uri("/healthz", UriKind.Relative), TestContext.Current.CancellationToken)).StatusCode);
+        foreach (var file in Directory.EnumerateFiles(_data.Path, "archive.db*"))
+        {
+            File.Delete(file);
+        }
+
+        var response = await client.GetAsync(new Uri("/healthz", UriKind.Relative), TestContext.Current.CancellationToken);
+        Assert.Equal(HttpStatusCode.ServiceUnavailable, response.StatusCode);
+        var body = JsonNode.Parse(await response.Content.ReadAsStringAsync(TestContext.Current.CancellationToken))!;
+        Assert.Equal("unhealthy", body["status"]!.GetValue<string>());
+        Assert.Equal("unhealthy", body["checks"]!["store"]!["status"]!.GetValue<string>());
+        Assert.Equal("ok", body["checks"]!["index"]!["status"]!.GetValue<string>());
+    }
+
+    [Fact]
+    public async Task Healthz_is_503_naming_the_index_when_its_folder_is_gone()
+    {
+        var client = _factory.CreateClient();
+        Assert.Equal(HttpStatusCode.OK, (await client.GetAsync(new Uri("/healthz", UriKind.Relative), TestContext.Current.CancellationToken)).StatusCode);
+        Directory.Delete(Path.Combine(_data.Path, "index"), recursive: true);
+
+        var response = await client.GetAsync(new Uri("/healthz", UriKind.Relative), TestContext.Current.CancellationToken);
+        Assert.Equal(HttpStatusCode.ServiceUnavailable, response.StatusCode);
+        var body = JsonNode.Parse(await response.Content.ReadAsStringAsync(TestContext.Current.CancellationToken))!;
+        Assert.Equal("unhealthy", body["checks"]!["index"]!["status"]!.GetValue<string>());
+        Assert.Contains("index", body["checks"]!["index"]!["description"]!.GetValue<string>(), StringComparison.Ordinal);
     }
 
     [Fact]

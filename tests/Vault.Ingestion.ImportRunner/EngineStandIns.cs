@@ -30,5 +30,7 @@ public sealed class RunnerMeterFactory : IMeterFactory
         return meter;
     }
 
+    public bool Owns(Meter meter) => _meters.Contains(meter);
+
     public void Dispose() => _meters.ForEach(m => m.Dispose());
 }

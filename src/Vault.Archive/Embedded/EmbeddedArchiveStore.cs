@@ -356,6 +356,12 @@ public sealed class EmbeddedArchiveStore : IArchiveStore, IAsyncDisposable, IDis
             throw new ArchiveStorageException($"The archive at {DatabasePath} is not open.");
         }
 
+        if (!File.Exists(DatabasePath))
+        {
+            // Open connections keep writing to the deleted file, and all of it is gone at the next start.
+            throw new ArchiveStorageException($"The archive file {DatabasePath} has been deleted or moved while Vault runs; restart Vault after restoring it.");
+        }
+
         try
         {
             await using var connection = await OpenReaderAsync(cancellationToken);

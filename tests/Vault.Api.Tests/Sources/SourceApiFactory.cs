@@ -17,12 +17,18 @@ internal sealed class SourceApiFactory : IDisposable
     private readonly TempDirectory _data = new();
     private readonly WebApplicationFactory<Program> _factory;
 
-    public SourceApiFactory()
+    /// <param name="settings">Configuration keys for this host, e.g. <c>Vault:Sync:MaxConcurrentImports</c>.</param>
+    public SourceApiFactory(IReadOnlyDictionary<string, string>? settings = null)
     {
         _factory = new WebApplicationFactory<Program>().WithWebHostBuilder(web =>
         {
             web.UseSetting("Vault:DataDirectory", _data.Path);
             web.UseSetting("Vault:ApiKey", ApiKey);
+            foreach (var (key, value) in settings ?? new Dictionary<string, string>())
+            {
+                web.UseSetting(key, value);
+            }
+
             web.ConfigureLogging(logging => logging.AddProvider(Logs).SetMinimumLevel(LogLevel.Trace));
         });
     }
@@ -30,6 +36,10 @@ internal sealed class SourceApiFactory : IDisposable
     public CapturingLoggerProvider Logs { get; } = new();
 
     public ConcurrentQueue<string> Bodies { get; } = new();
+
+    public string DataDirectory => _data.Path;
+
+    public IServiceProvider Services => _factory.Services;
 
     public bool HasStore => _factory.Services.GetService<IArchiveStore>() is not null;
 

@@ -91,6 +91,7 @@ public sealed class SourceLifecycleOverDovecotTests : IDisposable
 
         async Task<long> FoundAsync() => (await GetAsync($"/api/search?q=source:{id}"))["total"]!.GetValue<long>();
         await Deadline.UntilAsync(async () => await FoundAsync() == 5, Within, "the archived messages are searchable", Ct);
+        await UntilAsync(id, s => s["progress"]!["messagesIndexed"]!.GetValue<long>() == 5, "progress says all 5 are indexed");
 
         var deleted = await _client.DeleteAsync(Relative($"/api/sources/{id}{(purge ? "?purge=true" : string.Empty)}"), Ct);
         Assert.Equal(HttpStatusCode.NoContent, deleted.StatusCode);
