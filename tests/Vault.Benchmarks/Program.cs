@@ -9,6 +9,9 @@ if (args.Length == 0 || args[0] is "-h" or "--help" or "help")
           e2e [--count 10000] [--seed 42] [--runs 1] [--json out.json] [--deadline 00:06:00]
               generate or reuse the mailbox, load it into the test Dovecot, start Vault (Release) as its own
               process, create an IMAP source and measure the ARCHITECTURE.md targets
+          sources [--count 200] [--messages 5]
+              N Dovecot users, N sources on one Vault process: time to all Active, then RSS and threads of the
+              idle process against the same process before the sources, and the connections Dovecot counts
           micro [filter]
               BenchmarkDotNet micro-benchmarks of the hot paths (pass BenchmarkDotNet arguments after "micro")
         """);
@@ -34,6 +37,22 @@ switch (args[0])
             return await EndToEndBenchmark.RunAsync(options, stop.Token);
         }
 
+    case "sources":
+        if (IdleSourcesBenchmark.Parse(args.AsSpan(1)) is not { } idle)
+        {
+            return 2;
+        }
+
+        using (var stop = new CancellationTokenSource())
+        {
+            Console.CancelKeyPress += (_, e) =>
+            {
+                e.Cancel = true;
+                stop.Cancel();
+            };
+            return await IdleSourcesBenchmark.RunAsync(idle.Count, idle.Messages, stop.Token);
+        }
+
     case "micro":
         var micro = args.Skip(1).ToArray();
         // A bare filter ("micro Query") is the common case; BenchmarkDotNet wants it as --filter.
@@ -46,6 +65,6 @@ switch (args[0])
         return 0;
 
     default:
-        Console.Error.WriteLine($"Unknown command '{args[0]}'. Use e2e or micro.");
+        Console.Error.WriteLine($"Unknown command '{args[0]}'. Use e2e, sources or micro.");
         return 2;
 }

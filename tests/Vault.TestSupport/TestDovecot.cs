@@ -183,6 +183,13 @@ public sealed class TestDovecot
         File.Move(temporary, Path.Combine(directory, "new", name));
     }
 
+    /// <summary>How many sessions (IMAP or POP3 connections past login) Dovecot counts for all users right now.</summary>
+    public async Task<int> AllSessionsAsync(CancellationToken cancellationToken)
+    {
+        var lines = await WhoAsync(null, cancellationToken);
+        return lines.Count(line => line.Length > 0 && !line.StartsWith("username", StringComparison.Ordinal));
+    }
+
     /// <summary>
     /// How many sessions (IMAP or POP3 connections past login) Dovecot counts for <paramref name="user"/> right now,
     /// from <c>doveadm who -1</c> against this Dovecot's config. Skips locally (fails under CI) without doveadm.
@@ -190,12 +197,23 @@ public sealed class TestDovecot
     public async Task<int> SessionsAsync(TestUser user, CancellationToken cancellationToken)
     {
         ArgumentNullException.ThrowIfNull(user);
+        // A header line, then one line per session starting with the user name.
+        return (await WhoAsync(user.Name, cancellationToken)).Count(line => line.StartsWith(user.Name + " ", StringComparison.Ordinal));
+    }
+
+    private async Task<string[]> WhoAsync(string? userName, CancellationToken cancellationToken)
+    {
         var doveadm = DoveadmPaths.FirstOrDefault(File.Exists);
         TestRequirements.Require(doveadm is not null, "doveadm (Debian's dovecot-core) is not installed");
         var start = new ProcessStartInfo(doveadm!) { RedirectStandardError = true, RedirectStandardOutput = true };
-        foreach (var argument in new[] { "-c", Path.Combine(RunDirectory, "dovecot.conf"), "who", "-1", user.Name })
+        foreach (var argument in new[] { "-c", Path.Combine(RunDirectory, "dovecot.conf"), "who", "-1" })
         {
             start.ArgumentList.Add(argument);
+        }
+
+        if (userName is not null)
+        {
+            start.ArgumentList.Add(userName);
         }
 
         using var process = Process.Start(start) ?? throw new InvalidOperationException("doveadm did not start.");
@@ -207,8 +225,7 @@ public sealed class TestDovecot
             throw new InvalidOperationException($"doveadm who exited with {process.ExitCode}: {await errors}");
         }
 
-        // A header line, then one line per session starting with the user name.
-        return (await output).Split('\n').Count(line => line.StartsWith(user.Name + " ", StringComparison.Ordinal));
+        return (await output).Split('\n');
     }
 
     /// <summary>

@@ -53,6 +53,20 @@ public sealed class VaultApiClient : IDisposable
         return document.RootElement.Clone();
     }
 
+    /// <summary><c>GET /api/sources</c>, cloned out of its document.</summary>
+    public async Task<JsonElement> ListSourcesAsync(CancellationToken cancellationToken)
+    {
+        using var response = await http.GetAsync(new Uri("/api/sources", UriKind.Relative), cancellationToken);
+        var body = await response.Content.ReadAsStringAsync(cancellationToken);
+        if (response.StatusCode != HttpStatusCode.OK)
+        {
+            throw new BenchmarkFailedException($"GET /api/sources answered {(int)response.StatusCode}: {body}");
+        }
+
+        using var document = JsonDocument.Parse(body);
+        return document.RootElement.Clone();
+    }
+
     /// <summary><c>total</c> of a search, and how long the HTTP round trip took (request sent to body read).</summary>
     public async Task<(long Total, TimeSpan Elapsed)> SearchAsync(string query, CancellationToken cancellationToken)
     {

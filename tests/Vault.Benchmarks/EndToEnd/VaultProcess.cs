@@ -140,6 +140,20 @@ public sealed class VaultProcess : IAsyncDisposable
         }
     }
 
+    /// <summary>The process's threads (/proc/&lt;pid&gt;/status "Threads:"); null once it has exited.</summary>
+    public int? ReadThreads()
+    {
+        try
+        {
+            var line = File.ReadLines($"/proc/{process.Id}/status").FirstOrDefault(l => l.StartsWith("Threads:", StringComparison.Ordinal));
+            return line is null ? null : int.Parse(line.Split(['\t', ' '], StringSplitOptions.RemoveEmptyEntries)[1], System.Globalization.CultureInfo.InvariantCulture);
+        }
+        catch (IOException)
+        {
+            return null;
+        }
+    }
+
     /// <summary>
     /// User + system CPU time the process has used (/proc/&lt;pid&gt;/stat fields 14 and 15, in clock ticks of 1/100 s,
     /// the USER_HZ every Linux ABI fixes); null once it has exited.

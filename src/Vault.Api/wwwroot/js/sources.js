@@ -4,7 +4,7 @@ import { h, replaceChildren, announce, confirmDialog } from './dom.js';
 import { formatBytes, formatDateTime, formatNumber, formatRelative } from './format.js';
 
 const refreshEvery = 3000;
-const statuses = ['Importing', 'Active', 'Paused', 'Error'];
+const statuses = ['Importing', 'Active', 'Paused', 'Error', 'Queued'];
 
 export function showSources(view, { focusId } = {}) {
   document.title = 'Sources · Vault';
@@ -119,7 +119,7 @@ function sourceRow(source, { refresh, showMessage }) {
       // A username that is already an address reads better on its own, with the host below.
       String(source.username).includes('@') ? source.username : `${source.username}@${source.host}`,
       h('span', { class: 'meta muted small' }, `${String(source.protocol ?? '').toUpperCase()} · ${source.host}:${source.port}${source.tls ? '' : ' · no TLS'}`)),
-    h('td', {}, statusBadge(source.status)),
+    h('td', {}, statusBadge(source.progress?.waiting ? 'Queued' : source.status)),
     h('td', {}, source.status === 'Error'
       ? h('button', { type: 'button', class: 'link-button', onclick: () => focusPanel(source.id) }, 'See what went wrong')
       : progressCell(source)),
@@ -149,14 +149,30 @@ function progressCell(source) {
   const progress = source.progress ?? {};
   const archived = progress.messagesArchived ?? 0;
   const onServer = progress.messagesOnServer ?? 0;
+  const indexed = Math.min(progress.messagesIndexed ?? archived, archived);
+  if (progress.waiting) {
+    return h('div', { class: 'progress-cell' },
+      h('div', { class: 'small' }, 'Waiting for another import to finish'),
+      archived > 0 && h('div', { class: 'small muted' }, `${formatNumber(archived)} archived so far`));
+  }
   if (source.status !== 'Importing' && onServer === 0 && archived === 0) return h('span', { class: 'muted' }, '—');
+  if (source.status === 'Active' && indexed < archived) {
+    // Archived is not yet searchable: say so instead of claiming all is done.
+    const label = `indexing ${formatNumber(indexed)} of ${formatNumber(archived)} messages`;
+    return h('div', { class: 'progress-cell' },
+      h('progress', { max: archived, value: indexed, 'aria-label': `${source.name}: ${label}` }, `${Math.floor((indexed / archived) * 100)}%`),
+      h('div', { class: 'small' }, `Indexing ${formatNumber(indexed)} of ${formatNumber(archived)}`),
+      h('div', { class: 'small muted' }, `${formatNumber(archived)} archived · ${formatBytes(progress.bytesArchived)}`));
+  }
   const max = Math.max(onServer, archived, 1);
   const percent = Math.floor((archived / max) * 100);
   const label = `${formatNumber(archived)} of ${formatNumber(onServer)} messages archived`;
   return h('div', { class: 'progress-cell' },
     h('progress', { max, value: Math.min(archived, max), 'aria-label': `${source.name}: ${label}` }, `${percent}%`),
     h('div', { class: 'small' }, `${formatNumber(archived)} / ${formatNumber(onServer)} · ${formatBytes(progress.bytesArchived)}`),
-    h('div', { class: 'small muted' }, `Folders ${progress.foldersDone ?? 0} of ${progress.foldersTotal ?? 0}`));
+    h('div', { class: 'small muted' }, source.status === 'Importing' && indexed < archived
+      ? `Folders ${progress.foldersDone ?? 0} of ${progress.foldersTotal ?? 0} · ${formatNumber(indexed)} searchable`
+      : `Folders ${progress.foldersDone ?? 0} of ${progress.foldersTotal ?? 0}`));
 }
 
 function renderErrorPanels(container, failing, state) {
