@@ -9,7 +9,8 @@ namespace Vault.Ingestion.Tests.Connections;
 
 /// <summary>
 /// A loopback IMAP server replaying a recorded provider transcript: the greeting, a CAPABILITY answer, then the
-/// recorded reply to LOGIN ("{tag}" stands for the client's tag). Only for what a real server cannot be made to say.
+/// recorded reply to LOGIN ("{tag}" stands for the client's tag), and optionally the untagged lines of other commands
+/// (NAMESPACE, LIST), each then completed with OK. Only for what a real server cannot be made to say.
 /// </summary>
 internal sealed class ScriptedImapServer : IAsyncDisposable
 {
@@ -17,8 +18,11 @@ internal sealed class ScriptedImapServer : IAsyncDisposable
     private readonly CancellationTokenSource _stop = new();
     private readonly Task _serving;
 
-    public ScriptedImapServer(string greeting, string capabilities, IReadOnlyList<string> loginReply, X509Certificate2? certificate = null)
+    private readonly IReadOnlyDictionary<string, string[]> _replies;
+
+    public ScriptedImapServer(string greeting, string capabilities, IReadOnlyList<string> loginReply, X509Certificate2? certificate = null, IReadOnlyDictionary<string, string[]>? replies = null)
     {
+        _replies = replies ?? new Dictionary<string, string[]>();
         _listener.Start();
         _serving = ServeAsync(greeting, capabilities, loginReply, certificate);
     }
@@ -102,7 +106,7 @@ internal sealed class ScriptedImapServer : IAsyncDisposable
                     await WriteAsync(stream, "* BYE Logging out", $"{tag} OK LOGOUT completed.");
                     return;
                 default:
-                    await WriteAsync(stream, $"{tag} OK done.");
+                    await WriteAsync(stream, [.. _replies.GetValueOrDefault(command, []), $"{tag} OK done."]);
                     break;
             }
         }
