@@ -153,9 +153,15 @@ public sealed class DataDirectoryFixtureWriterTests
             }
         }
 
-        // Disposing the host closed the store: its last connection checkpointed the write-ahead log into archive.db.
-        Assert.False(File.Exists(Path.Combine(dataDirectory, "archive.db-wal")), "archive.db-wal left behind");
-        Assert.False(File.Exists(Path.Combine(dataDirectory, "archive.db-shm")), "archive.db-shm left behind");
+        // The factory returns from DisposeAsync while Program's own RunAsync is still disposing the host's services: wait
+        // until the store's last connection has checkpointed the write-ahead log into archive.db and removed it, and the
+        // index writer has released its lock, before anything is read or copied.
+        string[] leftovers = ["archive.db-wal", "archive.db-shm", Path.Combine("index", "write.lock")];
+        await Deadline.UntilAsync(
+            () => Task.FromResult(!leftovers.Any(f => File.Exists(Path.Combine(dataDirectory, f)))),
+            TimeSpan.FromSeconds(30),
+            () => $"left behind: {string.Join(", ", leftovers.Where(f => File.Exists(Path.Combine(dataDirectory, f))))}",
+            Ct);
         Assert.NotEmpty(Directory.GetFiles(Path.Combine(dataDirectory, "keys"), "key-*.xml"));
 
         var manifest = new JsonObject { ["writtenBy"] = await CommitAsync(), ["apiKey"] = ApiKey, ["sources"] = expected };
