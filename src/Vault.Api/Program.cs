@@ -7,6 +7,7 @@ using Vault.Search;
 using Vault.Api.Providers;
 using Vault.Api.Sources;
 using Vault.Archive;
+using Vault.Archive.Schema;
 using Vault.Ingestion;
 
 var builder = WebApplication.CreateBuilder(args);
@@ -41,7 +42,17 @@ api.MapMessages();
 api.MapSources();
 api.MapProviders();
 
-await app.RunAsync();
+try
+{
+    await app.RunAsync();
+}
+catch (ArchiveSchemaTooNewException)
+{
+    // The archive's start-up step has logged why in plain words; exit with that instead of an unhandled-exception dump.
+    return 1;
+}
+
+return 0;
 
 /// <summary>Visible to WebApplicationFactory in the tests.</summary>
 public partial class Program;

@@ -1,14 +1,29 @@
 using Microsoft.Extensions.Hosting;
+using Microsoft.Extensions.Logging;
+using Vault.Archive.Schema;
 
 namespace Vault.Archive;
 
 /// <summary>
-/// Opens the store (tables, indexes) while the host is starting, before any hosted service's StartAsync,
-/// so sync jobs and the indexer never see an unopened store.
+/// Opens the store (tables, indexes, schema upgrades) while the host is starting, before any hosted service's StartAsync,
+/// so sync jobs and the indexer never see an unopened store. An archive written by a newer Vault stops the start with
+/// one plain log line that says so; the exception still ends the start so nothing else touches the archive.
 /// </summary>
-internal sealed class ArchiveInitializer(IArchiveStore store) : IHostedLifecycleService
+internal sealed class ArchiveInitializer(IArchiveStore store, ILogger<ArchiveInitializer> logger) : IHostedLifecycleService
 {
-    public Task StartingAsync(CancellationToken cancellationToken) => store.InitializeAsync(cancellationToken);
+    public async Task StartingAsync(CancellationToken cancellationToken)
+    {
+        try
+        {
+            await store.InitializeAsync(cancellationToken);
+        }
+        catch (ArchiveSchemaTooNewException e)
+        {
+            // The message is the whole story (where, which versions, what to do); a stack trace would only bury it.
+            ArchiveLog.SchemaTooNew(logger, e.Message);
+            throw;
+        }
+    }
 
     public Task StartAsync(CancellationToken cancellationToken) => Task.CompletedTask;
 

@@ -3,6 +3,8 @@ using Microsoft.AspNetCore.DataProtection.KeyManagement;
 using Microsoft.Extensions.Configuration;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.DependencyInjection.Extensions;
+using Microsoft.Extensions.Logging;
+using Microsoft.Extensions.Logging.Abstractions;
 using MongoDB.Driver;
 using Vault.Archive.Embedded;
 using Vault.Archive.MongoDb;
@@ -39,7 +41,8 @@ public static class ArchiveServiceCollectionExtensions
             var databaseName = configuration["Vault:MongoDb:Database"] is { Length: > 0 } name ? name : "vault";
             services.AddSingleton<IMongoClient>(_ => new MongoClient(connectionString));
             services.AddSingleton(sp => sp.GetRequiredService<IMongoClient>().GetDatabase(databaseName));
-            services.AddSingleton<IArchiveStore>(sp => new MongoArchiveStore(sp.GetRequiredService<IMongoDatabase>(), sp.GetRequiredService<TimeProvider>()));
+            services.AddSingleton<IArchiveStore>(sp => new MongoArchiveStore(
+                sp.GetRequiredService<IMongoDatabase>(), sp.GetRequiredService<TimeProvider>(), sp.GetService<ILogger<MongoArchiveStore>>()));
             // PostConfigure: the key ring must be the shared one even if another feature also configured a folder for it.
             services.AddOptions<KeyManagementOptions>()
                 .PostConfigure<IMongoDatabase>((options, database) => options.XmlRepository = new MongoDataProtectionKeyRepository(database));
@@ -47,11 +50,14 @@ public static class ArchiveServiceCollectionExtensions
         else
         {
             dataProtection.PersistKeysToFileSystem(new DirectoryInfo(Path.Combine(dataDirectory, "keys")));
-            services.AddSingleton<IArchiveStore>(sp => new EmbeddedArchiveStore(dataDirectory, sp.GetRequiredService<TimeProvider>()));
+            services.AddSingleton<IArchiveStore>(sp => new EmbeddedArchiveStore(
+                dataDirectory, sp.GetRequiredService<TimeProvider>(), sp.GetService<ILogger<EmbeddedArchiveStore>>()));
         }
 
         services.AddSingleton<CredentialProtector>();
-        services.AddHostedService<ArchiveInitializer>();
+        // Logging is the host's to register; without it (a bare ServiceCollection) the start-up step logs nowhere.
+        services.AddHostedService(sp => new ArchiveInitializer(
+            sp.GetRequiredService<IArchiveStore>(), sp.GetService<ILogger<ArchiveInitializer>>() ?? NullLogger<ArchiveInitializer>.Instance));
         return services;
     }
 

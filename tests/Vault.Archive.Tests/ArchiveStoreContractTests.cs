@@ -2,6 +2,7 @@ using System.Diagnostics;
 using System.Security.Cryptography;
 using Microsoft.Extensions.Time.Testing;
 using Vault.Archive.Messages;
+using Vault.Archive.Schema;
 using Vault.Archive.Sources;
 using Vault.TestSupport;
 using static Vault.Archive.Tests.TestMessages;
@@ -27,6 +28,18 @@ public abstract class ArchiveStoreContractTests : IAsyncDisposable
 
     /// <summary>Bytes the store occupies on disk, where that can be measured.</summary>
     protected virtual long? OnDiskBytes() => null;
+
+    /// <summary>The schema version this build of the store writes.</summary>
+    protected abstract int LatestSchemaVersion { get; }
+
+    /// <summary>The version recorded in the store's archive, read around the store.</summary>
+    protected abstract Task<int> ReadSchemaVersionAsync(IArchiveStore store);
+
+    /// <summary>Records <paramref name="version"/> as another Vault would have left it; 0 is an archive written before versions.</summary>
+    protected abstract Task WriteSchemaVersionAsync(IArchiveStore store, int version);
+
+    /// <summary>A second, not yet initialized store over the same archive, as the next start of Vault would open it.</summary>
+    protected abstract IArchiveStore OpenAgain(IArchiveStore store);
 
     protected async Task<IArchiveStore> NewStoreAsync()
     {
@@ -501,6 +514,66 @@ public abstract class ArchiveStoreContractTests : IAsyncDisposable
         Assert.Null(await store.OpenRawAsync("nope", Ct));
         Assert.Null(await store.GetSourceAsync("nope", Ct));
         Assert.Null(await store.FindBySha256Async("s", Sha(Mail(1)), Ct));
+    }
+
+    [Fact]
+    public async Task A_new_archive_is_created_at_the_latest_schema_version()
+    {
+        var store = await NewStoreAsync();
+
+        Assert.True(LatestSchemaVersion >= 1);
+        Assert.Equal(LatestSchemaVersion, await ReadSchemaVersionAsync(store));
+
+        // Opening it again runs nothing and changes no version.
+        var again = Track(OpenAgain(store));
+        await again.InitializeAsync(Ct);
+        Assert.Equal(LatestSchemaVersion, await ReadSchemaVersionAsync(again));
+    }
+
+    [Fact]
+    public async Task An_archive_written_before_schema_versions_is_stamped_version_1_and_keeps_everything()
+    {
+        var store = await NewStoreAsync();
+        await store.CreateSourceAsync(NewSource("old"), Ct);
+        await store.CommitBatchAsync(Batch("old", 1, 3), Ct);
+        await WriteSchemaVersionAsync(store, 0);
+
+        var again = Track(OpenAgain(store));
+        await again.InitializeAsync(Ct);
+
+        Assert.Equal(LatestSchemaVersion, await ReadSchemaVersionAsync(again));
+        Assert.Equal(NewSource("old").Settings.Name, (await again.GetSourceAsync("old", Ct))!.Settings.Name);
+        Assert.Equal(3, await again.CountMessagesAsync("old", Ct));
+        Assert.Equal(Mail(2), await StoredBytes.ReadAllAsync(again, MessageIds.For("old", Sha(Mail(2))), Ct));
+        Assert.Equal(3, Assert.Single(await again.ListFolderStatesAsync("old", Ct)).Watermark);
+    }
+
+    [Fact]
+    public async Task An_archive_from_a_newer_Vault_is_refused_with_a_clear_message_and_left_as_it_was()
+    {
+        var store = await NewStoreAsync();
+        await store.CommitBatchAsync(Batch("s", 1, 3), Ct);
+        var newer = LatestSchemaVersion + 6;
+        await WriteSchemaVersionAsync(store, newer);
+
+        var again = Track(OpenAgain(store));
+        var refused = await Assert.ThrowsAsync<ArchiveSchemaTooNewException>(() => again.InitializeAsync(Ct));
+
+        Assert.Equal(newer, refused.SchemaVersion);
+        Assert.Equal(LatestSchemaVersion, refused.KnownVersion);
+        Assert.Contains($"was written by a newer Vault (schema {newer}); this Vault knows schema {LatestSchemaVersion}. Upgrade Vault or restore a backup.", refused.Message, StringComparison.Ordinal);
+        Assert.StartsWith($"The archive at {refused.Archive} ", refused.Message, StringComparison.Ordinal);
+        Assert.Equal(newer, await ReadSchemaVersionAsync(store));
+        Assert.Equal(3, await store.CountMessagesAsync("s", Ct));
+
+        // Every later start refuses the same way: nothing was half-upgraded by the first attempt.
+        await Assert.ThrowsAsync<ArchiveSchemaTooNewException>(() => Track(OpenAgain(store)).InitializeAsync(Ct));
+    }
+
+    protected IArchiveStore Track(IArchiveStore store)
+    {
+        _stores.Add(store);
+        return store;
     }
 
     protected Source NewSource(string id) => new()

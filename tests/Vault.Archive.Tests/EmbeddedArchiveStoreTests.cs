@@ -11,6 +11,16 @@ public sealed class EmbeddedArchiveStoreTests : ArchiveStoreContractTests
         return store;
     }
 
+    protected override int LatestSchemaVersion => EmbeddedArchiveStore.SchemaVersion;
+
+    protected override Task<int> ReadSchemaVersionAsync(IArchiveStore store) => EmbeddedDatabase.UserVersionAsync(Database(store), Ct);
+
+    protected override Task WriteSchemaVersionAsync(IArchiveStore store, int version) => EmbeddedDatabase.SetUserVersionAsync(Database(store), version, Ct);
+
+    protected override IArchiveStore OpenAgain(IArchiveStore store) => new EmbeddedArchiveStore(Path.GetDirectoryName(Database(store))!, Time);
+
+    private static string Database(IArchiveStore store) => ((EmbeddedArchiveStore)store).DatabasePath;
+
     /// <summary>The database and its write-ahead log (up to journal_size_limit while the store is open).</summary>
     protected override long? OnDiskBytes() =>
         Directory.EnumerateFiles(Temp.Path, "archive.db*", SearchOption.AllDirectories).Sum(f => new FileInfo(f).Length);

@@ -1,7 +1,10 @@
 using System.Runtime.CompilerServices;
 using Microsoft.Data.Sqlite;
+using Microsoft.Extensions.Logging;
+using Microsoft.Extensions.Logging.Abstractions;
 using Vault.Archive.Folders;
 using Vault.Archive.Messages;
+using Vault.Archive.Schema;
 using Vault.Archive.Sources;
 
 namespace Vault.Archive.Embedded;
@@ -27,12 +30,20 @@ public sealed class EmbeddedArchiveStore : IArchiveStore, IAsyncDisposable, IDis
 
     private readonly string _connectionString;
     private readonly TimeProvider _timeProvider;
+    private readonly EmbeddedSchemaMigrator _migrator;
+    private readonly ILogger _logger;
     private readonly SemaphoreSlim _writeLock = new(1, 1);
     private readonly EmbeddedBatchWriter _batchWriter = new(CompressionLevel);
     private readonly EmbeddedRawReader _rawReader = new();
     private SqliteConnection? _writer;
 
-    public EmbeddedArchiveStore(string dataDirectory, TimeProvider timeProvider)
+    public EmbeddedArchiveStore(string dataDirectory, TimeProvider timeProvider, ILogger<EmbeddedArchiveStore>? logger = null)
+        : this(dataDirectory, timeProvider, EmbeddedMigrations.All, logger)
+    {
+    }
+
+    /// <summary>With a different migration history: the tests add steps to see the mechanism run.</summary>
+    internal EmbeddedArchiveStore(string dataDirectory, TimeProvider timeProvider, IReadOnlyList<SchemaMigration<SqliteTransaction>> migrations, ILogger? logger)
     {
         ArgumentException.ThrowIfNullOrEmpty(dataDirectory);
         Directory.CreateDirectory(dataDirectory);
@@ -44,7 +55,12 @@ public sealed class EmbeddedArchiveStore : IArchiveStore, IAsyncDisposable, IDis
             Mode = SqliteOpenMode.ReadWriteCreate,
         }.ToString();
         _timeProvider = timeProvider;
+        _migrator = new EmbeddedSchemaMigrator(migrations);
+        _logger = logger ?? NullLogger.Instance;
     }
+
+    /// <summary>The schema version (<c>PRAGMA user_version</c>) this Vault writes; an archive above it is refused.</summary>
+    public static int SchemaVersion { get; } = SchemaMigrations.Latest(EmbeddedMigrations.All);
 
     public string DatabasePath { get; }
 
@@ -59,16 +75,30 @@ public sealed class EmbeddedArchiveStore : IArchiveStore, IAsyncDisposable, IDis
             }
 
             var writer = new SqliteConnection(_connectionString);
-            await writer.OpenAsync(cancellationToken);
-            // synchronous=FULL: in WAL mode NORMAL may lose the last commits on power loss, and a returned batch
-            // has been acknowledged to the sync engine, which then moves its watermark past it.
-            await ExecuteAsync(writer, """
-                PRAGMA journal_mode = WAL;
-                PRAGMA synchronous = FULL;
-                PRAGMA journal_size_limit = 16777216;
-                PRAGMA cache_size = -16384;
-                """, cancellationToken);
-            await ExecuteAsync(writer, EmbeddedSchema.Create, cancellationToken);
+            try
+            {
+                await writer.OpenAsync(cancellationToken);
+                // Before anything can write (even the journal mode): an archive from a newer Vault is left exactly as it is.
+                await _migrator.ThrowIfTooNewAsync(writer, DatabasePath, cancellationToken);
+
+                // synchronous=FULL: in WAL mode NORMAL may lose the last commits on power loss, and a returned batch
+                // has been acknowledged to the sync engine, which then moves its watermark past it.
+                await ExecuteAsync(writer, """
+                    PRAGMA journal_mode = WAL;
+                    PRAGMA synchronous = FULL;
+                    PRAGMA journal_size_limit = 16777216;
+                    PRAGMA cache_size = -16384;
+                    """, cancellationToken);
+                await _migrator.UpgradeAsync(writer, DatabasePath, _logger, cancellationToken);
+            }
+            catch
+            {
+                // Close the file for real (not back to the pool): a refused archive is not held open, nor its -wal/-shm kept.
+                await writer.DisposeAsync();
+                SqliteConnection.ClearPool(writer);
+                throw;
+            }
+
             _writer = writer;
         }
         finally

@@ -4,6 +4,8 @@ namespace Vault.Archive.Embedded;
 /// The SQLite schema. Times are UTC ticks (100 ns) in INTEGER columns, so every DateTimeOffset round-trips exactly.
 /// Raw MIME lives in <c>blob_chunks</c>: one zstd frame per message, cut into rows of about
 /// <see cref="EmbeddedArchiveStore.ChunkSize"/> compressed bytes so neither a write nor a read needs the whole message in memory.
+/// <see cref="Create"/> is schema version 1, as released: it runs once per database, as the first step of
+/// <see cref="EmbeddedMigrations"/>. Do not edit it; a new table or column is a new step there.
 /// </summary>
 internal static class EmbeddedSchema
 {

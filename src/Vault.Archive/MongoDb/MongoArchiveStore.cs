@@ -1,9 +1,12 @@
 using System.Runtime.CompilerServices;
+using Microsoft.Extensions.Logging;
+using Microsoft.Extensions.Logging.Abstractions;
 using MongoDB.Bson;
 using MongoDB.Driver;
 using MongoDB.Driver.GridFS;
 using Vault.Archive.Folders;
 using Vault.Archive.Messages;
+using Vault.Archive.Schema;
 using Vault.Archive.Sources;
 using ZstdSharp;
 
@@ -19,7 +22,8 @@ namespace Vault.Archive.MongoDb;
 /// <para>
 /// Collections: <c>sources</c>, <c>events</c>, <c>folderStates</c> (unique sourceId+folder), <c>messages</c>
 /// (<c>_id</c> = <see cref="MessageIds.For"/>, unique sourceId+sha256, locations embedded), <c>raw</c> (zstd-compressed
-/// BinData up to <see cref="InlineLimit"/> raw bytes) and the GridFS bucket <c>rawLarge</c> beyond it. GridFS does not take
+/// BinData up to <see cref="InlineLimit"/> raw bytes), the GridFS bucket <c>rawLarge</c> beyond it, and <c>meta</c> with the schema
+/// version (<see cref="SchemaVersion"/>). GridFS does not take
 /// part in transactions: a large blob is uploaded (idempotently, under the message id) before the transaction that
 /// references it, so a failed batch can leave an unreferenced blob that its retry reuses, never a message without bytes.
 /// </para>
@@ -34,11 +38,11 @@ public sealed class MongoArchiveStore : IArchiveStore
     private const string InlineBlob = "inline";
     private const string GridFsBlob = "gridfs";
 
-    private static readonly string[] CollectionNames = ["sources", "events", "folderStates", "messages", "raw", "dataProtectionKeys"];
-
     private readonly IMongoClient _client;
     private readonly IMongoDatabase _database;
     private readonly TimeProvider _timeProvider;
+    private readonly MongoSchemaMigrator _migrator;
+    private readonly ILogger _logger;
     private readonly IMongoCollection<BsonDocument> _sources;
     private readonly IMongoCollection<BsonDocument> _events;
     private readonly IMongoCollection<BsonDocument> _folderStates;
@@ -46,9 +50,17 @@ public sealed class MongoArchiveStore : IArchiveStore
     private readonly IMongoCollection<BsonDocument> _raw;
     private readonly GridFSBucket<string> _large;
 
-    public MongoArchiveStore(IMongoDatabase database, TimeProvider timeProvider)
+    public MongoArchiveStore(IMongoDatabase database, TimeProvider timeProvider, ILogger<MongoArchiveStore>? logger = null)
+        : this(database, timeProvider, MongoMigrations.All, logger)
+    {
+    }
+
+    /// <summary>With a different migration history: the tests add steps to see the mechanism run.</summary>
+    internal MongoArchiveStore(IMongoDatabase database, TimeProvider timeProvider, IReadOnlyList<SchemaMigration<IMongoDatabase>> migrations, ILogger? logger)
     {
         ArgumentNullException.ThrowIfNull(database);
+        _migrator = new MongoSchemaMigrator(migrations);
+        _logger = logger ?? NullLogger.Instance;
         _database = database;
         _client = database.Client;
         _timeProvider = timeProvider;
@@ -64,44 +76,12 @@ public sealed class MongoArchiveStore : IArchiveStore
 
     private static UpdateDefinitionBuilder<BsonDocument> Update => Builders<BsonDocument>.Update;
 
-    public async Task InitializeAsync(CancellationToken cancellationToken)
-    {
-        // Collections are created up front: a transaction cannot create one on servers before 4.4.
-        var existing = await (await _database.ListCollectionNamesAsync(cancellationToken: cancellationToken)).ToListAsync(cancellationToken);
-        foreach (var name in CollectionNames.Except(existing))
-        {
-            try
-            {
-                await _database.CreateCollectionAsync(name, cancellationToken: cancellationToken);
-            }
-            catch (MongoCommandException e) when (e.CodeName == "NamespaceExists")
-            {
-                // Another Vault instance on the same replica set created it first.
-            }
-        }
+    /// <summary>The schema version (<c>meta</c>, <c>_id: "schema"</c>) this Vault writes; a database above it is refused.</summary>
+    public static int SchemaVersion { get; } = SchemaMigrations.Latest(MongoMigrations.All);
 
-        var keys = Builders<BsonDocument>.IndexKeys;
-        await _messages.Indexes.CreateManyAsync(
-        [
-            new CreateIndexModel<BsonDocument>(keys.Ascending("sourceId").Ascending("sha256"), new CreateIndexOptions { Unique = true, Name = "source_sha256" }),
-            new CreateIndexModel<BsonDocument>(keys.Ascending("sourceId").Descending("sortDate").Descending("firstSeen").Descending("_id"), new CreateIndexOptions { Name = "source_newest" }),
-            new CreateIndexModel<BsonDocument>(
-                keys.Ascending("sourceId").Ascending("locations.folder").Ascending("locations.uidValidity").Ascending("locations.uid"),
-                new CreateIndexOptions { Name = "source_location" }),
-            new CreateIndexModel<BsonDocument>(
-                keys.Ascending("firstSeen").Ascending("_id"),
-                new CreateIndexOptions<BsonDocument> { Name = "unindexed", PartialFilterExpression = Filter.Eq("indexed", false) }),
-        ], cancellationToken);
-        await _folderStates.Indexes.CreateOneAsync(
-            new CreateIndexModel<BsonDocument>(keys.Ascending("sourceId").Ascending("folder"), new CreateIndexOptions { Unique = true, Name = "source_folder" }),
-            cancellationToken: cancellationToken);
-        await _events.Indexes.CreateOneAsync(
-            new CreateIndexModel<BsonDocument>(keys.Ascending("sourceId").Descending("_id"), new CreateIndexOptions { Name = "source_recent" }),
-            cancellationToken: cancellationToken);
-        await _raw.Indexes.CreateOneAsync(
-            new CreateIndexModel<BsonDocument>(keys.Ascending("sourceId"), new CreateIndexOptions { Name = "source" }),
-            cancellationToken: cancellationToken);
-    }
+    /// <summary>Checks the schema version and runs the steps this database lacks (see <see cref="MongoMigrations"/>).</summary>
+    /// <exception cref="ArchiveSchemaTooNewException">The database was written by a newer Vault; nothing was written.</exception>
+    public Task InitializeAsync(CancellationToken cancellationToken) => _migrator.UpgradeAsync(_database, _logger, cancellationToken);
 
     public Task CreateSourceAsync(Source source, CancellationToken cancellationToken)
     {

@@ -34,9 +34,14 @@ public sealed class IndexingWorker : BackgroundService
     protected override async Task ExecuteAsync(CancellationToken stoppingToken)
     {
         await _store.InitializeAsync(stoppingToken);
+        if (_index.DiscardedBecause is { } damage)
+        {
+            SearchLog.IndexDiscarded(_logger, _index.Path, damage.Message);
+        }
+
         if (_index.DocumentCount == 0 && await _store.CountMessagesAsync(null, stoppingToken) > 0)
         {
-            // The index folder was deleted (or lost) while the store still says "indexed": rebuild all of it.
+            // The index folder was deleted, lost or unreadable while the store still says "indexed": rebuild all of it.
             await _store.MarkAllUnindexedAsync(stoppingToken);
         }
 

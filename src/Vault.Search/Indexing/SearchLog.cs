@@ -18,4 +18,7 @@ internal static partial class SearchLog
 
     [LoggerMessage(EventId = 7005, Level = LogLevel.Error, Message = "Indexing batch failed; will catch up from the store")]
     public static partial void BatchFailed(ILogger logger, Exception exception);
+
+    [LoggerMessage(EventId = 7006, Level = LogLevel.Warning, Message = "The search index at {Path} could not be opened ({Reason}); it starts empty and is rebuilt from the archive")]
+    public static partial void IndexDiscarded(ILogger logger, string path, string reason);
 }

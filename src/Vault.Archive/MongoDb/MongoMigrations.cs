@@ -1,0 +1,61 @@
+using MongoDB.Bson;
+using MongoDB.Driver;
+using Vault.Archive.Schema;
+
+namespace Vault.Archive.MongoDb;
+
+/// <summary>
+/// The MongoDB schema's history, oldest first; the database records how far it got in <c>meta</c>
+/// (<c>{ _id: "schema", version: N }</c>). Version 1 is what Vault created before versions existed: collections and
+/// indexes, created only where missing, so it both sets up a new database and stamps one written before versions.
+/// MongoDB cannot wrap index builds in a transaction, and several Vault instances may start together on one replica set,
+/// so every step must be idempotent (create if missing, update with a filter that skips what is done). Never edit a
+/// step that has shipped; add the next one.
+/// </summary>
+internal static class MongoMigrations
+{
+    public static IReadOnlyList<SchemaMigration<IMongoDatabase>> All { get; } =
+    [
+        new(1, "sources, events, folder states, messages, raw bytes, key ring and their indexes", CreateVersion1Async),
+    ];
+
+    private static async Task CreateVersion1Async(IMongoDatabase database, CancellationToken cancellationToken)
+    {
+        // Collections are created up front: a transaction cannot create one on servers before 4.4.
+        string[] names = ["sources", "events", "folderStates", "messages", "raw", "dataProtectionKeys"];
+        var existing = await (await database.ListCollectionNamesAsync(cancellationToken: cancellationToken)).ToListAsync(cancellationToken);
+        foreach (var name in names.Except(existing))
+        {
+            try
+            {
+                await database.CreateCollectionAsync(name, cancellationToken: cancellationToken);
+            }
+            catch (MongoCommandException e) when (e.CodeName == "NamespaceExists")
+            {
+                // Another Vault instance on the same replica set created it first.
+            }
+        }
+
+        var keys = Builders<BsonDocument>.IndexKeys;
+        await database.GetCollection<BsonDocument>("messages").Indexes.CreateManyAsync(
+        [
+            new CreateIndexModel<BsonDocument>(keys.Ascending("sourceId").Ascending("sha256"), new CreateIndexOptions { Unique = true, Name = "source_sha256" }),
+            new CreateIndexModel<BsonDocument>(keys.Ascending("sourceId").Descending("sortDate").Descending("firstSeen").Descending("_id"), new CreateIndexOptions { Name = "source_newest" }),
+            new CreateIndexModel<BsonDocument>(
+                keys.Ascending("sourceId").Ascending("locations.folder").Ascending("locations.uidValidity").Ascending("locations.uid"),
+                new CreateIndexOptions { Name = "source_location" }),
+            new CreateIndexModel<BsonDocument>(
+                keys.Ascending("firstSeen").Ascending("_id"),
+                new CreateIndexOptions<BsonDocument> { Name = "unindexed", PartialFilterExpression = Builders<BsonDocument>.Filter.Eq("indexed", false) }),
+        ], cancellationToken);
+        await database.GetCollection<BsonDocument>("folderStates").Indexes.CreateOneAsync(
+            new CreateIndexModel<BsonDocument>(keys.Ascending("sourceId").Ascending("folder"), new CreateIndexOptions { Unique = true, Name = "source_folder" }),
+            cancellationToken: cancellationToken);
+        await database.GetCollection<BsonDocument>("events").Indexes.CreateOneAsync(
+            new CreateIndexModel<BsonDocument>(keys.Ascending("sourceId").Descending("_id"), new CreateIndexOptions { Name = "source_recent" }),
+            cancellationToken: cancellationToken);
+        await database.GetCollection<BsonDocument>("raw").Indexes.CreateOneAsync(
+            new CreateIndexModel<BsonDocument>(keys.Ascending("sourceId"), new CreateIndexOptions { Name = "source" }),
+            cancellationToken: cancellationToken);
+    }
+}
