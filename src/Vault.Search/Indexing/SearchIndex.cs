@@ -155,7 +155,7 @@ public sealed class SearchIndex : IDisposable
             throw new DirectoryNotFoundException($"The search index folder {Path} is missing.");
         }
 
-        _ = _writer.MaxDoc;
+        _ = Writer.MaxDoc;
         _ = DocumentCount;
     }
 
