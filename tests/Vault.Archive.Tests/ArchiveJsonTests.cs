@@ -25,7 +25,7 @@ public sealed class ArchiveJsonTests
     [Fact]
     public void Progress_written_before_a_counter_existed_reads_with_that_counter_at_zero_and_ignores_unknown_ones()
     {
-        var progress = ArchiveJson.Deserialize<SyncProgress>("""{"messagesArchived":5,"messagesOnServer":9,"foldersDone":1,"foldersTotal":2,"waiting":true}""");
+        var progress = ArchiveJson.Deserialize<SyncProgress>("""{"messagesArchived":5,"messagesOnServer":9,"foldersDone":1,"foldersTotal":2,"retriedLater":true}""");
 
         Assert.Equal(new SyncProgress(5, 9, 0, 1, 2), progress);
     }

@@ -247,7 +247,9 @@ public abstract class ArchiveStoreContractTests : IAsyncDisposable
         var batch = Batch("s", 1, 3);
         var failing = batch with { Messages = [.. batch.Messages, Incoming(broken, MessageHeaderSummary.Empty, "INBOX", 1, 4)], Checkpoint = Checkpoint("s", "INBOX", 4) };
 
-        await Assert.ThrowsAnyAsync<IOException>(() => store.CommitBatchAsync(failing, Ct));
+        // The store's own failure, reported as one (the sync engine shows it as StorageError, not as the server's fault).
+        var failure = await Assert.ThrowsAsync<ArchiveStorageException>(() => store.CommitBatchAsync(failing, Ct));
+        Assert.IsAssignableFrom<IOException>(failure.InnerException);
 
         Assert.Equal(0, await store.CountMessagesAsync("s", Ct));
         Assert.Equal(0, Assert.Single(await store.ListFolderStatesAsync("s", Ct)).Watermark);

@@ -199,14 +199,14 @@ public sealed class MongoArchiveStore : IArchiveStore
         activity?.SetTag("vault.batch.messages", batch.Messages.Count);
         var now = _timeProvider.GetUtcNow();
 
-        // Large blobs go to GridFS before the transaction (GridFS cannot join one); the upload is keyed by message id, so idempotent.
-        foreach (var message in batch.Messages.Where(m => m.Content.Length > InlineLimit))
-        {
-            await UploadLargeAsync(batch.SourceId, MessageIds.For(batch.SourceId, message.Content.Sha256), message.Content, cancellationToken);
-        }
-
         try
         {
+            // Large blobs go to GridFS before the transaction (GridFS cannot join one); the upload is keyed by message id, so idempotent.
+            foreach (var message in batch.Messages.Where(m => m.Content.Length > InlineLimit))
+            {
+                await UploadLargeAsync(batch.SourceId, MessageIds.For(batch.SourceId, message.Content.Sha256), message.Content, cancellationToken);
+            }
+
             using var session = await _client.StartSessionAsync(cancellationToken: cancellationToken);
             // The callback may run more than once (TransientTransactionError): it re-reads everything and reopens every content.
             return await session.WithTransactionAsync(
@@ -220,6 +220,11 @@ public sealed class MongoArchiveStore : IArchiveStore
             {
                 DiskFull = e is MongoWriteException { WriteError.Code: 14031 } || e.Message.Contains("OutOfDiskSpace", StringComparison.OrdinalIgnoreCase),
             };
+        }
+        catch (IOException e)
+        {
+            // A spilled message's temp file under the data directory could not be read back.
+            throw new ArchiveStorageException($"Reading a fetched message back from the data directory failed: {e.Message}", e) { DiskFull = StorageFailures.IsDiskFull(e) };
         }
     }
 
