@@ -2,6 +2,7 @@ using System.Runtime.CompilerServices;
 using Microsoft.Data.Sqlite;
 using Microsoft.Extensions.Logging;
 using Microsoft.Extensions.Logging.Abstractions;
+using Vault.Archive.Connectors;
 using Vault.Archive.Folders;
 using Vault.Archive.Messages;
 using Vault.Archive.Schema;
@@ -16,7 +17,7 @@ namespace Vault.Archive.Embedded;
 /// every read opens its own pooled connection, so reads run while a batch is being written and never see half of it.
 /// Updates to a source that no longer exists change nothing (a job may still report after a delete).
 /// </summary>
-public sealed class EmbeddedArchiveStore : IArchiveStore, IAsyncDisposable, IDisposable
+public sealed partial class EmbeddedArchiveStore : IArchiveStore, IConnectorStore, IAsyncDisposable, IDisposable
 {
     /// <summary>Compressed bytes per <c>blob_chunks</c> row.</summary>
     internal const int ChunkSize = 1024 * 1024;
@@ -112,22 +113,8 @@ public sealed class EmbeddedArchiveStore : IArchiveStore, IAsyncDisposable, IDis
         ArgumentNullException.ThrowIfNull(source);
         return WriteAsync(async (connection, transaction) =>
         {
-            using var command = connection.CreateCommand();
-            command.Transaction = transaction;
-            command.CommandText = $"""
-                INSERT INTO sources ({EmbeddedRows.SourceColumns})
-                VALUES ($id, $settings, $password, $status, $error, $progress, $import, $lastSync, $created)
-                """;
-            command.Parameters.AddWithValue("$id", source.Id);
-            command.Parameters.AddWithValue("$settings", ArchiveJson.Serialize(source.Settings));
-            command.Parameters.AddWithValue("$password", source.EncryptedPassword);
-            command.Parameters.AddWithValue("$status", source.Status.ToString());
-            command.Parameters.AddWithValue("$error", source.Error is null ? DBNull.Value : ArchiveJson.Serialize(source.Error));
-            command.Parameters.AddWithValue("$progress", ArchiveJson.Serialize(source.Progress));
-            command.Parameters.AddWithValue("$import", source.ImportCompleted ? 1 : 0);
-            command.Parameters.AddWithValue("$lastSync", EmbeddedRows.Ticks(source.LastSyncAt));
-            command.Parameters.AddWithValue("$created", source.CreatedAt.UtcTicks);
-            return await command.ExecuteNonQueryAsync(cancellationToken);
+            await EmbeddedRows.InsertSourceAsync(connection, transaction, source, cancellationToken);
+            return 0;
         }, cancellationToken);
     }
 

@@ -15,6 +15,15 @@ internal static class EmbeddedMigrations
     public static IReadOnlyList<SchemaMigration<SqliteTransaction>> All { get; } =
     [
         Sql(1, "sources, events, folder states, messages, locations and raw chunks", EmbeddedSchema.Create),
+        Sql(2, "connectors, and sources as their mailboxes", """
+            CREATE TABLE connectors (
+                id TEXT PRIMARY KEY,
+                settings TEXT NOT NULL,
+                admin_password BLOB,
+                created_at INTEGER NOT NULL);
+            ALTER TABLE sources ADD COLUMN connector_id TEXT;
+            CREATE INDEX sources_by_connector ON sources (connector_id, created_at) WHERE connector_id IS NOT NULL;
+            """),
     ];
 
     public static SchemaMigration<SqliteTransaction> Sql(int version, string description, string sql) =>

@@ -1,4 +1,5 @@
 using Microsoft.Data.Sqlite;
+using Vault.Archive.Connectors;
 using Vault.Archive.Folders;
 using Vault.Archive.Messages;
 using Vault.Archive.Sources;
@@ -39,7 +40,38 @@ internal static class EmbeddedRows
         Indexed = reader.GetInt64(14) != 0,
     };
 
-    public const string SourceColumns = "id, settings, password, status, error, progress, import_completed, last_sync_at, created_at";
+    public const string SourceColumns = "id, settings, password, status, error, progress, import_completed, last_sync_at, created_at, connector_id";
+
+    public static async Task InsertSourceAsync(SqliteConnection connection, SqliteTransaction transaction, Source source, CancellationToken cancellationToken)
+    {
+        using var command = connection.CreateCommand();
+        command.Transaction = transaction;
+        command.CommandText = $"""
+            INSERT INTO sources ({SourceColumns})
+            VALUES ($id, $settings, $password, $status, $error, $progress, $import, $lastSync, $created, $connector)
+            """;
+        command.Parameters.AddWithValue("$id", source.Id);
+        command.Parameters.AddWithValue("$settings", ArchiveJson.Serialize(source.Settings));
+        command.Parameters.AddWithValue("$password", source.EncryptedPassword);
+        command.Parameters.AddWithValue("$status", source.Status.ToString());
+        command.Parameters.AddWithValue("$error", source.Error is null ? DBNull.Value : ArchiveJson.Serialize(source.Error));
+        command.Parameters.AddWithValue("$progress", ArchiveJson.Serialize(source.Progress));
+        command.Parameters.AddWithValue("$import", source.ImportCompleted ? 1 : 0);
+        command.Parameters.AddWithValue("$lastSync", Ticks(source.LastSyncAt));
+        command.Parameters.AddWithValue("$created", source.CreatedAt.UtcTicks);
+        command.Parameters.AddWithValue("$connector", Text(source.ConnectorId));
+        await command.ExecuteNonQueryAsync(cancellationToken);
+    }
+
+    public const string ConnectorColumns = "id, settings, admin_password, created_at";
+
+    public static Connector Connector(SqliteDataReader reader) => new()
+    {
+        Id = reader.GetString(0),
+        Settings = ArchiveJson.Deserialize<ConnectorSettings>(reader.GetString(1)),
+        EncryptedAdminPassword = reader.IsDBNull(2) ? null : (byte[])reader.GetValue(2),
+        CreatedAt = Time(reader, 3)!.Value,
+    };
 
     public static Source Source(SqliteDataReader reader) => new()
     {
@@ -52,6 +84,7 @@ internal static class EmbeddedRows
         ImportCompleted = reader.GetInt64(6) != 0,
         LastSyncAt = Time(reader, 7),
         CreatedAt = Time(reader, 8)!.Value,
+        ConnectorId = NullableText(reader, 9),
     };
 
     public const string FolderStateColumns =

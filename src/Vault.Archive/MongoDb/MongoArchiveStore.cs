@@ -4,6 +4,7 @@ using Microsoft.Extensions.Logging.Abstractions;
 using MongoDB.Bson;
 using MongoDB.Driver;
 using MongoDB.Driver.GridFS;
+using Vault.Archive.Connectors;
 using Vault.Archive.Folders;
 using Vault.Archive.Messages;
 using Vault.Archive.Schema;
@@ -28,7 +29,7 @@ namespace Vault.Archive.MongoDb;
 /// references it, so a failed batch can leave an unreferenced blob that its retry reuses, never a message without bytes.
 /// </para>
 /// </summary>
-public sealed class MongoArchiveStore : IArchiveStore
+public sealed partial class MongoArchiveStore : IArchiveStore, IConnectorStore
 {
     /// <summary>Raw messages above this go to GridFS; below it the compressed bytes fit a 16 MB document.</summary>
     public const long InlineLimit = 15L * 1024 * 1024;
@@ -48,6 +49,7 @@ public sealed class MongoArchiveStore : IArchiveStore
     private readonly IMongoCollection<BsonDocument> _folderStates;
     private readonly IMongoCollection<BsonDocument> _messages;
     private readonly IMongoCollection<BsonDocument> _raw;
+    private readonly IMongoCollection<BsonDocument> _connectors;
     private readonly GridFSBucket<string> _large;
 
     public MongoArchiveStore(IMongoDatabase database, TimeProvider timeProvider, ILogger<MongoArchiveStore>? logger = null)
@@ -69,6 +71,7 @@ public sealed class MongoArchiveStore : IArchiveStore
         _folderStates = database.GetCollection<BsonDocument>("folderStates");
         _messages = database.GetCollection<BsonDocument>("messages");
         _raw = database.GetCollection<BsonDocument>("raw");
+        _connectors = database.GetCollection<BsonDocument>("connectors");
         _large = new GridFSBucket<string>(database, new GridFSBucketOptions { BucketName = "rawLarge" });
     }
 

@@ -1,5 +1,6 @@
 using MongoDB.Bson;
 using MongoDB.Bson.IO;
+using Vault.Archive.Connectors;
 using Vault.Archive.Folders;
 using Vault.Archive.Messages;
 using Vault.Archive.Sources;
@@ -42,6 +43,7 @@ internal static class MongoDocuments
         ["importCompleted"] = source.ImportCompleted,
         ["lastSyncAt"] = Ticks(source.LastSyncAt),
         ["createdAt"] = source.CreatedAt.UtcTicks,
+        ["connectorId"] = Text(source.ConnectorId),
     };
 
     public static Source Source(BsonDocument document) => new()
@@ -54,6 +56,23 @@ internal static class MongoDocuments
         Progress = Unembed<SyncProgress>(document, "progress") ?? SyncProgress.None,
         ImportCompleted = document["importCompleted"].AsBoolean,
         LastSyncAt = Time(document, "lastSyncAt"),
+        CreatedAt = Time(document, "createdAt")!.Value,
+        ConnectorId = Text(document, "connectorId"),
+    };
+
+    public static BsonDocument Connector(Connector connector) => new()
+    {
+        ["_id"] = connector.Id,
+        ["settings"] = Embed(connector.Settings),
+        ["adminPassword"] = connector.EncryptedAdminPassword is null ? BsonNull.Value : new BsonBinaryData(connector.EncryptedAdminPassword),
+        ["createdAt"] = connector.CreatedAt.UtcTicks,
+    };
+
+    public static Connector Connector(BsonDocument document) => new()
+    {
+        Id = document["_id"].AsString,
+        Settings = Unembed<ConnectorSettings>(document, "settings")!,
+        EncryptedAdminPassword = document.TryGetValue("adminPassword", out var password) && !password.IsBsonNull ? password.AsBsonBinaryData.Bytes : null,
         CreatedAt = Time(document, "createdAt")!.Value,
     };
 

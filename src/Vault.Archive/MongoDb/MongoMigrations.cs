@@ -17,7 +17,31 @@ internal static class MongoMigrations
     public static IReadOnlyList<SchemaMigration<IMongoDatabase>> All { get; } =
     [
         new(1, "sources, events, folder states, messages, raw bytes, key ring and their indexes", CreateVersion1Async),
+        new(2, "connectors, and sources as their mailboxes", CreateVersion2Async),
     ];
+
+    private static async Task CreateVersion2Async(IMongoDatabase database, CancellationToken cancellationToken)
+    {
+        var existing = await (await database.ListCollectionNamesAsync(cancellationToken: cancellationToken)).ToListAsync(cancellationToken);
+        if (!existing.Contains("connectors"))
+        {
+            try
+            {
+                await database.CreateCollectionAsync("connectors", cancellationToken: cancellationToken);
+            }
+            catch (MongoCommandException e) when (e.CodeName == "NamespaceExists")
+            {
+                // Another Vault instance on the same replica set created it first.
+            }
+        }
+
+        // Sources written before connectors have no connectorId: a sparse index skips them.
+        await database.GetCollection<BsonDocument>("sources").Indexes.CreateOneAsync(
+            new CreateIndexModel<BsonDocument>(
+                Builders<BsonDocument>.IndexKeys.Ascending("connectorId").Ascending("createdAt"),
+                new CreateIndexOptions { Name = "connector_mailboxes", Sparse = true }),
+            cancellationToken: cancellationToken);
+    }
 
     private static async Task CreateVersion1Async(IMongoDatabase database, CancellationToken cancellationToken)
     {

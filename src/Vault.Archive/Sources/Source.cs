@@ -17,4 +17,7 @@ public sealed record Source
     public bool ImportCompleted { get; init; }
     public DateTimeOffset? LastSyncAt { get; init; }
     public required DateTimeOffset CreatedAt { get; init; }
+
+    /// <summary>The connector this source is a mailbox of (its server, its way to log in); null for a source of its own.</summary>
+    public string? ConnectorId { get; init; }
 }

@@ -4,6 +4,9 @@ namespace Vault.Archive.Sources;
 public sealed record SourceSettings
 {
     public required string Name { get; init; }
+
+    /// <summary>What this mailbox is, in the words of whoever added it; null when not given.</summary>
+    public string? Description { get; init; }
     public MailProtocol Protocol { get; init; } = MailProtocol.Imap;
     public required string Host { get; init; }
     public int Port { get; init; } = 993;
@@ -16,6 +19,12 @@ public sealed record SourceSettings
     /// <summary>Folder name patterns (<c>*</c> and <c>?</c> wildcards, <c>/</c> separated); empty means every folder.</summary>
     public IReadOnlyList<string> IncludeFolders { get; init; } = [];
     public IReadOnlyList<string> ExcludeFolders { get; init; } = [];
+    /// <summary>Archive only mail with INTERNALDATE on or after this instant (IMAP SEARCH SINCE); null archives everything.</summary>
+    public DateTimeOffset? Since { get; init; }
+
+    /// <summary>The mailbox's address when it differs from the user name (connector mailboxes, self-service links).</summary>
+    public string? Email { get; init; }
+
     public SyncMode SyncMode { get; init; } = SyncMode.Idle;
     /// <summary>How often this source's folders are polled; null means <c>Vault:Sync:PollInterval</c>.</summary>
     public TimeSpan? PollInterval { get; init; }
