@@ -1,3 +1,4 @@
+using System.Buffers;
 using System.Text;
 
 namespace Vault.Search.Documents;
@@ -8,6 +9,10 @@ namespace Vault.Search.Documents;
 /// </summary>
 internal sealed class CollapsedText(int capacity, int maxLength)
 {
+    /// <summary>Every character <see cref="char.IsWhiteSpace(char)"/> accepts, U+00A0 (from &amp;nbsp;) among them.</summary>
+    private static readonly SearchValues<char> Blanks =
+        SearchValues.Create(Enumerable.Range(0, char.MaxValue + 1).Select(c => (char)c).Where(char.IsWhiteSpace).ToArray());
+
     private readonly StringBuilder _text = new(Math.Min(capacity, maxLength));
     private TextBreak _pending;
 
@@ -26,33 +31,36 @@ internal sealed class CollapsedText(int capacity, int maxLength)
 
     public void Append(string data)
     {
-        foreach (var c in data)
+        var rest = data.AsSpan();
+        while (!rest.IsEmpty && !IsFull)
         {
-            if (c == '\n' && Preformatted)
-            {
-                Break(TextBreak.Line);
-            }
-            else if (char.IsWhiteSpace(c))
-            {
-                // U+00A0 (from &nbsp;) reads as a blank too.
-                Break(TextBreak.Blank);
-            }
-            else if (!Add(c))
+            var blank = rest.IndexOfAny(Blanks);
+            AddWord(blank < 0 ? rest : rest[..blank]);
+            if (blank < 0)
             {
                 return;
             }
+
+            Break(Preformatted && rest[blank] == '\n' ? TextBreak.Line : TextBreak.Blank);
+            rest = rest[(blank + 1)..];
         }
     }
 
     public override string ToString() => _text.ToString();
 
-    private bool Add(char c)
+    private void AddWord(ReadOnlySpan<char> word)
     {
+        if (word.IsEmpty)
+        {
+            return;
+        }
+
         var separator = _text.Length > 0 && _pending != TextBreak.None;
-        if (IsFull || _text.Length + (separator ? 2 : 1) > maxLength)
+        var room = maxLength - _text.Length - (separator ? 1 : 0);
+        if (room <= 0)
         {
             IsFull = true;
-            return false;
+            return;
         }
 
         if (separator)
@@ -61,7 +69,7 @@ internal sealed class CollapsedText(int capacity, int maxLength)
         }
 
         _pending = TextBreak.None;
-        _text.Append(c);
-        return true;
+        _text.Append(word.Length > room ? word[..room] : word);
+        IsFull = word.Length >= room;
     }
 }
