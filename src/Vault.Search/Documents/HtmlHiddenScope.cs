@@ -8,8 +8,6 @@ namespace Vault.Search.Documents;
 /// </summary>
 internal sealed class HtmlHiddenScope
 {
-    private static readonly HashSet<string> HiddenElements = new(StringComparer.OrdinalIgnoreCase) { "script", "style", "title", "noscript", "template" };
-
     private string? _element;
     private bool _inHead;
 
@@ -29,7 +27,7 @@ internal sealed class HtmlHiddenScope
             return true;
         }
 
-        if (!tag.IsEndTag && !tag.IsEmptyElement && HiddenElements.Contains(tag.Name))
+        if (!tag.IsEndTag && !tag.IsEmptyElement && IsHiddenElement(tag))
         {
             _element = tag.Name;
             return true;
@@ -50,4 +48,13 @@ internal sealed class HtmlHiddenScope
 
         return _inHead;
     }
+
+    private static bool IsHiddenElement(HtmlTagToken tag) => tag.Id switch
+    {
+        HtmlTagId.Script or HtmlTagId.Style or HtmlTagId.Title or HtmlTagId.NoScript => true,
+
+        // MimeKit has no id for <template>.
+        HtmlTagId.Unknown => tag.Name.Equals("template", StringComparison.OrdinalIgnoreCase),
+        _ => false,
+    };
 }

@@ -14,7 +14,8 @@ public static class HtmlTextReducer
     public static string Reduce(string html, int maxLength = int.MaxValue)
     {
         ArgumentNullException.ThrowIfNull(html);
-        var text = new CollapsedText(Math.Min(html.Length, 64 * 1024), maxLength);
+        // Markup is most of an HTML body: the text is rarely above a quarter of it.
+        var text = new CollapsedText(Math.Min((html.Length / 4) + 16, 64 * 1024), maxLength);
         using var reader = new StringReader(html);
 
         // A tag cut off by the end of the part is markup, not text.
