@@ -14,7 +14,7 @@ namespace Vault.Search.Tests.Query;
 /// </summary>
 public sealed class SearchQueryParserFuzzTests(ITestOutputHelper output) : IDisposable
 {
-    private const int InputsPerSeed = 4000;
+    private const int InputsPerSeed = 3000;
 
     private readonly ScratchIndex _index = new();
 
