@@ -413,6 +413,20 @@ public abstract class ArchiveStoreContractTests : IAsyncDisposable
     }
 
     [Fact]
+    public async Task A_page_far_beyond_the_end_is_empty_and_keeps_the_total()
+    {
+        var store = await NewStoreAsync();
+        await store.CommitBatchAsync(new MessageBatch("s", [Incoming(Mail(1))], null), Ct);
+
+        // (page - 1) * pageSize does not fit in an int here.
+        var page = await store.ListMessagesAsync("s", int.MaxValue, 200, Ct);
+
+        Assert.Equal(1, page.Total);
+        Assert.Equal(int.MaxValue, page.PageNumber);
+        Assert.Empty(page.Items);
+    }
+
+    [Fact]
     public async Task Indexed_marks_follow_the_indexer()
     {
         var store = await NewStoreAsync();

@@ -337,9 +337,17 @@ public sealed partial class MongoArchiveStore : IArchiveStore, IConnectorStore
         ArgumentOutOfRangeException.ThrowIfLessThan(pageSize, 1);
         var filter = Filter.Eq("sourceId", sourceId);
         var total = await _messages.CountDocumentsAsync(filter, cancellationToken: cancellationToken);
+
+        // In long: (page - 1) * pageSize overflows int for a huge page, and the driver's skip is an int.
+        var skip = (long)(page - 1) * pageSize;
+        if (skip >= total)
+        {
+            return new Page<ArchivedMessage>(total, page, pageSize, []);
+        }
+
         var documents = await _messages.Find(filter)
             .Sort(Builders<BsonDocument>.Sort.Descending("sortDate").Descending("firstSeen").Descending("_id"))
-            .Skip((page - 1) * pageSize)
+            .Skip((int)skip)
             .Limit(pageSize)
             .ToListAsync(cancellationToken);
         return new Page<ArchivedMessage>(total, page, pageSize, documents.Select(MongoDocuments.Message).ToList());

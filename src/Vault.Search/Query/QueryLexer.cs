@@ -68,6 +68,13 @@ internal static class QueryLexer
                 return next;
             }
 
+            // subject:(a OR b): the field applies to every term of the group; the '(' is the next token.
+            if (valueStart == end && end < query.Length && query[end] == '(')
+            {
+                tokens.Add(new QueryToken(QueryTokenKind.FieldGroup, field, start));
+                return end;
+            }
+
             if (valueStart == end)
             {
                 throw new SearchQueryException($"'{field}:' needs a value", valueStart);

@@ -5,6 +5,10 @@ internal enum QueryTokenKind
     Word,
     Phrase,
     Field,
+
+    /// <summary>A field name directly followed by '(' (<c>subject:(a OR b)</c>); the '(' is the next token.</summary>
+    FieldGroup,
+
     Minus,
     Open,
     Close,

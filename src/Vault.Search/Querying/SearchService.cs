@@ -44,14 +44,24 @@ public sealed class SearchService
         ArgumentOutOfRangeException.ThrowIfLessThan(pageSize, 1);
         ArgumentOutOfRangeException.ThrowIfGreaterThan(pageSize, MaxPageSize);
         var parsed = _parser.Parse(query);
-        var wanted = (int)Math.Min(int.MaxValue - 1, (long)page * pageSize);
+
+        // In long: (page - 1) * pageSize overflows int for page = int.MaxValue, and a negative skip returned every hit.
+        var skip = (long)(page - 1) * pageSize;
         var (total, documents) = _index.Search(searcher =>
         {
+            if (skip >= searcher.IndexReader.MaxDoc)
+            {
+                // A page beyond the last possible hit: count, collect nothing.
+                var count = new TotalHitCountCollector();
+                searcher.Search(parsed.Query, count);
+                return (count.TotalHits, new List<Document>());
+            }
+
+            var wanted = (int)Math.Min(skip + pageSize, searcher.IndexReader.MaxDoc);
             var top = sort == SearchSort.Relevance
                 ? searcher.Search(parsed.Query, wanted)
                 : searcher.Search(parsed.Query, null, wanted, new Sort(new SortField(SearchFields.Date, SortFieldType.INT64, true)));
-            var skip = (page - 1) * pageSize;
-            var docs = top.ScoreDocs.Skip(skip).Select(d => searcher.Doc(d.Doc)).ToList();
+            var docs = top.ScoreDocs.Skip((int)skip).Select(d => searcher.Doc(d.Doc)).ToList();
             return (top.TotalHits, docs);
         });
 

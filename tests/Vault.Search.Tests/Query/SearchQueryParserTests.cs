@@ -1,3 +1,4 @@
+using Lucene.Net.Search;
 using Vault.Search.Analysis;
 using Vault.Search.Query;
 
@@ -9,6 +10,8 @@ public sealed class SearchQueryParserTests
     private static readonly long Mar1 = March1.ToUnixTimeMilliseconds();
     private static readonly long Apr1 = March1.AddMonths(1).ToUnixTimeMilliseconds();
     private static readonly long Mar2 = March1.AddDays(1).ToUnixTimeMilliseconds();
+    private static readonly long FirstDay = DateTimeOffset.MinValue.ToUnixTimeMilliseconds();
+    private static readonly long LastDay = new DateTimeOffset(9999, 12, 31, 0, 0, 0, TimeSpan.Zero).ToUnixTimeMilliseconds();
 
     private readonly SearchQueryParser _parser = new(new MailAnalyzer());
 
@@ -48,6 +51,24 @@ public sealed class SearchQueryParserTests
         { "re:hello", "subject:re:hello body:re:hello from:re:hello to:re:hello cc:re:hello bcc:re:hello attachment:re:hello" },
         { "source:s1 subject:or", "+source:s1 +subject:or" },
         { "subject:a !!!", "subject:a" },
+        { "date:9999-12-31", $"date:[{LastDay} TO *}}" },
+        { "date:0001-01-01..9999-12-31", $"date:[{FirstDay} TO *}}" },
+        { "date:9999-12-31..", $"date:[{LastDay} TO *}}" },
+        { "date:..0001-01-01", $"date:[* TO {FirstDay + 86_400_000}}}" },
+        { "before:0001-01-01", $"date:[* TO {FirstDay}}}" },
+        { "after:9999-12-31", $"date:[{LastDay} TO *}}" },
+        { "subject:(a OR b)", "subject:a subject:b" },
+        { "from:(alice bob)", "+from:alice +from:bob" },
+        { "-subject:(x y)", "+*:* -(+subject:x +subject:y)" },
+        { "subject:(\"a b\" c)", "+subject:\"a b\" +subject:c" },
+        { "subject:(a -b)", "+subject:a -subject:b" },
+        { "subject:(a (b OR c))", "+subject:a +(subject:b subject:c)" },
+        { "subject:(a from:b)", "+subject:a +from:b" },
+        { "subject:(a body:(b c)) d", "+(+subject:a +(+body:b +body:c)) +(subject:d body:d from:d to:d cc:d bcc:d attachment:d)" },
+        { "from:(alice@example.org @example.net)", "+from_addr:alice@example.org +from:example.net" },
+        { "date:(2023-03-01 OR 2023-03-02)", $"date:[{Mar1} TO {Mar2}}} date:[{Mar2} TO {Mar2 + 86_400_000}}}" },
+        { "has:(attachment)", "has:attachment" },
+        { "subject:x (a)", "+subject:x +(subject:a body:a from:a to:a cc:a bcc:a attachment:a)" },
     };
 
     public static TheoryData<string, int> BadQueries => new()
@@ -73,6 +94,13 @@ public sealed class SearchQueryParserTests
         { "()", 1 },
         { "!!!", 0 },
         { "subject:a AND", 10 },
+        { "subject:()", 9 },
+        { "subject:(a", 8 },
+        { "subject:(a OR)", 11 },
+        { "-subject:(", 10 },
+        { "date:(2023-13-01)", 6 },
+        { "subject:(a date:(x))", 17 },
+        { "has:(wings)", 5 },
     };
 
     [Theory]
@@ -87,6 +115,56 @@ public sealed class SearchQueryParserTests
         var error = Assert.Throws<SearchQueryException>(() => _parser.Parse(query));
         Assert.Equal(position, error.Position);
     }
+
+    [Fact]
+    public void A_query_longer_than_the_limit_is_an_error_at_the_first_character_beyond_it()
+    {
+        Assert.Equal("subject:a", _parser.Parse("subject:a".PadRight(SearchQueryParser.MaxLength)).Query.ToString());
+        var error = Assert.Throws<SearchQueryException>(() => _parser.Parse(new string('a', SearchQueryParser.MaxLength + 1)));
+        Assert.Equal(SearchQueryParser.MaxLength, error.Position);
+    }
+
+    [Fact]
+    public void Groups_nest_to_the_depth_limit_and_one_more_is_an_error_at_that_parenthesis()
+    {
+        static string Nested(int depth) => new string('(', depth) + "a" + new string(')', depth);
+
+        Assert.Equal("subject:a", _parser.Parse("subject:" + Nested(SearchQueryParser.MaxDepth)).Query.ToString());
+        var error = Assert.Throws<SearchQueryException>(() => _parser.Parse(Nested(SearchQueryParser.MaxDepth + 1)));
+        Assert.Equal(SearchQueryParser.MaxDepth, error.Position);
+    }
+
+    [Fact]
+    public void A_long_run_of_negations_parses_without_recursion()
+    {
+        Assert.Equal("subject:a", _parser.Parse(string.Concat(Enumerable.Repeat("NOT ", 1000)) + "subject:a").Query.ToString());
+        Assert.Equal("+*:* -subject:a", _parser.Parse(new string('-', 3001) + "subject:a").Query.ToString());
+    }
+
+    [Fact]
+    public void The_term_limit_is_reached_and_one_more_term_is_an_error_at_that_term()
+    {
+        var atLimit = string.Join(' ', Enumerable.Repeat("w", SearchQueryParser.MaxTerms));
+        Assert.Equal(SearchQueryParser.MaxTerms, ((BooleanQuery)_parser.Parse(atLimit).Query).Clauses.Count);
+
+        // The field test's query: 1,025 words once made Lucene throw TooManyClausesException.
+        var tooMany = string.Join(' ', Enumerable.Repeat("w", 1025));
+        var error = Assert.Throws<SearchQueryException>(() => _parser.Parse(tooMany));
+        Assert.Equal(2 * SearchQueryParser.MaxTerms, error.Position);
+    }
+
+    [Fact]
+    public void Each_word_of_a_phrase_counts_towards_the_term_limit()
+    {
+        var phrase = "\"" + string.Join(' ', Enumerable.Repeat("w", SearchQueryParser.MaxTerms)) + "\"";
+        Assert.IsType<PhraseQuery>(_parser.Parse("subject:" + phrase).Query);
+        var error = Assert.Throws<SearchQueryException>(() => _parser.Parse("subject:a subject:" + phrase));
+        Assert.Equal(10, error.Position);
+    }
+
+    [Fact]
+    public void No_accepted_query_can_have_more_boolean_clauses_than_lucene_allows() =>
+        Assert.True(SearchQueryParser.MaxTerms + 1 <= BooleanQuery.MaxClauseCount, "an AND of MaxTerms negations adds one match-all clause");
 
     [Fact]
     public void Highlight_terms_are_the_positive_words_folded_like_the_index()
