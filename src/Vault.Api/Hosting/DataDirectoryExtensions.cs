@@ -5,13 +5,17 @@ namespace Vault.Api.Hosting;
 public static class DataDirectoryExtensions
 {
     /// <summary>
-    /// Binds <c>Vault:*</c> storage options and makes <c>Vault:DataDirectory</c> an absolute, existing folder
-    /// (relative paths are taken from the current directory, so <c>dotnet run</c> at the repo root uses <c>./data</c>).
+    /// Binds <c>Vault:*</c> storage options and makes <c>Vault:DataDirectory</c> an absolute, existing folder.
+    /// A relative path is taken from <see cref="DataDirectoryBase"/>: the working directory, or the checkout's root
+    /// under <c>dotnet run</c>, so the README's <c>dotnet run --project src/Vault.Api</c> uses the checkout's <c>./data</c>
+    /// without a launch profile setting anything (the environment always wins).
     /// </summary>
     public static IHostApplicationBuilder AddVaultDataDirectory(this IHostApplicationBuilder builder)
     {
         var configured = builder.Configuration["Vault:DataDirectory"];
-        var dataDirectory = Path.GetFullPath(string.IsNullOrWhiteSpace(configured) ? "data" : configured);
+        var dataDirectory = Path.GetFullPath(
+            string.IsNullOrWhiteSpace(configured) ? "data" : configured,
+            DataDirectoryBase.For(Directory.GetCurrentDirectory()));
         Directory.CreateDirectory(dataDirectory);
         builder.Configuration["Vault:DataDirectory"] = dataDirectory;
         builder.Services.AddOptions<ArchiveOptions>().BindConfiguration(ArchiveOptions.SectionName);

@@ -1,0 +1,56 @@
+using Vault.Api.Hosting;
+using Vault.TestSupport;
+
+namespace Vault.Api.Tests.Hosting;
+
+public sealed class DataDirectoryTests
+{
+    [Fact]
+    public async Task Dotnet_run_with_Vault__DataDirectory_writes_there_and_nothing_into_the_checkout()
+    {
+        var ct = TestContext.Current.CancellationToken;
+        using var data = new TempDirectory("vault-run");
+        var checkoutData = Path.Combine(RepositoryRoot.Path, "data");
+        var before = Snapshot(checkoutData);
+
+        await using (var vault = VaultProcess.Start(new Dictionary<string, string> { ["Vault__DataDirectory"] = data.Path }))
+        {
+            await vault.WaitUntilHealthyAsync(ct);
+        }
+
+        Assert.True(File.Exists(Path.Combine(data.Path, "archive.db")), "no archive.db in the configured data directory");
+        Assert.True(File.Exists(Path.Combine(data.Path, "api-key")), "no generated api-key in the configured data directory");
+        Assert.NotEmpty(Directory.GetFiles(Path.Combine(data.Path, "keys"), "*.xml"));
+        Assert.Equal(before, Snapshot(checkoutData));
+    }
+
+    [Fact]
+    public void A_relative_data_directory_under_dotnet_run_is_taken_from_the_checkout_root()
+    {
+        using var checkout = new TempDirectory("vault-checkout");
+        var project = Directory.CreateDirectory(Path.Combine(checkout.Path, "src", "Vault.Api")).FullName;
+        File.WriteAllText(Path.Combine(checkout.Path, "Vault.sln"), string.Empty);
+        File.WriteAllText(Path.Combine(project, "Vault.Api.csproj"), string.Empty);
+
+        Assert.Equal(checkout.Path, DataDirectoryBase.For(project));
+    }
+
+    [Fact]
+    public void A_relative_data_directory_elsewhere_is_taken_from_the_working_directory()
+    {
+        using var published = new TempDirectory("vault-published");
+        var app = Directory.CreateDirectory(Path.Combine(published.Path, "src", "Vault.Api")).FullName;
+        File.WriteAllText(Path.Combine(app, "Vault.Api.dll"), string.Empty);
+
+        Assert.Equal(app, DataDirectoryBase.For(app));
+        Assert.Equal(published.Path, DataDirectoryBase.For(published.Path));
+    }
+
+    /// <summary>Every file under <paramref name="folder"/> with its size and time of last write ("absent" when there is no folder).</summary>
+    private static string Snapshot(string folder) =>
+        !Directory.Exists(folder)
+            ? "absent"
+            : string.Join('\n', new DirectoryInfo(folder).EnumerateFileSystemInfos("*", SearchOption.AllDirectories)
+                .Select(entry => $"{Path.GetRelativePath(folder, entry.FullName)} {(entry as FileInfo)?.Length} {entry.LastWriteTimeUtc:O}")
+                .Order(StringComparer.Ordinal));
+}
