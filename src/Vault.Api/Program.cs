@@ -11,6 +11,7 @@ using Vault.Ingestion;
 
 var builder = WebApplication.CreateBuilder(args);
 
+builder.AddVaultLogging();
 builder.AddVaultDataDirectory();
 builder.Services.AddArchive(builder.Configuration);
 builder.AddApiKey();

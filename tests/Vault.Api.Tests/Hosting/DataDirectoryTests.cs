@@ -25,6 +25,64 @@ public sealed class DataDirectoryTests
     }
 
     [Fact]
+    public async Task A_real_start_says_what_protects_the_passwords_instead_of_the_framework_warning()
+    {
+        var ct = TestContext.Current.CancellationToken;
+        using var data = new TempDirectory("vault-run");
+
+        IReadOnlyList<string> output;
+        await using (var vault = VaultProcess.Start(new Dictionary<string, string> { ["Vault__DataDirectory"] = data.Path }))
+        {
+            await vault.WaitUntilHealthyAsync(ct);
+            output = vault.Output;
+        }
+
+        var log = string.Join('\n', output);
+        Assert.Contains($"Mailbox passwords are encrypted with keys stored unencrypted in {Path.Combine(data.Path, "keys")}; anyone who can read the data directory can decrypt them.", log, StringComparison.Ordinal);
+        Assert.Contains("Vault:KeyProtection:KeyFile", log, StringComparison.Ordinal);
+        Assert.DoesNotContain("No XML encryptor configured", log, StringComparison.Ordinal);
+        Assert.NotEmpty(Directory.GetFiles(Path.Combine(data.Path, "keys"), "*.xml"));
+    }
+
+    [Fact]
+    [System.Runtime.Versioning.UnsupportedOSPlatform("windows")]
+    public async Task A_real_start_makes_the_data_directory_owner_only_and_tightens_a_loose_one_once()
+    {
+        var ct = TestContext.Current.CancellationToken;
+        using var parent = new TempDirectory("vault-modes");
+        var data = Path.Combine(parent.Path, "data");
+        Directory.CreateDirectory(data, (UnixFileMode)0b111_101_101);
+        var stray = Path.Combine(data, "notes.txt");
+        File.WriteAllText(stray, "left by someone");
+        File.SetUnixFileMode(stray, (UnixFileMode)0b110_100_100);
+        var environment = new Dictionary<string, string> { ["Vault__DataDirectory"] = data };
+
+        IReadOnlyList<string> first;
+        await using (var vault = VaultProcess.Start(environment))
+        {
+            await vault.WaitUntilHealthyAsync(ct);
+            first = vault.Output;
+        }
+
+        IReadOnlyList<string> second;
+        await using (var vault = VaultProcess.Start(environment))
+        {
+            await vault.WaitUntilHealthyAsync(ct);
+            second = vault.Output;
+        }
+
+        var entries = new DirectoryInfo(data).EnumerateFileSystemInfos("*", SearchOption.AllDirectories).Prepend(new DirectoryInfo(data)).ToList();
+        Assert.Contains(entries, entry => entry.Name == "archive.db");
+        Assert.Contains(entries, entry => entry.Name == "index");
+        Assert.Contains(entries, entry => entry.Name == "keys");
+        Assert.All(entries, entry => Assert.Equal(
+            entry is DirectoryInfo ? "700" : "600",
+            Convert.ToString((int)entry.UnixFileMode, 8)));
+        Assert.Single(first, line => line.Contains($"The data directory {data} was readable by other users", StringComparison.Ordinal));
+        Assert.DoesNotContain(second, line => line.Contains("was readable by other users", StringComparison.Ordinal));
+    }
+
+    [Fact]
     public void A_relative_data_directory_under_dotnet_run_is_taken_from_the_checkout_root()
     {
         using var checkout = new TempDirectory("vault-checkout");
