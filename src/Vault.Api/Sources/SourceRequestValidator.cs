@@ -11,6 +11,8 @@ namespace Vault.Api.Sources;
 /// </summary>
 public sealed partial class SourceRequestValidator : AbstractValidator<SourceRequest>
 {
+    public const int MaxDescriptionLength = 1000;
+
     public static TimeSpan MinTimeout { get; } = TimeSpan.FromSeconds(5);
 
     public static TimeSpan MaxTimeout { get; } = TimeSpan.FromMinutes(10);
@@ -31,6 +33,9 @@ public sealed partial class SourceRequestValidator : AbstractValidator<SourceReq
             RuleFor(r => r.Name).NotEmpty().WithMessage("A name is required.")
                 .MaximumLength(200).WithMessage("The name is at most 200 characters.");
         }
+
+        RuleFor(r => r.Description)
+            .MaximumLength(MaxDescriptionLength).WithMessage($"The description is at most {MaxDescriptionLength} characters.");
 
         RuleFor(r => r.Provider)
             .Must(provider => provider is null || ProviderPresets.Find(provider) is not null)

@@ -38,6 +38,7 @@ public static class SourceSettingsFactory
         return new SourceSettings
         {
             Name = request.Name?.Trim() ?? string.Empty,
+            Description = string.IsNullOrWhiteSpace(request.Description) ? null : request.Description.Trim(),
             Protocol = protocol,
             Host = string.IsNullOrWhiteSpace(request.Host) ? preset?.Host ?? string.Empty : request.Host.Trim(),
             Port = port,

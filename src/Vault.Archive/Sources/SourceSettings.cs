@@ -4,6 +4,10 @@ namespace Vault.Archive.Sources;
 public sealed record SourceSettings
 {
     public required string Name { get; init; }
+
+    /// <summary>What this mailbox is, in the words of whoever added it; null when not given.</summary>
+    public string? Description { get; init; }
+
     public MailProtocol Protocol { get; init; } = MailProtocol.Imap;
     public required string Host { get; init; }
     public int Port { get; init; } = 993;
