@@ -40,7 +40,7 @@ public static class SourceSettingsFactory
             Name = request.Name?.Trim() ?? string.Empty,
             Description = string.IsNullOrWhiteSpace(request.Description) ? null : request.Description.Trim(),
             Protocol = protocol,
-            Host = string.IsNullOrWhiteSpace(request.Host) ? preset?.Host ?? string.Empty : request.Host.Trim(),
+            Host = string.IsNullOrWhiteSpace(request.Host) ? preset?.Host ?? string.Empty : MailHost.Normalize(request.Host.Trim()) ?? request.Host.Trim(),
             Port = port,
             TlsMode = tlsMode,
             AllowInsecureCertificate = request.AllowInsecureCertificate ?? false,
