@@ -73,7 +73,8 @@ public sealed class SourceApiFuzzTests : IDisposable
 
     private (HttpMethod Method, string Path, HttpContent? Content, string Shown) NextRequest(string anchor)
     {
-        var id = _random.Next(4) == 0 ? RandomString() : anchor;
+        // No NUL in a path: Kestrel answers 400 before Vault sees it, and the test server refuses to send it at all.
+        var id = _random.Next(4) == 0 ? RandomString().Replace("\0", string.Empty, StringComparison.Ordinal) : anchor;
         var escaped = Uri.EscapeDataString(id.Length == 0 ? "x" : id);
         var kind = _random.Next(7);
         var (method, path) = kind switch
