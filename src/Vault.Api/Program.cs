@@ -1,4 +1,5 @@
 using Vault.Api.Auth;
+using Vault.Api.Docs;
 using Vault.Api.Health;
 using Vault.Api.Hosting;
 using Vault.Api.Messages;
@@ -12,6 +13,7 @@ using Vault.Ingestion;
 
 var builder = WebApplication.CreateBuilder(args);
 
+builder.AddVaultLogging();
 builder.AddVaultDataDirectory();
 builder.Services.AddArchive(builder.Configuration);
 builder.AddApiKey();
@@ -26,14 +28,17 @@ builder.Services.AddOpenApi();
 
 var app = builder.Build();
 
+app.UseMiddleware<SecurityHeadersMiddleware>();
 app.UseExceptionHandler();
 app.UseStatusCodePages();
+app.UseMiddleware<DocsPolicyMiddleware>();
 app.UseDefaultFiles();
 app.UseStaticFiles();
 
 app.MapHealth();
 app.MapPrometheusScrapingEndpoint("/metrics");
 app.MapOpenApi("/openapi/{documentName}.json");
+app.MapDocs();
 
 var api = app.MapGroup("/api").RequireApiKey();
 api.MapGet("/", () => TypedResults.Ok(new { name = "Vault" })).WithName("ApiRoot");

@@ -7,6 +7,7 @@ using Microsoft.Extensions.Logging;
 using Microsoft.Extensions.Logging.Abstractions;
 using MongoDB.Driver;
 using Vault.Archive.Embedded;
+using Vault.Archive.KeyProtection;
 using Vault.Archive.MongoDb;
 using Vault.Archive.Sources;
 
@@ -16,7 +17,8 @@ public static class ArchiveServiceCollectionExtensions
 {
     /// <summary>
     /// Registers the archive store chosen by <c>Vault:Store</c> (Embedded, the default, or MongoDb), Data Protection
-    /// with its key ring beside that store, <see cref="CredentialProtector"/>, and the start-up step that opens the store.
+    /// with its key ring beside that store (encrypted as <c>Vault:KeyProtection</c> says, see <see cref="KeyProtectionSetup"/>),
+    /// <see cref="CredentialProtector"/>, and the start-up step that opens the store.
     /// Reads <c>Vault:DataDirectory</c> as already made absolute by the host.
     /// </summary>
     public static IServiceCollection AddArchive(this IServiceCollection services, IConfiguration configuration)
@@ -46,10 +48,14 @@ public static class ArchiveServiceCollectionExtensions
             // PostConfigure: the key ring must be the shared one even if another feature also configured a folder for it.
             services.AddOptions<KeyManagementOptions>()
                 .PostConfigure<IMongoDatabase>((options, database) => options.XmlRepository = new MongoDataProtectionKeyRepository(database));
+            services.AddSingleton(KeyProtectionSetup.Configure(
+                dataProtection, configuration, dataDirectory, $"the MongoDB collection dataProtectionKeys of database {databaseName}", "that database"));
         }
         else
         {
-            dataProtection.PersistKeysToFileSystem(new DirectoryInfo(Path.Combine(dataDirectory, "keys")));
+            var keys = Path.Combine(dataDirectory, "keys");
+            dataProtection.PersistKeysToFileSystem(new DirectoryInfo(keys));
+            services.AddSingleton(KeyProtectionSetup.Configure(dataProtection, configuration, dataDirectory, keys, "the data directory"));
             services.AddSingleton<IArchiveStore>(sp => new EmbeddedArchiveStore(
                 dataDirectory, sp.GetRequiredService<TimeProvider>(), sp.GetService<ILogger<EmbeddedArchiveStore>>()));
         }
@@ -58,6 +64,7 @@ public static class ArchiveServiceCollectionExtensions
         // Logging is the host's to register; without it (a bare ServiceCollection) the start-up step logs nowhere.
         services.AddHostedService(sp => new ArchiveInitializer(
             sp.GetRequiredService<IArchiveStore>(), sp.GetService<ILogger<ArchiveInitializer>>() ?? NullLogger<ArchiveInitializer>.Instance));
+        services.AddHostedService<KeyProtectionReport>();
         return services;
     }
 

@@ -108,9 +108,10 @@ public static class MessageEndpoints
         }
 
         var fileName = string.IsNullOrWhiteSpace(attachment.FileName) ? $"attachment-{n}" : attachment.FileName;
+        // A file name makes the result send Content-Disposition: attachment; the type is the declared one only when passive.
         return TypedResults.Stream(
             output => MessageTextExtractor.WriteDecodedAsync(attachment.Entity, output, cancellationToken),
-            attachment.ContentType,
+            AttachmentContentTypes.ForDownload(attachment.ContentType),
             fileName);
     }
 

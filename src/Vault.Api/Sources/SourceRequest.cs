@@ -7,6 +7,7 @@ namespace Vault.Api.Sources;
 public sealed record SourceRequest
 {
     public string? Name { get; init; }
+    public string? Description { get; init; }
     public string? Protocol { get; init; }
     public string? Host { get; init; }
     public int? Port { get; init; }

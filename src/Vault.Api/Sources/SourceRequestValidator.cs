@@ -1,5 +1,4 @@
 using System.Globalization;
-using System.Net;
 using FluentValidation;
 using Vault.Ingestion.Providers;
 
@@ -9,8 +8,10 @@ namespace Vault.Api.Sources;
 /// The field rules of <c>/api/sources</c>. Name uniqueness needs the store and is checked by the endpoint,
 /// which reports it under the same <c>name</c> key.
 /// </summary>
-public sealed partial class SourceRequestValidator : AbstractValidator<SourceRequest>
+public sealed class SourceRequestValidator : AbstractValidator<SourceRequest>
 {
+    public const int MaxDescriptionLength = 1000;
+
     public static TimeSpan MinTimeout { get; } = TimeSpan.FromSeconds(5);
 
     public static TimeSpan MaxTimeout { get; } = TimeSpan.FromMinutes(10);
@@ -32,6 +33,9 @@ public sealed partial class SourceRequestValidator : AbstractValidator<SourceReq
                 .MaximumLength(200).WithMessage("The name is at most 200 characters.");
         }
 
+        RuleFor(r => r.Description)
+            .MaximumLength(MaxDescriptionLength).WithMessage($"The description is at most {MaxDescriptionLength} characters.");
+
         RuleFor(r => r.Provider)
             .Must(provider => provider is null || ProviderPresets.Find(provider) is not null)
             .WithMessage($"Unknown provider; one of: {string.Join(", ", ProviderPresets.All.Select(p => p.Id))}.");
@@ -43,8 +47,8 @@ public sealed partial class SourceRequestValidator : AbstractValidator<SourceReq
         RuleFor(r => r.Host)
             .Must((request, host) => !string.IsNullOrWhiteSpace(host) || ProviderPresets.Find(request.Provider)?.Host is not null)
             .WithMessage("A host is required.")
-            .Must(host => host is null || IsHostNameOrAddress(host))
-            .WithMessage("The host is a host name or IP address only: no scheme (imaps://), path, port or spaces.");
+            .Must(host => host is null || MailHost.IsValid(host))
+            .WithMessage("The host is a host name or IP address only (IPv6 with or without [brackets]): no scheme (imaps://), path, port or spaces.");
 
         RuleFor(r => r.Port)
             .InclusiveBetween(1, 65535).When(r => r.Port is not null)
@@ -90,23 +94,9 @@ public sealed partial class SourceRequestValidator : AbstractValidator<SourceReq
     public static bool TryParseDuration(string text, out TimeSpan value) =>
         TimeSpan.TryParseExact(text, "c", CultureInfo.InvariantCulture, out value);
 
-    private static bool IsHostNameOrAddress(string host)
-    {
-        if (IPAddress.TryParse(host, out _))
-        {
-            return true;
-        }
-
-        // RFC 1123 host names: labels of letters, digits and hyphens, no leading or trailing hyphen.
-        return host.Length <= 253 && HostNamePattern().IsMatch(host);
-    }
-
     private static bool IsFolderPattern(string? pattern) =>
         !string.IsNullOrWhiteSpace(pattern) &&
         !pattern.Any(char.IsControl) &&
         !pattern.Contains('%', StringComparison.Ordinal) &&
         !pattern.Split('/').Any(level => level.Length == 0);
-
-    [System.Text.RegularExpressions.GeneratedRegex(@"^(?=.{1,253}$)([A-Za-z0-9]([A-Za-z0-9-]{0,61}[A-Za-z0-9])?)(\.[A-Za-z0-9]([A-Za-z0-9-]{0,61}[A-Za-z0-9])?)*\.?$")]
-    private static partial System.Text.RegularExpressions.Regex HostNamePattern();
 }

@@ -6,6 +6,7 @@ namespace Vault.Api.Sources;
 public sealed record SourceResponse(
     string Id,
     string Name,
+    string? Description,
     string Protocol,
     string Host,
     int Port,
@@ -33,6 +34,7 @@ public sealed record SourceResponse(
         return new SourceResponse(
             source.Id,
             settings.Name,
+            settings.Description,
             settings.Protocol == MailProtocol.Pop3 ? "pop3" : "imap",
             settings.Host,
             settings.Port,

@@ -38,8 +38,9 @@ public static class SourceSettingsFactory
         return new SourceSettings
         {
             Name = request.Name?.Trim() ?? string.Empty,
+            Description = string.IsNullOrWhiteSpace(request.Description) ? null : request.Description.Trim(),
             Protocol = protocol,
-            Host = string.IsNullOrWhiteSpace(request.Host) ? preset?.Host ?? string.Empty : request.Host.Trim(),
+            Host = string.IsNullOrWhiteSpace(request.Host) ? preset?.Host ?? string.Empty : MailHost.Normalize(request.Host.Trim()) ?? request.Host.Trim(),
             Port = port,
             TlsMode = tlsMode,
             AllowInsecureCertificate = request.AllowInsecureCertificate ?? false,

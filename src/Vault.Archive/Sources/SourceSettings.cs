@@ -7,6 +7,7 @@ public sealed record SourceSettings
 
     /// <summary>What this mailbox is, in the words of whoever added it; null when not given.</summary>
     public string? Description { get; init; }
+
     public MailProtocol Protocol { get; init; } = MailProtocol.Imap;
     public required string Host { get; init; }
     public int Port { get; init; } = 993;

@@ -47,7 +47,7 @@ public sealed class MailConnector(ILogger<MailConnector> logger)
         {
             using var deadline = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken);
             deadline.CancelAfter(settings.Timeout);
-            await client.ConnectAsync(settings.Host, settings.Port, SocketOptions(settings.TlsMode), deadline.Token);
+            await client.ConnectAsync(Dialable(settings.Host), settings.Port, SocketOptions(settings.TlsMode), deadline.Token);
             await AuthenticateOnceAsync(client, settings.Username, password, deadline.Token);
             ConnectionLog.Connected(logger, settings.Host, settings.Port, protocol, settings.Username);
         }
@@ -148,6 +148,13 @@ public sealed class MailConnector(ILogger<MailConnector> logger)
         recorder.CertificateRejected = true;
         return false;
     }
+
+    /// <summary>
+    /// An IPv6 literal without URL brackets: MailKit adds them when it builds its URI and throws UriFormatException on
+    /// "[::1]". The API stores hosts without them; a source saved with them before that is still dialled.
+    /// </summary>
+    private static string Dialable(string host) =>
+        host.Length > 2 && host[0] == '[' && host[^1] == ']' ? host[1..^1] : host;
 
     private static int TimeoutMilliseconds(SourceSettings settings) => (int)Math.Clamp(settings.Timeout.TotalMilliseconds, 1000, int.MaxValue);
 }

@@ -114,16 +114,17 @@ function sourceRow(source, { refresh, showMessage }) {
   };
   const canPause = source.status === 'Importing' || source.status === 'Active';
   return h('tr', { dataset: { sourceId: source.id, status: source.status } },
-    h('th', { scope: 'row' }, source.name),
-    h('td', { class: 'account' },
+    h('th', { scope: 'row', class: 'name' }, source.name,
+      source.description && h('span', { class: 'description muted small' }, source.description)),
+    h('td', { class: 'account', dataset: { label: 'Account' } },
       // A username that is already an address reads better on its own, with the host below.
       String(source.username).includes('@') ? source.username : `${source.username}@${source.host}`,
       h('span', { class: 'meta muted small' }, `${String(source.protocol ?? '').toUpperCase()} · ${source.host}:${source.port}${source.tls ? '' : ' · no TLS'}`)),
-    h('td', {}, statusBadge(source.progress?.waiting ? 'Queued' : source.status)),
-    h('td', {}, source.status === 'Error'
+    h('td', { class: 'status', dataset: { label: 'Status' } }, statusBadge(source.progress?.waiting ? 'Queued' : source.status)),
+    h('td', { dataset: { label: 'Progress' } }, source.status === 'Error'
       ? h('button', { type: 'button', class: 'link-button', onclick: () => focusPanel(source.id) }, 'See what went wrong')
       : progressCell(source)),
-    h('td', {}, source.lastSyncAt
+    h('td', { dataset: { label: 'Last sync' } }, source.lastSyncAt
       ? h('time', { datetime: source.lastSyncAt, title: formatDateTime(source.lastSyncAt) }, formatRelative(source.lastSyncAt))
       : h('span', { class: 'muted' }, 'Not yet')),
     h('td', { class: 'row-actions', dataset: { sourceId: source.id } },

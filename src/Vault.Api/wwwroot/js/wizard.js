@@ -92,6 +92,8 @@ function render(view, state, { editing, id, retry }) {
         'Vault will accept any certificate from this server, so someone on the network could read the mail and the password. Use it only for a self-signed certificate you trust.')),
     h('fieldset', {}, h('legend', {}, '3. Account'),
       field('name', 'Name in Vault', h('input', { type: 'text', required: true, placeholder: 'Work mailbox' })),
+      field('description', 'Description (optional)', h('textarea', { rows: 2, maxlength: 1000, placeholder: 'Whose mailbox this is, what it holds, how long to keep it' }),
+        'Shown under the name in the sources list.'),
       field('username', 'User name', h('input', { type: 'text', autocomplete: 'off', spellcheck: false, required: true })),
       field('password', 'Password', h('input', { type: 'password', autocomplete: 'new-password', required: !editing }),
         editing ? 'Leave empty to keep the saved password.' : 'Kept encrypted by Vault; it never appears in the dashboard again.'),
@@ -151,7 +153,7 @@ function render(view, state, { editing, id, retry }) {
       ?? state.providers.find(p => p.generic && p.protocol === protocol);
     providerSelect.value = preset?.id ?? generic[0].id;
     applyProvider(preset ?? generic[0], false);
-    for (const name of ['protocol', 'host', 'port', 'name', 'username']) input(name).value = source[name] ?? '';
+    for (const name of ['protocol', 'host', 'port', 'name', 'description', 'username']) input(name).value = source[name] ?? '';
     input('protocol').value = String(source.protocol ?? 'imap').toLowerCase();
     input('tls').checked = Boolean(source.tls);
     input('allowInsecureCertificate').checked = Boolean(source.allowInsecureCertificate);
@@ -177,6 +179,7 @@ function render(view, state, { editing, id, retry }) {
       username: input('username').value.trim(),
       syncMode: input('syncMode').value,
     };
+    if (input('description').value.trim()) request.description = input('description').value.trim();
     if (request.tls && input('tlsMode').value) request.tlsMode = input('tlsMode').value;
     const preset = findProvider(state, providerSelect.value);
     if (!preset.generic) request.provider = preset.id;

@@ -1,0 +1,8 @@
+namespace Vault.Archive.KeyProtection;
+
+public enum KeyProtectionKind
+{
+    None,
+    Certificate,
+    KeyFile,
+}
