@@ -9,19 +9,21 @@ namespace Vault.Archive.Tests;
 
 /// <summary>
 /// The SQLite store's schema versions (<c>PRAGMA user_version</c>): the committed data directory written before versions
-/// existed, steps added after version 1 (injected here, as the next release would add them), and their failures.
+/// existed, steps added after the latest version (injected here, as the next release would add them), and their failures.
 /// </summary>
 public sealed class EmbeddedSchemaVersionTests : IDisposable
 {
     private readonly TempDirectory _temp = new("vault-schema");
     private readonly FakeTimeProvider _time = new(new DateTimeOffset(2025, 6, 1, 12, 0, 0, TimeSpan.Zero));
 
+    private static int Latest => EmbeddedArchiveStore.SchemaVersion;
+
     private static CancellationToken Ct => TestContext.Current.CancellationToken;
 
     public void Dispose() => _temp.Dispose();
 
     [Fact]
-    public async Task The_data_directory_written_before_schema_versions_opens_as_version_1_with_every_message_byte_exact()
+    public async Task The_data_directory_written_before_schema_versions_is_upgraded_to_the_latest_version_with_every_message_byte_exact()
     {
         var fixture = DataDirectoryFixture.Open("datadir-v1");
         var data = fixture.CopyDataTo(Path.Combine(_temp.Path, "data"));
@@ -31,7 +33,7 @@ public sealed class EmbeddedSchemaVersionTests : IDisposable
         await using (var store = new EmbeddedArchiveStore(data, _time))
         {
             await store.InitializeAsync(Ct);
-            Assert.Equal(1, await EmbeddedDatabase.UserVersionAsync(database, Ct));
+            Assert.Equal(Latest, await EmbeddedDatabase.UserVersionAsync(database, Ct));
 
             foreach (var source in fixture.Sources)
             {
@@ -52,12 +54,12 @@ public sealed class EmbeddedSchemaVersionTests : IDisposable
         }
 
         // Closed again: the stamp is durable and the write-ahead log is gone.
-        Assert.Equal(1, await EmbeddedDatabase.UserVersionAsync(database, Ct));
+        Assert.Equal(Latest, await EmbeddedDatabase.UserVersionAsync(database, Ct));
         Assert.False(File.Exists(database + "-wal"));
     }
 
     [Fact]
-    public async Task Steps_after_version_1_run_once_in_order_and_the_data_stays()
+    public async Task Steps_after_the_latest_version_run_once_in_order_and_the_data_stays()
     {
         var data = Path.Combine(_temp.Path, "data");
         await using (var v1 = new EmbeddedArchiveStore(data, _time))
@@ -69,11 +71,11 @@ public sealed class EmbeddedSchemaVersionTests : IDisposable
         var runs = new List<int>();
         var steps = EmbeddedMigrations.All.Concat(
         [
-            EmbeddedMigrations.Sql(2, "labels table", "CREATE TABLE labels (message_rowid INTEGER NOT NULL, label TEXT NOT NULL)"),
-            new SchemaMigration<SqliteTransaction>(3, "label every message 'archived'", async (transaction, cancellationToken) =>
+            EmbeddedMigrations.Sql(Latest + 1, "labels table", "CREATE TABLE labels (message_rowid INTEGER NOT NULL, label TEXT NOT NULL)"),
+            new SchemaMigration<SqliteTransaction>(Latest + 2, "label every message 'archived'", async (transaction, cancellationToken) =>
             {
-                // Runs after step 2 in its own transaction: the table it fills must exist by now.
-                runs.Add(3);
+                // Runs after the step before in its own transaction: the table it fills must exist by now.
+                runs.Add(Latest + 2);
                 await using var command = transaction.Connection!.CreateCommand();
                 command.Transaction = transaction;
                 command.CommandText = "INSERT INTO labels SELECT rowid, 'archived' FROM messages";
@@ -89,7 +91,7 @@ public sealed class EmbeddedSchemaVersionTests : IDisposable
         }
 
         var database = Path.Combine(data, "archive.db");
-        Assert.Equal(3, await EmbeddedDatabase.UserVersionAsync(database, Ct));
+        Assert.Equal(Latest + 2, await EmbeddedDatabase.UserVersionAsync(database, Ct));
         Assert.Equal(4L, await EmbeddedDatabase.ScalarAsync(database, "SELECT count(*) FROM labels WHERE label = 'archived'", Ct));
 
         await using (var again = new EmbeddedArchiveStore(data, _time, steps, null))
@@ -97,13 +99,13 @@ public sealed class EmbeddedSchemaVersionTests : IDisposable
             await again.InitializeAsync(Ct);
         }
 
-        Assert.Equal([3], runs);
+        Assert.Equal([Latest + 2], runs);
         Assert.Equal(4L, await EmbeddedDatabase.ScalarAsync(database, "SELECT count(*) FROM labels", Ct));
 
-        // The Vault that knows only version 1 now refuses this archive instead of running on a schema it does not know.
+        // The Vault that knows only the versions before now refuses this archive instead of running on a schema it does not know.
         await using var older = new EmbeddedArchiveStore(data, _time);
         var refused = await Assert.ThrowsAsync<ArchiveSchemaTooNewException>(() => older.InitializeAsync(Ct));
-        Assert.Equal((3, 1), (refused.SchemaVersion, refused.KnownVersion));
+        Assert.Equal((Latest + 2, Latest), (refused.SchemaVersion, refused.KnownVersion));
     }
 
     [Fact]
@@ -117,7 +119,7 @@ public sealed class EmbeddedSchemaVersionTests : IDisposable
             await v1.CommitBatchAsync(TestMessages.Batch("s", 1, 2), Ct);
         }
 
-        var failing = EmbeddedMigrations.All.Append(new SchemaMigration<SqliteTransaction>(2, "half a step", async (transaction, cancellationToken) =>
+        var failing = EmbeddedMigrations.All.Append(new SchemaMigration<SqliteTransaction>(Latest + 1, "half a step", async (transaction, cancellationToken) =>
         {
             await using var command = transaction.Connection!.CreateCommand();
             command.Transaction = transaction;
@@ -132,17 +134,17 @@ public sealed class EmbeddedSchemaVersionTests : IDisposable
             await Assert.ThrowsAsync<InvalidOperationException>(() => broken.CommitBatchAsync(TestMessages.Batch("s", 3, 1), Ct));
         }
 
-        Assert.Equal(1, await EmbeddedDatabase.UserVersionAsync(database, Ct));
+        Assert.Equal(Latest, await EmbeddedDatabase.UserVersionAsync(database, Ct));
         Assert.Equal(0L, await EmbeddedDatabase.ScalarAsync(database, "SELECT count(*) FROM sqlite_schema WHERE name = 'labels'", Ct));
 
-        var fixedSteps = EmbeddedMigrations.All.Append(EmbeddedMigrations.Sql(2, "labels table", "CREATE TABLE labels (label TEXT)")).ToList();
+        var fixedSteps = EmbeddedMigrations.All.Append(EmbeddedMigrations.Sql(Latest + 1, "labels table", "CREATE TABLE labels (label TEXT)")).ToList();
         await using (var repaired = new EmbeddedArchiveStore(data, _time, fixedSteps, null))
         {
             await repaired.InitializeAsync(Ct);
             Assert.Equal(2, await repaired.CountMessagesAsync("s", Ct));
         }
 
-        Assert.Equal(2, await EmbeddedDatabase.UserVersionAsync(database, Ct));
+        Assert.Equal(Latest + 1, await EmbeddedDatabase.UserVersionAsync(database, Ct));
     }
 
     [Fact]
@@ -166,7 +168,7 @@ public sealed class EmbeddedSchemaVersionTests : IDisposable
         {
             var refused = await Assert.ThrowsAsync<ArchiveSchemaTooNewException>(() => store.InitializeAsync(Ct));
             Assert.Equal(database, refused.Archive);
-            Assert.Equal($"The archive at {database} was written by a newer Vault (schema 9); this Vault knows schema 1. Upgrade Vault or restore a backup. Nothing was changed.", refused.Message);
+            Assert.Equal($"The archive at {database} was written by a newer Vault (schema 9); this Vault knows schema {Latest}. Upgrade Vault or restore a backup. Nothing was changed.", refused.Message);
         }
 
         Assert.Equal(before, await File.ReadAllBytesAsync(database, Ct));
@@ -176,11 +178,11 @@ public sealed class EmbeddedSchemaVersionTests : IDisposable
     [Fact]
     public void Migration_versions_must_run_1_2_3_without_gaps()
     {
-        var gap = EmbeddedMigrations.All.Append(EmbeddedMigrations.Sql(3, "skips 2", "SELECT 1")).ToList();
+        var gap = EmbeddedMigrations.All.Append(EmbeddedMigrations.Sql(Latest + 2, "skips one", "SELECT 1")).ToList();
 
         var error = Assert.Throws<ArgumentException>(() => new EmbeddedArchiveStore(Path.Combine(_temp.Path, "data"), _time, gap, null));
-        Assert.Contains("Migration 2 is numbered 3", error.Message, StringComparison.Ordinal);
-        Assert.Equal(1, EmbeddedArchiveStore.SchemaVersion);
+        Assert.Contains($"Migration {Latest + 1} is numbered {Latest + 2}", error.Message, StringComparison.Ordinal);
+        Assert.Equal(EmbeddedMigrations.All.Count, Latest);
     }
 
     private static string Sha(byte[] bytes) => Convert.ToHexStringLower(SHA256.HashData(bytes));

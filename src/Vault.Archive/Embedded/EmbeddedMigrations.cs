@@ -15,16 +15,33 @@ internal static class EmbeddedMigrations
     public static IReadOnlyList<SchemaMigration<SqliteTransaction>> All { get; } =
     [
         Sql(1, "sources, events, folder states, messages, locations and raw chunks", EmbeddedSchema.Create),
-        Sql(2, "connectors, and sources as their mailboxes", """
-            CREATE TABLE connectors (
+        new(2, "connectors, and sources as their mailboxes", AddConnectorsAsync),
+    ];
+
+    /// <summary>
+    /// Version 2. Written to tolerate what it adds already being there (SQLite has no ADD COLUMN IF NOT EXISTS): an
+    /// archive stamped version 0 by hand, or by an interrupted start of a build before versions, must still open.
+    /// </summary>
+    private static async Task AddConnectorsAsync(SqliteTransaction transaction, CancellationToken cancellationToken)
+    {
+        var connection = transaction.Connection!;
+        using var columns = connection.CreateCommand();
+        columns.Transaction = transaction;
+        columns.CommandText = "SELECT count(*) FROM pragma_table_info('sources') WHERE name = 'connector_id'";
+        var hasColumn = Convert.ToInt64(await columns.ExecuteScalarAsync(cancellationToken), System.Globalization.CultureInfo.InvariantCulture) > 0;
+
+        using var command = connection.CreateCommand();
+        command.Transaction = transaction;
+        command.CommandText = (hasColumn ? string.Empty : "ALTER TABLE sources ADD COLUMN connector_id TEXT;\n") + """
+            CREATE TABLE IF NOT EXISTS connectors (
                 id TEXT PRIMARY KEY,
                 settings TEXT NOT NULL,
                 admin_password BLOB,
                 created_at INTEGER NOT NULL);
-            ALTER TABLE sources ADD COLUMN connector_id TEXT;
-            CREATE INDEX sources_by_connector ON sources (connector_id, created_at) WHERE connector_id IS NOT NULL;
-            """),
-    ];
+            CREATE INDEX IF NOT EXISTS sources_by_connector ON sources (connector_id, created_at) WHERE connector_id IS NOT NULL;
+            """;
+        await command.ExecuteNonQueryAsync(cancellationToken);
+    }
 
     public static SchemaMigration<SqliteTransaction> Sql(int version, string description, string sql) =>
         new(version, description, async (transaction, cancellationToken) =>
