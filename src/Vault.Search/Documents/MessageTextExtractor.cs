@@ -16,7 +16,7 @@ public static class MessageTextExtractor
         var walk = new Walk(maxTextChars);
         if (message.Body is not null)
         {
-            walk.Visit(message.Body, depth: 0);
+            walk.Visit(message.Body, depth: 0, messageDepth: 0);
         }
 
         return new MessageTextContent(walk.Text.ToString(), walk.Attachments, walk.Truncated);
@@ -75,7 +75,8 @@ public static class MessageTextExtractor
 
         public bool Truncated { get; private set; }
 
-        public void Visit(MimeEntity entity, int depth)
+        /// <summary><paramref name="messageDepth"/> counts the attached messages around <paramref name="entity"/>.</summary>
+        public void Visit(MimeEntity entity, int depth, int messageDepth)
         {
             if (depth > MaxDepth)
             {
@@ -92,7 +93,7 @@ public static class MessageTextExtractor
                     {
                         if (ReferenceEquals(child, preferred) || child is not TextPart)
                         {
-                            Visit(child, depth + 1);
+                            Visit(child, depth + 1, messageDepth);
                         }
                     }
 
@@ -100,17 +101,17 @@ public static class MessageTextExtractor
                 case Multipart multipart:
                     foreach (var child in multipart)
                     {
-                        Visit(child, depth + 1);
+                        Visit(child, depth + 1, messageDepth);
                     }
 
                     break;
                 case MessagePart forwarded:
                     var name = forwarded.ContentDisposition?.FileName
                         ?? (forwarded.Message?.Subject is { Length: > 0 } s ? s + ".eml" : "message.eml");
-                    Attachments.Add(new MessageAttachment(Attachments.Count, name, forwarded.ContentType.MimeType, forwarded));
+                    Attachments.Add(new MessageAttachment(Attachments.Count, name, forwarded.ContentType.MimeType, forwarded, messageDepth));
                     if (forwarded.Message?.Body is not null)
                     {
-                        Visit(forwarded.Message.Body, depth + 1);
+                        Visit(forwarded.Message.Body, depth + 1, messageDepth + 1);
                     }
 
                     break;
@@ -118,7 +119,7 @@ public static class MessageTextExtractor
                     AppendText(text);
                     break;
                 case MimePart part:
-                    Attachments.Add(new MessageAttachment(Attachments.Count, part.FileName, part.ContentType.MimeType, part));
+                    Attachments.Add(new MessageAttachment(Attachments.Count, part.FileName, part.ContentType.MimeType, part, messageDepth));
                     break;
             }
         }

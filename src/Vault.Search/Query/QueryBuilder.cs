@@ -21,6 +21,9 @@ internal sealed class QueryBuilder(Analyzer analyzer, List<QueryToken> tokens)
 
     public List<IReadOnlyList<string>> Highlights { get; } = [];
 
+    /// <summary>The words and phrases that search attachment names and text (bare words and <c>attachment:</c>), not negated.</summary>
+    public List<IReadOnlyList<string>> AttachmentTerms { get; } = [];
+
     public QueryToken Current => tokens[_index];
 
     /// <summary>What a negated clause means on its own (inside OR, or as the whole query): everything else.</summary>
@@ -184,7 +187,7 @@ internal sealed class QueryBuilder(Analyzer analyzer, List<QueryToken> tokens)
             case "subject" or "body":
                 return Text([token.Text], value, token.Position, highlight: true);
             case "attachment":
-                return Text([SearchFields.Attachment], value, token.Position, highlight: false);
+                return Text(SearchFields.Attachments, value, token.Position, highlight: false);
             case "folder":
                 return Counted(new TermQuery(new Term(SearchFields.FolderMatch, value.ToLowerInvariant())), token);
             case "source":
@@ -232,6 +235,11 @@ internal sealed class QueryBuilder(Analyzer analyzer, List<QueryToken> tokens)
         if (highlight && _negations == 0)
         {
             Highlights.Add(words);
+        }
+
+        if (_negations == 0 && fields.Contains(SearchFields.AttachmentText))
+        {
+            AttachmentTerms.Add(words);
         }
 
         if (fields.Count == 1)

@@ -60,6 +60,6 @@ public sealed class SearchQueryParser(Analyzer analyzer)
             throw new SearchQueryException("The query has no searchable words", 0);
         }
 
-        return new ParsedSearchQuery(clause.Negated ? QueryBuilder.Standalone(clause.Query) : clause.Query, builder.Highlights);
+        return new ParsedSearchQuery(clause.Negated ? QueryBuilder.Standalone(clause.Query) : clause.Query, builder.Highlights, builder.AttachmentTerms);
     }
 }

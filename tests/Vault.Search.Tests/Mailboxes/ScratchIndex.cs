@@ -1,4 +1,5 @@
 using System.Text;
+using Vault.Search.Attachments;
 using Vault.Search.Indexing;
 using Vault.Search.Querying;
 using Vault.TestSupport;
@@ -14,11 +15,15 @@ internal sealed class ScratchIndex : IDisposable
     private readonly Dictionary<string, byte[]> _raw = new(StringComparer.Ordinal);
     private long _uid;
 
-    public ScratchIndex()
+    /// <summary>With <paramref name="attachmentText"/> null, the host's default reader (attachment text on).</summary>
+    public ScratchIndex(AttachmentTextExtraction? attachmentText = null)
     {
+        AttachmentText = attachmentText ?? FileIndexing.AttachmentText;
         Index = new SearchIndex(IndexPath);
-        Search = new SearchService(Index, (id, _) => Task.FromResult<Stream?>(_raw.TryGetValue(id, out var bytes) ? new MemoryStream(bytes) : null));
+        Search = new SearchService(Index, (id, _) => Task.FromResult<Stream?>(_raw.TryGetValue(id, out var bytes) ? new MemoryStream(bytes) : null), AttachmentText);
     }
+
+    public AttachmentTextExtraction AttachmentText { get; }
 
     public string IndexPath => Path.Combine(_data.Path, "index");
 
@@ -30,7 +35,7 @@ internal sealed class ScratchIndex : IDisposable
 
     public string Add(byte[] raw, string folder = "INBOX")
     {
-        var document = FileIndexing.Build(raw, SourceId, folder, ++_uid);
+        var document = FileIndexing.Build(raw, SourceId, folder, ++_uid, AttachmentText);
         var id = FileIndexing.Metadata(raw, SourceId, folder, _uid).Id;
         _raw[id] = raw;
         Index.Upsert(document);
