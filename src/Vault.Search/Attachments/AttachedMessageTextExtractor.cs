@@ -5,8 +5,9 @@ namespace Vault.Search.Attachments;
 
 /// <summary>
 /// An attached message (message/rfc822, or an .eml sent as a file): who sent it to whom, its subject and the text of its
-/// body. A message/rfc822 part comes parsed, and its own attachments are attachments of the mail already (the MIME walk
-/// lists them); an .eml file is parsed here, and its attachments are read as files inside it.
+/// own body. A message/rfc822 part comes parsed, and its attachments (attached messages among them) are attachments of
+/// the mail already, one level deeper (the MIME walk lists them); an .eml file is parsed here, and its attachments are
+/// read as files inside it, one level deeper, so the depth cap holds either way.
 /// </summary>
 internal sealed class AttachedMessageTextExtractor : IAttachmentTextExtractor
 {
@@ -34,7 +35,7 @@ internal sealed class AttachedMessageTextExtractor : IAttachmentTextExtractor
 
         text.Append(message.Subject ?? string.Empty);
         text.Break(TextBreak.Line);
-        var content = MessageTextExtractor.Extract(message, text.Room);
+        var content = MessageTextExtractor.Extract(message, text.Room, intoAttachedMessages: false);
         text.Append(content.Text);
         if (!parsedHere)
         {
@@ -44,11 +45,19 @@ internal sealed class AttachedMessageTextExtractor : IAttachmentTextExtractor
         foreach (var inner in content.Attachments)
         {
             cancellationToken.ThrowIfCancellationRequested();
-            if (inner.Entity is MimePart { Content: not null } part)
+            switch (inner.Entity)
             {
-                using var decoded = new MemoryStream();
-                part.Content.DecodeTo(decoded, cancellationToken);
-                text.AppendFile(inner.FileName, inner.ContentType, new ArraySegment<byte>(decoded.GetBuffer(), 0, (int)decoded.Length), attachment.Path, attachment.Depth + 1, cancellationToken);
+                case MessagePart { Message: not null } forwarded:
+                    text.AppendMessage(inner.FileName, forwarded.Message, attachment.Path, attachment.Depth + 1, cancellationToken);
+                    break;
+                case MimePart { Content: not null } part:
+                    using (var decoded = new MemoryStream())
+                    {
+                        part.Content.DecodeTo(decoded, cancellationToken);
+                        text.AppendFile(inner.FileName, inner.ContentType, new ArraySegment<byte>(decoded.GetBuffer(), 0, (int)decoded.Length), attachment.Path, attachment.Depth + 1, cancellationToken);
+                    }
+
+                    break;
             }
         }
     }

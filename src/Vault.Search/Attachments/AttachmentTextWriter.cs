@@ -45,6 +45,16 @@ internal sealed class AttachmentTextWriter
     /// <summary>Reads a file found inside the current one; <paramref name="depth"/> is the container's depth plus one.</summary>
     public void AppendFile(string? fileName, string? mimeType, ArraySegment<byte> bytes, string containerPath, int depth, CancellationToken cancellationToken)
     {
+        using var content = new MemoryStream(bytes.Array ?? [], bytes.Offset, bytes.Count, writable: false);
+        Append(fileName, mimeType ?? "application/octet-stream", content, null, containerPath, depth, cancellationToken);
+    }
+
+    /// <summary>Reads a message attached inside the current file (an .eml within an .eml).</summary>
+    public void AppendMessage(string? fileName, MimeKit.MimeMessage message, string containerPath, int depth, CancellationToken cancellationToken) =>
+        Append(fileName, "message/rfc822", null, message, containerPath, depth, cancellationToken);
+
+    private void Append(string? fileName, string mimeType, Stream? content, MimeKit.MimeMessage? message, string containerPath, int depth, CancellationToken cancellationToken)
+    {
         var name = string.IsNullOrWhiteSpace(fileName) ? "attachment" : fileName.Trim();
         _innerNames.Add(name);
         if (IsFull || depth > _extraction.Limits.MaxDepth)
@@ -53,8 +63,7 @@ internal sealed class AttachmentTextWriter
         }
 
         _text.Break(TextBreak.Line);
-        using var content = new MemoryStream(bytes.Array ?? [], bytes.Offset, bytes.Count, writable: false);
-        _extraction.Read(this, new AttachmentSource(name, $"{containerPath}/{name}", mimeType ?? "application/octet-stream", null, content, null), depth, cancellationToken);
+        _extraction.Read(this, new AttachmentSource(name, $"{containerPath}/{name}", mimeType, null, content, message), depth, cancellationToken);
     }
 
     public void Fail(string path, AttachmentFailure reason, string message) => _errors.Add(new AttachmentError(Index, path, reason, message));

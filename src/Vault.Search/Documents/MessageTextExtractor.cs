@@ -10,10 +10,16 @@ namespace Vault.Search.Documents;
 /// </summary>
 public static class MessageTextExtractor
 {
-    public static MessageTextContent Extract(MimeMessage message, int maxTextChars)
+    public static MessageTextContent Extract(MimeMessage message, int maxTextChars) => Extract(message, maxTextChars, intoAttachedMessages: true);
+
+    /// <summary>
+    /// With <paramref name="intoAttachedMessages"/> false, an attached message is listed as an attachment but neither its
+    /// text nor its own attachments are read (the attachment reader takes each attached message on its own).
+    /// </summary>
+    public static MessageTextContent Extract(MimeMessage message, int maxTextChars, bool intoAttachedMessages)
     {
         ArgumentNullException.ThrowIfNull(message);
-        var walk = new Walk(maxTextChars);
+        var walk = new Walk(maxTextChars, intoAttachedMessages);
         if (message.Body is not null)
         {
             walk.Visit(message.Body, depth: 0, messageDepth: 0);
@@ -64,7 +70,7 @@ public static class MessageTextExtractor
         }
     }
 
-    private sealed class Walk(int maxTextChars)
+    private sealed class Walk(int maxTextChars, bool intoAttachedMessages)
     {
         // A hostile message nests multiparts thousands deep; MimeKit's parser has its own limit, this keeps the walk bounded too.
         private const int MaxDepth = 32;
@@ -109,7 +115,7 @@ public static class MessageTextExtractor
                     var name = forwarded.ContentDisposition?.FileName
                         ?? (forwarded.Message?.Subject is { Length: > 0 } s ? s + ".eml" : "message.eml");
                     Attachments.Add(new MessageAttachment(Attachments.Count, name, forwarded.ContentType.MimeType, forwarded, messageDepth));
-                    if (forwarded.Message?.Body is not null)
+                    if (intoAttachedMessages && forwarded.Message?.Body is not null)
                     {
                         Visit(forwarded.Message.Body, depth + 1, messageDepth + 1);
                     }
