@@ -2,6 +2,7 @@ using System.Diagnostics;
 using System.Text;
 using Vault.Search.Attachments;
 using Vault.Search.Tests.Mailboxes;
+using Vault.TestSupport;
 
 namespace Vault.Search.Tests.Attachments;
 

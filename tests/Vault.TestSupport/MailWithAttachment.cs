@@ -1,9 +1,9 @@
 using MimeKit;
 
-namespace Vault.Search.Tests.Attachments;
+namespace Vault.TestSupport;
 
 /// <summary>A message with a short body and the given attachments, as the raw bytes an IMAP server would hand over.</summary>
-internal static class MailWithAttachment
+public static class MailWithAttachment
 {
     public static byte[] Create(string subject, params (string? FileName, string ContentType, byte[] Content)[] attachments)
     {

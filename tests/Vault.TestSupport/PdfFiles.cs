@@ -1,10 +1,10 @@
 using System.Globalization;
 using System.Text;
 
-namespace Vault.Search.Tests.Attachments;
+namespace Vault.TestSupport;
 
 /// <summary>PDF files written by hand (ISO 32000-1 §7.5: header, objects, cross-reference table, trailer), one line of text per page.</summary>
-internal static class PdfFiles
+public static class PdfFiles
 {
     public static byte[] WithPages(IReadOnlyList<string> pages) => Write(pages, encrypt: null);
 
