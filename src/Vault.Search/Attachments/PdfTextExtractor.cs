@@ -23,6 +23,13 @@ internal sealed class PdfTextExtractor : IAttachmentTextExtractor
 
     public void Extract(AttachmentContent attachment, AttachmentTextWriter text, CancellationToken cancellationToken)
     {
+        // Every page, font and content stream of a PDF is an indirect object ("1 0 obj", ISO 32000-1 §7.3.10). Bytes
+        // without one are not a PDF, however they start; PdfPig would scan them all for objects to rebuild the file from.
+        if (attachment.Bytes.AsSpan().IndexOf("obj"u8) < 0)
+        {
+            throw new AttachmentTextException(AttachmentFailure.Unreadable, "It is not a PDF: it holds no PDF objects.");
+        }
+
         try
         {
             using var document = PdfDocument.Open(attachment.Bytes.AsMemory(), Options());

@@ -8,20 +8,31 @@ namespace Vault.Search.Tests.Attachments;
 
 public sealed class AttachmentFailureTests
 {
-    [Fact]
-    public async Task A_garbage_pdf_is_recorded_as_unreadable_and_its_message_is_archived_and_found_by_subject()
+    [Theory]
+    [InlineData("random bytes after a PDF header", "It is not a PDF: it holds no PDF objects.")]
+    [InlineData("a PDF cut off after its first object", "It could not be read: ")]
+    public async Task A_garbage_pdf_is_recorded_as_unreadable_and_its_message_is_archived_and_found_by_subject(string garbage, string message)
     {
-        var garbage = new byte[200_000];
-        new Random(7).NextBytes(garbage);
-        "%PDF-1.7\n"u8.CopyTo(garbage);
+        byte[] pdf;
+        if (garbage.StartsWith("random", StringComparison.Ordinal))
+        {
+            pdf = new byte[200_000];
+            new Random(7).NextBytes(pdf);
+            "%PDF-1.7\n"u8.CopyTo(pdf);
+        }
+        else
+        {
+            pdf = PdfFiles.WithText("cut off")[..60];
+        }
+
         using var index = new ScratchIndex();
-        var id = await AddAsync(index, "Garbage capybara", ("broken.pdf", "application/pdf", garbage));
+        var id = await AddAsync(index, "Garbage capybara", ("broken.pdf", "application/pdf", pdf));
 
         Assert.Equal([id], await index.IdsAsync("subject:capybara"));
         Assert.Equal([id], await index.IdsAsync("attachment:broken.pdf"));
         var error = Assert.Single(index.Search.AttachmentErrors(id));
-        Assert.Equal(new AttachmentError(0, "broken.pdf", AttachmentFailure.Unreadable, error.Message), error);
-        Assert.StartsWith("It could not be read: ", error.Message, StringComparison.Ordinal);
+        Assert.Equal((0, "broken.pdf", AttachmentFailure.Unreadable), (error.Index, error.Name, error.Reason));
+        Assert.StartsWith(message, error.Message, StringComparison.Ordinal);
     }
 
     [Fact]
