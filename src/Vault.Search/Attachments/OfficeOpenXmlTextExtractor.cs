@@ -25,6 +25,7 @@ internal sealed class OfficeOpenXmlTextExtractor(AttachmentTextLimits limits) : 
                 : new AttachmentTextException(AttachmentFailure.Unreadable, "It is an older binary Office file, not Office Open XML.");
         }
 
+        ZipPackages.RequireEndRecord(attachment.Bytes);
         using var stream = attachment.OpenRead();
         OfficeKind kind;
         using (var zip = new ZipArchive(stream, ZipArchiveMode.Read, leaveOpen: true))

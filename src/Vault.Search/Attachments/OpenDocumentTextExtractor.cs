@@ -17,6 +17,7 @@ internal sealed class OpenDocumentTextExtractor(AttachmentTextLimits limits) : I
 
     public void Extract(AttachmentContent attachment, AttachmentTextWriter text, CancellationToken cancellationToken)
     {
+        ZipPackages.RequireEndRecord(attachment.Bytes);
         using var zip = new ZipArchive(attachment.OpenRead(), ZipArchiveMode.Read);
         ZipPackages.Guard(zip, limits);
         if (IsEncrypted(zip))

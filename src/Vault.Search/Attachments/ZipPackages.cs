@@ -9,9 +9,17 @@ namespace Vault.Search.Attachments;
 /// </summary>
 internal static class ZipPackages
 {
+    /// <summary>The end of central directory record ends a zip file, followed by at most a 65,535-byte comment (APPNOTE 4.3.16).</summary>
+    private const int EndRecordSearch = 22 + 65_535;
+
     /// <summary>Office Open XML, OpenDocument, or <see cref="AttachmentFormat.None"/> for a plain zip (or no zip at all).</summary>
     public static AttachmentFormat KindOf(ArraySegment<byte> bytes, AttachmentTextLimits limits)
     {
+        if (!HasEndRecord(bytes))
+        {
+            return AttachmentFormat.None;
+        }
+
         try
         {
             using var zip = new ZipArchive(new MemoryStream(bytes.Array ?? [], bytes.Offset, bytes.Count, writable: false), ZipArchiveMode.Read);
@@ -34,6 +42,24 @@ internal static class ZipPackages
             // Only the first bytes said "zip": nothing a reader could be asked about.
             return AttachmentFormat.None;
         }
+    }
+
+    /// <summary>
+    /// Throws <see cref="AttachmentTextException"/> (unreadable) for bytes that cannot be a whole zip file: a truncated
+    /// download, or a file that only starts like one. Cheaper than letting <see cref="ZipArchive"/> find out.
+    /// </summary>
+    public static void RequireEndRecord(ArraySegment<byte> bytes)
+    {
+        if (!HasEndRecord(bytes))
+        {
+            throw new AttachmentTextException(AttachmentFailure.Unreadable, "It is not a complete zip file: its central directory is missing.");
+        }
+    }
+
+    private static bool HasEndRecord(ArraySegment<byte> bytes)
+    {
+        var span = bytes.AsSpan();
+        return span[Math.Max(0, span.Length - EndRecordSearch)..].LastIndexOf("PK\x05\x06"u8) >= 0;
     }
 
     /// <summary>Throws <see cref="AttachmentTextException"/> (too large) for a package with too many entries or too much to unpack.</summary>

@@ -35,6 +35,21 @@ public sealed class AttachmentFailureTests
         Assert.StartsWith(message, error.Message, StringComparison.Ordinal);
     }
 
+    [Theory]
+    [InlineData("report.docx", "application/vnd.openxmlformats-officedocument.wordprocessingml.document")]
+    [InlineData("report.odt", "application/vnd.oasis.opendocument.text")]
+    public async Task A_truncated_office_file_is_recorded_as_unreadable_and_its_message_is_found_by_subject(string name, string contentType)
+    {
+        var whole = name.EndsWith(".docx", StringComparison.Ordinal) ? OfficeFiles.Docx("cutwombat") : OfficeFiles.Odt("cutwombat");
+        using var index = new ScratchIndex();
+        var id = await AddAsync(index, "Truncated wombat", (name, contentType, whole[..(whole.Length / 2)]));
+
+        Assert.Equal([id], await index.IdsAsync("subject:wombat"));
+        Assert.Empty(await index.IdsAsync("cutwombat"));
+        var error = Assert.Single(index.Search.AttachmentErrors(id));
+        Assert.Equal(new AttachmentError(0, name, AttachmentFailure.Unreadable, "It is not a complete zip file: its central directory is missing."), error);
+    }
+
     [Fact]
     public async Task An_encrypted_pdf_is_recorded_as_encrypted_and_its_message_is_found_by_subject()
     {
