@@ -52,13 +52,30 @@ public sealed class AttachmentTextExtraction
         ArgumentNullException.ThrowIfNull(attachments);
         var errors = new List<AttachmentError>();
         var texts = new ExtractedAttachmentText[attachments.Count];
-        using var messageBudget = new CancellationTokenSource(Limits.MessageTimeBudget, _timeProvider);
-        using var outer = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken, messageBudget.Token);
-        var room = Limits.MaxMessageTextChars;
-        for (var i = 0; i < attachments.Count; i++)
+        CancellationTokenSource? messageBudget = null;
+        CancellationTokenSource? outer = null;
+        try
         {
-            texts[i] = ReadAttachment(attachments[i], Math.Min(room, Limits.MaxTextChars), errors, outer.Token, cancellationToken);
-            room -= texts[i].Text.Length;
+            var room = Limits.MaxMessageTextChars;
+            for (var i = 0; i < attachments.Count; i++)
+            {
+                if (!HasReader(attachments[i]))
+                {
+                    // Images, archives, audio: no timers, no decoding.
+                    texts[i] = ExtractedAttachmentText.Empty;
+                    continue;
+                }
+
+                messageBudget ??= new CancellationTokenSource(Limits.MessageTimeBudget, _timeProvider);
+                outer ??= CancellationTokenSource.CreateLinkedTokenSource(cancellationToken, messageBudget.Token);
+                texts[i] = ReadAttachment(attachments[i], Math.Min(room, Limits.MaxTextChars), errors, outer.Token, cancellationToken);
+                room -= texts[i].Text.Length;
+            }
+        }
+        finally
+        {
+            outer?.Dispose();
+            messageBudget?.Dispose();
         }
 
         foreach (var error in errors)
@@ -84,6 +101,14 @@ public sealed class AttachmentTextExtraction
         ArgumentNullException.ThrowIfNull(attachment);
         return string.IsNullOrWhiteSpace(attachment.FileName) ? $"attachment-{attachment.Index}" : attachment.FileName.Trim();
     }
+
+    /// <summary>Whether the declared type and name leave any format to read (a generic type may still turn out to be none).</summary>
+    private static bool HasReader(MessageAttachment attachment) => attachment.Entity switch
+    {
+        MessagePart => true,
+        MimePart { Content: not null } => AttachmentFormats.Of(attachment.ContentType, NameOf(attachment)) != AttachmentFormat.None,
+        _ => false,
+    };
 
     private ExtractedAttachmentText ReadAttachment(MessageAttachment attachment, int maxChars, List<AttachmentError> errors, CancellationToken outer, CancellationToken cancellationToken)
     {

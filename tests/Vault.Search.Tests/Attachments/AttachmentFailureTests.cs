@@ -116,6 +116,18 @@ public sealed class AttachmentFailureTests
     }
 
     [Fact]
+    public async Task An_image_over_the_byte_cap_is_no_error_because_it_has_no_text_to_read()
+    {
+        using var index = new ScratchIndex(Extraction(AttachmentTextLimits.Default with { MaxInputBytes = 64 * 1024 }));
+        var photo = new byte[128 * 1024];
+        new byte[] { 0xFF, 0xD8, 0xFF }.CopyTo(photo, 0);
+        var id = await AddAsync(index, "Holiday photo", ("beach.jpg", "image/jpeg", photo));
+
+        Assert.Equal([id], await index.IdsAsync("attachment:beach.jpg"));
+        Assert.Empty(index.Search.AttachmentErrors(id));
+    }
+
+    [Fact]
     public async Task Text_beyond_the_text_cap_is_left_out_without_an_error()
     {
         using var index = new ScratchIndex(Extraction(AttachmentTextLimits.Default with { MaxTextChars = 2000 }));
