@@ -1,8 +1,10 @@
 using Vault.Api.Auth;
+using Vault.Api.Connectors;
 using Vault.Api.Docs;
 using Vault.Api.Health;
 using Vault.Api.Hosting;
 using Vault.Api.Messages;
+using Vault.Api.Overview;
 using Vault.Api.Search;
 using Vault.Search;
 using Vault.Api.Providers;
@@ -45,6 +47,8 @@ api.MapGet("/", () => TypedResults.Ok(new { name = "Vault" })).WithName("ApiRoot
 api.MapSearch();
 api.MapMessages();
 api.MapSources();
+api.MapConnectors();
+api.MapOverview();
 api.MapProviders();
 
 try

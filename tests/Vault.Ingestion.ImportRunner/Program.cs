@@ -6,6 +6,7 @@ using Vault.Archive.Embedded;
 using Vault.Archive.Sources;
 using Vault.Ingestion.Connections;
 using Vault.Ingestion.Errors;
+using Vault.Ingestion.Connectors;
 using Vault.Ingestion.Imap;
 using Vault.Ingestion.Sync;
 using Vault.Ingestion.ImportRunner;
@@ -23,7 +24,7 @@ var folders = new ImapFolderSynchronizer(
     store, new NoIndexer(), metrics, options, Options.Create(new ArchiveOptions { DataDirectory = dataDirectory }),
     TimeProvider.System, NullLogger<ImapFolderSynchronizer>.Instance);
 var synchronizer = new SourceSynchronizer(
-    store, folders, new PlainPasswords(), new MailConnector(NullLogger<MailConnector>.Instance), new RetryPolicy(TimeProvider.System),
-    new ImportSlots(options), metrics, options, TimeProvider.System, NullLogger<SourceSynchronizer>.Instance);
+    store, store, folders, new PlainPasswords(), new MailConnector(NullLogger<MailConnector>.Instance), new RetryPolicy(TimeProvider.System),
+    new ImportSlots(options), new ConnectorBudgets(), metrics, options, TimeProvider.System, NullLogger<SourceSynchronizer>.Instance);
 await synchronizer.SyncOnceAsync(sourceId, CancellationToken.None);
 return 0;

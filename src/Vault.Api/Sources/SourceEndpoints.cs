@@ -5,6 +5,7 @@ using Microsoft.AspNetCore.Mvc;
 using Vault.Archive;
 using Vault.Archive.Sources;
 using Vault.Ingestion.Connections;
+using Vault.Ingestion.Credentials;
 using Vault.Ingestion.Sources;
 
 namespace Vault.Api.Sources;
@@ -139,7 +140,7 @@ public static class SourceEndpoints
 
         var settings = SourceSettingsFactory.From(request);
         var clock = Stopwatch.StartNew();
-        var result = await connector.TestAsync(settings, request.Password!, cancellationToken);
+        var result = await connector.TestAsync(settings, new PasswordCredential(settings.Username, request.Password!), cancellationToken);
         SourceLog.Tested(logger, settings.Host, settings.Port, result.Ok ? "ok" : result.Error!.Code, clock.ElapsedMilliseconds);
         return TypedResults.Ok(ConnectionTestResponse.From(result));
     }
@@ -154,8 +155,10 @@ public static class SourceEndpoints
         if (!string.IsNullOrWhiteSpace(request.Name) && !errors.ContainsKey("name"))
         {
             var name = request.Name.Trim();
+            // Names are unique among sources of their own; a connector's mailboxes are named after their users.
             var sources = await store.ListSourcesAsync(cancellationToken);
-            if (sources.Any(s => s.Id != editedId && string.Equals(s.Settings.Name, name, StringComparison.OrdinalIgnoreCase)))
+            var scope = sources.FirstOrDefault(s => s.Id == editedId)?.ConnectorId;
+            if (sources.Any(s => s.Id != editedId && s.ConnectorId == scope && string.Equals(s.Settings.Name, name, StringComparison.OrdinalIgnoreCase)))
             {
                 errors["name"] = ["Another source already has this name."];
             }

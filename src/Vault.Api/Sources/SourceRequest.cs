@@ -28,4 +28,7 @@ public sealed record SourceRequest
 
     /// <summary>A TimeSpan ("00:05:00").</summary>
     public string? PollInterval { get; init; }
+
+    /// <summary>Archive only mail received on or after this date ("2024-01-01", UTC) or instant (ISO 8601).</summary>
+    public string? Since { get; init; }
 }

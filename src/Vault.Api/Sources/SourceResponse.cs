@@ -24,7 +24,10 @@ public sealed record SourceResponse(
     string? Provider,
     IReadOnlyList<string> IncludeFolders,
     IReadOnlyList<string> ExcludeFolders,
-    TimeSpan Timeout)
+    TimeSpan Timeout,
+    DateTimeOffset? Since,
+    string? Email,
+    string? ConnectorId)
 {
     /// <param name="unindexed">How many of the source's archived messages the search index still lacks.</param>
     public static SourceResponse From(Source source, long unindexed = 0)
@@ -57,6 +60,9 @@ public sealed record SourceResponse(
             settings.Provider,
             settings.IncludeFolders,
             settings.ExcludeFolders,
-            settings.Timeout);
+            settings.Timeout,
+            settings.Since,
+            settings.Email,
+            source.ConnectorId);
     }
 }

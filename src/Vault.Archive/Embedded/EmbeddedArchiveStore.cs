@@ -366,6 +366,23 @@ public sealed partial class EmbeddedArchiveStore : IArchiveStore, IConnectorStor
         return counts;
     }
 
+    public async Task<IReadOnlyList<DailyCount>> CountArchivedPerDayAsync(DateTimeOffset from, CancellationToken cancellationToken)
+    {
+        await using var connection = await OpenReaderAsync(cancellationToken);
+        using var command = connection.CreateCommand();
+        command.CommandText = "SELECT first_seen / $day, count(*) FROM messages WHERE first_seen >= $from GROUP BY 1 ORDER BY 1";
+        command.Parameters.AddWithValue("$day", TimeSpan.TicksPerDay);
+        command.Parameters.AddWithValue("$from", from.UtcTicks);
+        await using var reader = await command.ExecuteReaderAsync(cancellationToken);
+        var days = new List<DailyCount>();
+        while (await reader.ReadAsync(cancellationToken))
+        {
+            days.Add(new DailyCount(DateOnly.FromDayNumber((int)reader.GetInt64(0)), reader.GetInt64(1)));
+        }
+
+        return days;
+    }
+
     public async Task CheckHealthAsync(CancellationToken cancellationToken)
     {
         if (_writer is null)

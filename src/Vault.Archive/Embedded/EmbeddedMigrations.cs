@@ -15,7 +15,7 @@ internal static class EmbeddedMigrations
     public static IReadOnlyList<SchemaMigration<SqliteTransaction>> All { get; } =
     [
         Sql(1, "sources, events, folder states, messages, locations and raw chunks", EmbeddedSchema.Create),
-        new(2, "connectors, and sources as their mailboxes", AddConnectorsAsync),
+        new(2, "connectors, sources as their mailboxes, messages by day archived", AddConnectorsAsync),
     ];
 
     /// <summary>
@@ -39,6 +39,7 @@ internal static class EmbeddedMigrations
                 admin_password BLOB,
                 created_at INTEGER NOT NULL);
             CREATE INDEX IF NOT EXISTS sources_by_connector ON sources (connector_id, created_at) WHERE connector_id IS NOT NULL;
+            CREATE INDEX IF NOT EXISTS messages_by_first_seen ON messages (first_seen);
             """;
         await command.ExecuteNonQueryAsync(cancellationToken);
     }

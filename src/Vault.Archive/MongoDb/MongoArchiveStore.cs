@@ -457,6 +457,21 @@ public sealed partial class MongoArchiveStore : IArchiveStore, IConnectorStore
         return groups.ToDictionary(g => g["_id"].AsString, g => g["count"].ToInt64(), StringComparer.Ordinal);
     }
 
+    public async Task<IReadOnlyList<DailyCount>> CountArchivedPerDayAsync(DateTimeOffset from, CancellationToken cancellationToken)
+    {
+        // firstSeen is UTC ticks; integer division by ticks per day is the day number since 0001-01-01.
+        var groups = await _messages.Aggregate()
+            .Match(Filter.Gte("firstSeen", from.UtcTicks))
+            .Group(new BsonDocument
+            {
+                ["_id"] = new BsonDocument("$toLong", new BsonDocument("$floor", new BsonDocument("$divide", new BsonArray { "$firstSeen", TimeSpan.TicksPerDay }))),
+                ["count"] = new BsonDocument("$sum", 1),
+            })
+            .Sort(new BsonDocument("_id", 1))
+            .ToListAsync(cancellationToken);
+        return groups.Select(g => new DailyCount(DateOnly.FromDayNumber((int)g["_id"].ToInt64()), g["count"].ToInt64())).ToList();
+    }
+
     public async Task CheckHealthAsync(CancellationToken cancellationToken)
     {
         try

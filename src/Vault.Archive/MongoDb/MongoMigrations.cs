@@ -17,7 +17,7 @@ internal static class MongoMigrations
     public static IReadOnlyList<SchemaMigration<IMongoDatabase>> All { get; } =
     [
         new(1, "sources, events, folder states, messages, raw bytes, key ring and their indexes", CreateVersion1Async),
-        new(2, "connectors, and sources as their mailboxes", CreateVersion2Async),
+        new(2, "connectors, sources as their mailboxes, messages by day archived", CreateVersion2Async),
     ];
 
     private static async Task CreateVersion2Async(IMongoDatabase database, CancellationToken cancellationToken)
@@ -40,6 +40,9 @@ internal static class MongoMigrations
             new CreateIndexModel<BsonDocument>(
                 Builders<BsonDocument>.IndexKeys.Ascending("connectorId").Ascending("createdAt"),
                 new CreateIndexOptions { Name = "connector_mailboxes", Sparse = true }),
+            cancellationToken: cancellationToken);
+        await database.GetCollection<BsonDocument>("messages").Indexes.CreateOneAsync(
+            new CreateIndexModel<BsonDocument>(Builders<BsonDocument>.IndexKeys.Ascending("firstSeen"), new CreateIndexOptions { Name = "first_seen" }),
             cancellationToken: cancellationToken);
     }
 

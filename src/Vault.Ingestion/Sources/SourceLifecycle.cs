@@ -1,5 +1,6 @@
 using Microsoft.Extensions.Logging;
 using Vault.Archive;
+using Vault.Archive.Connectors;
 using Vault.Archive.Sources;
 using Vault.Ingestion.Jobs;
 using Vault.Ingestion.Sync;
@@ -14,6 +15,7 @@ namespace Vault.Ingestion.Sources;
 /// </summary>
 public sealed class SourceLifecycle(
     IArchiveStore store,
+    IConnectorStore connectors,
     ISourceRunner runner,
     SyncMetrics metrics,
     SearchIndex index,
@@ -23,14 +25,7 @@ public sealed class SourceLifecycle(
     /// <summary>Stores a new source and starts its import.</summary>
     public async Task<Source> CreateAsync(SourceSettings settings, byte[] encryptedPassword, CancellationToken cancellationToken)
     {
-        var source = new Source
-        {
-            Id = SourceIds.New(),
-            Settings = settings,
-            EncryptedPassword = encryptedPassword,
-            Status = SourceStateMachine.Created,
-            CreatedAt = timeProvider.GetUtcNow(),
-        };
+        var source = NewSource(settings, encryptedPassword);
         await store.CreateSourceAsync(source, cancellationToken);
         await RecordAsync(source.Id, "created", $"Created; {source.Status}", cancellationToken);
         metrics.StatusChanged(source.Id, source.Status);
@@ -38,6 +33,31 @@ public sealed class SourceLifecycle(
         await runner.StartAsync(source.Id, cancellationToken);
         return source;
     }
+
+    /// <summary>Stores many sources (a connector's mailboxes) in one write, then starts each one's import.</summary>
+    public async Task CreateManyAsync(IReadOnlyList<Source> sources, CancellationToken cancellationToken)
+    {
+        ArgumentNullException.ThrowIfNull(sources);
+        await connectors.CreateMailboxesAsync(sources, cancellationToken);
+        foreach (var source in sources)
+        {
+            await RecordAsync(source.Id, "created", $"Created as a mailbox of connector {source.ConnectorId}; {source.Status}", cancellationToken);
+            metrics.StatusChanged(source.Id, source.Status);
+            SourceLifecycleLog.Created(logger, source.Id, source.Settings.Name, source.Status);
+            await runner.StartAsync(source.Id, cancellationToken);
+        }
+    }
+
+    /// <summary>A new source in the state every source starts in.</summary>
+    public Source NewSource(SourceSettings settings, byte[] encryptedPassword, string? connectorId = null) => new()
+    {
+        Id = SourceIds.New(),
+        Settings = settings,
+        EncryptedPassword = encryptedPassword,
+        Status = SourceStateMachine.Created,
+        CreatedAt = timeProvider.GetUtcNow(),
+        ConnectorId = connectorId,
+    };
 
     /// <summary>
     /// New settings (and, when given, a new encrypted password). A running job holds connections made with the old

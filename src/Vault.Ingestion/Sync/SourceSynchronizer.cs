@@ -3,8 +3,11 @@ using MailKit.Net.Imap;
 using Microsoft.Extensions.Logging;
 using Microsoft.Extensions.Options;
 using Vault.Archive;
+using Vault.Archive.Connectors;
 using Vault.Archive.Sources;
 using Vault.Ingestion.Connections;
+using Vault.Ingestion.Connectors;
+using Vault.Ingestion.Credentials;
 using Vault.Ingestion.Errors;
 using Vault.Ingestion.Imap;
 
@@ -19,11 +22,13 @@ namespace Vault.Ingestion.Sync;
 /// </summary>
 public sealed class SourceSynchronizer(
     IArchiveStore store,
+    IConnectorStore connectors,
     ImapFolderSynchronizer folderSynchronizer,
-    ISourcePasswordReader passwords,
+    IMailCredentialProvider credentials,
     MailConnector connector,
     RetryPolicy retryPolicy,
     ImportSlots importSlots,
+    ConnectorBudgets budgets,
     SyncMetrics metrics,
     IOptions<SyncOptions> options,
     TimeProvider timeProvider,
@@ -108,14 +113,18 @@ public sealed class SourceSynchronizer(
                 Transient: false), null);
         }
 
+        var budget = source.ConnectorId is { } connectorId && await connectors.GetConnectorAsync(connectorId, cancellationToken) is { } owner
+            ? budgets.For(owner)
+            : null;
         var progress = new SyncProgressTracker(store, timeProvider, sourceId, source.Progress);
-        var slot = source.ImportCompleted ? null : await TakeImportSlotAsync(source, progress, cancellationToken);
+        var slot = source.ImportCompleted ? null : await TakeImportSlotAsync(source, budget, progress, cancellationToken);
+        var lastNewMail = DateTimeOffset.MinValue;
         try
         {
-            var connection = await OpenAsync(source, cancellationToken);
+            var connection = await OpenAsync(source, budget, cancellationToken);
             try
             {
-                var session = new Session(source, connection.Client, progress, run);
+                var session = new Session(source, connection, progress, run, budget, timeProvider);
                 await RecountAsync(session, cancellationToken);
                 await ReconcileFoldersAsync(session, session.Client, cancellationToken);
                 if (!source.ImportCompleted)
@@ -134,19 +143,20 @@ public sealed class SourceSynchronizer(
                     return;
                 }
 
-                var inbox = session.Folders.FirstOrDefault(f => f.Name == FolderNames.Inbox).Folder;
-                if (source.Settings.SyncMode == SyncMode.Idle && inbox is not null && session.Client.Capabilities.HasFlag(ImapCapabilities.Idle))
+                lastNewMail = session.LastNewMailAt;
+                if (await IdleIfAllowedAsync(session, cancellationToken))
                 {
-                    await IdleAsync(session, inbox, cancellationToken);
                     return;
                 }
+
+                lastNewMail = session.LastNewMailAt;
             }
             finally
             {
                 await connection.DisposeAsync();
             }
 
-            await PollLoopAsync(source, progress, run, cancellationToken);
+            await PollLoopAsync(source, budget, progress, run, lastNewMail, cancellationToken);
         }
         finally
         {
@@ -154,21 +164,34 @@ public sealed class SourceSynchronizer(
         }
     }
 
-    /// <summary>A slot among <c>Vault:Sync:MaxConcurrentImports</c>; while it waits the source shows <c>progress.waiting</c> and holds no connection.</summary>
-    private async Task<ImportSlots.Slot> TakeImportSlotAsync(Source source, SyncProgressTracker progress, CancellationToken cancellationToken)
+    /// <summary>
+    /// A slot among the connector's <c>maxConcurrentImports</c> (for its mailboxes) and among
+    /// <c>Vault:Sync:MaxConcurrentImports</c>; while it waits the source shows <c>progress.waiting</c> and holds no connection.
+    /// </summary>
+    private async Task<IDisposable> TakeImportSlotAsync(Source source, ConnectorBudget? budget, SyncProgressTracker progress, CancellationToken cancellationToken)
     {
-        if (importSlots.TryTake() is { } slot)
+        var connectorSlot = budget?.Imports.TryTake();
+        var slot = budget is null || connectorSlot is not null ? importSlots.TryTake() : null;
+        if (slot is not null)
         {
-            return slot;
+            return new Slots(connectorSlot, slot);
         }
 
-        SyncLog.WaitingForImportSlot(logger, source.Id, importSlots.Capacity);
+        var why = connectorSlot is null && budget is not null
+            ? $"Waiting to import: {budget.Imports.Capacity} mailboxes of this connector already import at once (its maxConcurrentImports). It starts when one finishes."
+            : $"Waiting to import: {importSlots.Capacity} imports already run at once (Vault:Sync:MaxConcurrentImports). It starts when one finishes.";
+        SyncLog.WaitingForImportSlot(logger, source.Id, connectorSlot is null && budget is not null ? budget.Imports.Capacity : importSlots.Capacity);
         await progress.SetAsync(p => p with { Waiting = true }, cancellationToken);
-        await store.AppendEventAsync(new(source.Id, timeProvider.GetUtcNow(), "queued",
-            $"Waiting to import: {importSlots.Capacity} imports already run at once (Vault:Sync:MaxConcurrentImports). It starts when one finishes."), cancellationToken);
+        await store.AppendEventAsync(new(source.Id, timeProvider.GetUtcNow(), "queued", why), cancellationToken);
         try
         {
-            return await importSlots.TakeAsync(cancellationToken);
+            connectorSlot ??= budget is null ? null : await budget.Imports.TakeAsync(cancellationToken);
+            return new Slots(connectorSlot, await importSlots.TakeAsync(cancellationToken));
+        }
+        catch
+        {
+            connectorSlot?.Dispose();
+            throw;
         }
         finally
         {
@@ -190,8 +213,7 @@ public sealed class SourceSynchronizer(
         long onServer = 0;
         foreach (var (_, folder) in session.Folders)
         {
-            await folder.StatusAsync(StatusItems.Count, cancellationToken);
-            onServer += folder.Count;
+            onServer += await CountInScopeAsync(folder, session.Source.Settings.Since, cancellationToken);
         }
 
         var done = session.Folders.Count(f => session.States.TryGetValue(f.Name, out var s) && s.ImportDone);
@@ -215,13 +237,67 @@ public sealed class SourceSynchronizer(
     }
 
     /// <summary>
+    /// Continues on this connection with IDLE when the source wants IDLE, the server offers it and (for a connector's
+    /// mailbox) the budget grants an IDLE slot. A revoked slot ends it: the mailbox then polls.
+    /// </summary>
+    /// <returns>False when the source should poll instead (no IDLE, or its slot went to a more recently active mailbox).</returns>
+    private async Task<bool> IdleIfAllowedAsync(Session session, CancellationToken cancellationToken)
+    {
+        var inbox = session.Folders.FirstOrDefault(f => f.Name == FolderNames.Inbox).Folder;
+        if (session.Source.Settings.SyncMode != SyncMode.Idle || inbox is null || !session.Client.Capabilities.HasFlag(ImapCapabilities.Idle))
+        {
+            return false;
+        }
+
+        if (session.Lease is not { } lease)
+        {
+            await IdleAsync(session, inbox, cancellationToken);
+            return true;
+        }
+
+        if (!session.Budget!.TryIdle(lease, session.Source.Id, session.LastNewMailAt))
+        {
+            return false;
+        }
+
+        using var revoked = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken, lease.Revoked);
+        try
+        {
+            await IdleAsync(session, inbox, revoked.Token);
+            return true;
+        }
+        catch (OperationCanceledException) when (lease.Revoked.IsCancellationRequested && !cancellationToken.IsCancellationRequested)
+        {
+            SyncLog.IdleSlotTaken(logger, session.Source.Id);
+            return false;
+        }
+    }
+
+    /// <summary>
+    /// What the import will archive from a folder: its STATUS count, or with "since" the messages SEARCH SINCE finds
+    /// (RFC 3501 §6.4.4: a whole day, so the count may include a few messages of that day from before the instant).
+    /// </summary>
+    private static async Task<long> CountInScopeAsync(IMailFolder folder, DateTimeOffset? since, CancellationToken cancellationToken)
+    {
+        if (since is not { } from)
+        {
+            await folder.StatusAsync(StatusItems.Count, cancellationToken);
+            return folder.Count;
+        }
+
+        await folder.OpenAsync(FolderAccess.ReadOnly, cancellationToken);
+        return (await folder.SearchAsync(MailKit.Search.SearchQuery.DeliveredAfter(from.UtcDateTime.Date), cancellationToken)).Count;
+    }
+
+    /// <summary>
     /// IDLE on INBOX; the other folders are polled every poll interval over a second connection opened for that pass
     /// only, so an idle source holds one connection. With <c>MaxConnectionsPerSource</c> 1 the idler polls them itself.
     /// </summary>
     private async Task IdleAsync(Session session, IMailFolder inbox, CancellationToken cancellationToken)
     {
-        if (_options.MaxConnectionsPerSource < 2)
+        if (_options.MaxConnectionsPerSource < 2 || session.Budget is not null)
         {
+            // A connector's mailboxes share one connection budget: each idles and polls over its one connection.
             await IdleLoopAsync(session, inbox, pollOthers: true, cancellationToken);
             return;
         }
@@ -283,21 +359,31 @@ public sealed class SourceSynchronizer(
         while (true)
         {
             await Task.Delay(PollInterval(session.Source), timeProvider, cancellationToken);
-            await using var connection = await OpenAsync(session.Source, cancellationToken);
+            await using var connection = await OpenAsync(session.Source, budget: null, cancellationToken);
             await PollPassAsync(session, connection.Client, skipInbox: true, cancellationToken);
         }
     }
 
-    /// <summary>Polling without IDLE: a connection for each pass only, none held while waiting for the next.</summary>
-    private async Task PollLoopAsync(Source source, SyncProgressTracker progress, RunProgress run, CancellationToken cancellationToken)
+    /// <summary>
+    /// Polling: a connection for each pass only, none held while waiting for the next. A connector's mailbox that wants
+    /// IDLE asks for an IDLE slot after each pass and keeps that connection when it gets one.
+    /// </summary>
+    private async Task PollLoopAsync(Source source, ConnectorBudget? budget, SyncProgressTracker progress, RunProgress run, DateTimeOffset lastNewMail, CancellationToken cancellationToken)
     {
         while (true)
         {
             await Task.Delay(PollInterval(source), timeProvider, cancellationToken);
-            await using var connection = await OpenAsync(source, cancellationToken);
-            var session = new Session(source, connection.Client, progress, run) { ImportCompleted = true };
+            await using var connection = await OpenAsync(source, budget, cancellationToken);
+            var session = new Session(source, connection, progress, run, budget, timeProvider) { ImportCompleted = true, LastNewMailAt = lastNewMail };
             await ReconcileFoldersAsync(session, session.Client, cancellationToken);
             await PollPassAsync(session, session.Client, skipInbox: false, cancellationToken);
+            lastNewMail = session.LastNewMailAt;
+            if (budget is not null && await IdleIfAllowedAsync(session, cancellationToken))
+            {
+                return;
+            }
+
+            lastNewMail = session.LastNewMailAt;
         }
     }
 
@@ -357,15 +443,21 @@ public sealed class SourceSynchronizer(
             async (batch, token) =>
             {
                 await session.Progress.AddBatchAsync(p => p with { MessagesArchived = p.MessagesArchived + batch.Added.Count, BytesArchived = p.BytesArchived + batch.BytesAdded }, token);
+                if (batch.Added.Count > 0)
+                {
+                    session.NewMail();
+                }
+
                 await MarkProgressAsync(session, token);
             },
-            cancellationToken);
+            cancellationToken,
+            session.Source.Settings.Since);
         session.States[name] = result.State;
 
         // Once every folder is imported, "on server" is what the folders' last passes saw (new mail, deletions,
         // new folders); during the import it stays the STATUS count taken at its start.
         var states = session.Folders.Select(f => session.States[f.Name]).ToList();
-        if (states.All(s => s.ImportDone) && states.Sum(s => s.MessagesOnServer) is var onServer && onServer != session.Progress.Current.MessagesOnServer)
+        if (session.Source.Settings.Since is null && states.All(s => s.ImportDone) && states.Sum(s => s.MessagesOnServer) is var onServer && onServer != session.Progress.Current.MessagesOnServer)
         {
             await session.Progress.SetAsync(p => p with { MessagesOnServer = onServer }, cancellationToken);
         }
@@ -448,9 +540,22 @@ public sealed class SourceSynchronizer(
         }
     }
 
-    private async Task<ImapConnection> OpenAsync(Source source, CancellationToken cancellationToken)
+    /// <summary>Signs in with the source's credential; a connector's mailbox first takes a connection of its connector's budget.</summary>
+    private async Task<ImapConnection> OpenAsync(Source source, ConnectorBudget? budget, CancellationToken cancellationToken)
     {
-        var connection = await connector.ConnectImapAsync(source.Settings, passwords.ReadPassword(source), cancellationToken);
+        var lease = budget is null ? null : await budget.AcquireAsync(cancellationToken);
+        ImapConnection connection;
+        try
+        {
+            connection = await connector.ConnectImapAsync(source.Settings, await credentials.GetAsync(source, cancellationToken), cancellationToken);
+        }
+        catch
+        {
+            lease?.Dispose();
+            throw;
+        }
+
+        connection.Lease = lease;
         try
         {
             if (connection.Client.Capabilities.HasFlag(ImapCapabilities.QuickResync))
@@ -562,11 +667,16 @@ public sealed class SourceSynchronizer(
     }
 
     /// <summary>What one connected run knows: the source, its folders and their checkpoints, its progress.</summary>
-    private sealed class Session(Source source, ImapClient client, SyncProgressTracker progress, RunProgress run)
+    private sealed class Session(Source source, ImapConnection connection, SyncProgressTracker progress, RunProgress run, ConnectorBudget? budget, TimeProvider timeProvider)
     {
         public Source Source { get; } = source;
 
-        public ImapClient Client { get; } = client;
+        public ImapClient Client { get; } = connection.Client;
+
+        /// <summary>The connector budget's connection this session holds; null for a source of its own.</summary>
+        public ConnectionLease? Lease { get; } = connection.Lease;
+
+        public ConnectorBudget? Budget { get; } = budget;
 
         public SyncProgressTracker Progress { get; } = progress;
 
@@ -574,8 +684,30 @@ public sealed class SourceSynchronizer(
 
         public bool ImportCompleted { get; set; } = source.ImportCompleted;
 
+        /// <summary>When this source last archived new mail here: its claim on an IDLE slot of its connector.</summary>
+        public DateTimeOffset LastNewMailAt { get; set; } = DateTimeOffset.MinValue;
+
         public List<(string Name, IMailFolder Folder)> Folders { get; set; } = [];
 
         public System.Collections.Concurrent.ConcurrentDictionary<string, Archive.Folders.FolderSyncState> States { get; } = new(StringComparer.Ordinal);
+
+        public void NewMail()
+        {
+            LastNewMailAt = timeProvider.GetUtcNow();
+            if (Lease is { IsIdle: true } idle)
+            {
+                Budget!.Touch(idle, LastNewMailAt);
+            }
+        }
+    }
+
+    /// <summary>The connector's import slot and the process-wide one, given back together.</summary>
+    private sealed class Slots(IDisposable? connector, IDisposable process) : IDisposable
+    {
+        public void Dispose()
+        {
+            process.Dispose();
+            connector?.Dispose();
+        }
     }
 }

@@ -11,6 +11,7 @@ using Vault.Archive.Embedded;
 using Vault.Archive.Sources;
 using Vault.Ingestion.Connections;
 using Vault.Ingestion.Errors;
+using Vault.Ingestion.Connectors;
 using Vault.Ingestion.Imap;
 using Vault.Ingestion.Sync;
 using Vault.Search.Indexing;
@@ -82,8 +83,8 @@ internal sealed class SyncHarness : IAsyncDisposable
         var archive = Microsoft.Extensions.Options.Options.Create(new ArchiveOptions { DataDirectory = Data.Path });
         var folders = new ImapFolderSynchronizer(Store, new NoIndexer(), metrics, options, archive, time, NullLogger<ImapFolderSynchronizer>.Instance);
         return new SourceSynchronizer(
-            Store, folders, new PlainPasswords(), new MailConnector(NullLogger<MailConnector>.Instance), new RetryPolicy(time),
-            importSlots ?? new ImportSlots(options), metrics, options, time, NullLogger<SourceSynchronizer>.Instance);
+            Store, Store, folders, new PlainPasswords(), new MailConnector(NullLogger<MailConnector>.Instance), new RetryPolicy(time),
+            importSlots ?? new ImportSlots(options), new ConnectorBudgets(), metrics, options, time, NullLogger<SourceSynchronizer>.Instance);
     }
 
     /// <summary>Folder -> set of SHA-256 of what the archive holds there (locations not marked gone are not told apart).</summary>
