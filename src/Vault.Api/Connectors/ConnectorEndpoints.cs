@@ -227,7 +227,7 @@ public static class ConnectorEndpoints
             connector.Settings.ForMailbox(entry.Username!.Trim(), entry.Email?.Trim(), entry.DisplayName?.Trim()),
             entry.Password is { Length: > 0 } password ? protector.Protect(password) : [],
             connector.Id)).ToList();
-        await sources.CreateManyAsync(mailboxes, cancellationToken);
+        await sources.CreateManyAsync(mailboxes, connector.Settings.MaxConcurrentImports, cancellationToken);
         return TypedResults.Created($"/api/connectors/{connector.Id}/mailboxes", new MailboxesResponse(mailboxes.Select(m => SourceResponse.From(m)).ToArray(), mailboxes.Count, DryRun: false));
     }
 

@@ -45,20 +45,26 @@ public sealed class ConnectorRequestValidator : AbstractValidator<ConnectorReque
         RuleFor(r => r.AuthMode)
             .Must(mode => mode is null or "masterUser" or "magicPassword" or "perUser")
             .WithMessage("The auth mode is 'masterUser', 'magicPassword' or 'perUser'.");
+        // Separate rules: in FluentValidation a When() applies to every rule before it in the same chain.
         RuleFor(r => r.AdminUsername)
-            .NotEmpty().When(IsMasterUser).WithMessage("A master user connector needs the admin (master) user name.")
-            .Empty().When(r => r.AuthMode is "magicPassword" or "perUser").WithMessage("Only a master user connector has an admin user name.")
+            .NotEmpty().When(IsMasterUser).WithMessage("A master user connector needs the admin (master) user name.");
+        RuleFor(r => r.AdminUsername)
+            .Empty().When(r => r.AuthMode is "magicPassword" or "perUser").WithMessage("Only a master user connector has an admin user name.");
+        RuleFor(r => r.AdminUsername)
             .Must(name => name is null || !name.Any(char.IsWhiteSpace)).WithMessage("The admin user name has no spaces.");
         RuleFor(r => r.AdminPassword)
             .NotEmpty().When(r => !edit && (IsMasterUser(r) || r.AuthMode == "magicPassword"))
-            .WithMessage("This auth mode needs the admin (or magic) password.")
+            .WithMessage("This auth mode needs the admin (or magic) password.");
+        RuleFor(r => r.AdminPassword)
             .Must(password => password is null || password.Length > 0).When(_ => edit)
-            .WithMessage("Leave the admin password out to keep the current one; it cannot be empty.")
+            .WithMessage("Leave the admin password out to keep the current one; it cannot be empty.");
+        RuleFor(r => r.AdminPassword)
             .Empty().When(r => r.AuthMode == "perUser")
             .WithMessage("A perUser connector has no admin password: each mailbox brings its own.");
         RuleFor(r => r.MasterUserSeparator)
             .Must(separator => separator is null || (separator.Length == 1 && !char.IsLetterOrDigit(separator[0]) && !char.IsWhiteSpace(separator[0])))
-            .WithMessage("The separator is one character that is not a letter, digit or space (Dovecot's auth_master_user_separator, often '*').")
+            .WithMessage("The separator is one character that is not a letter, digit or space (Dovecot's auth_master_user_separator, often '*').");
+        RuleFor(r => r.MasterUserSeparator)
             .Null().When(r => r.AuthMode is "magicPassword" or "perUser")
             .WithMessage("Only a master user connector has a separator.");
         RuleForEach(r => r.Domains)

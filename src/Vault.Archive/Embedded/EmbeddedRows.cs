@@ -63,6 +63,18 @@ internal static class EmbeddedRows
         await command.ExecuteNonQueryAsync(cancellationToken);
     }
 
+    public static async Task InsertEventAsync(SqliteConnection connection, SqliteTransaction transaction, SourceEvent sourceEvent, CancellationToken cancellationToken)
+    {
+        using var command = connection.CreateCommand();
+        command.Transaction = transaction;
+        command.CommandText = "INSERT INTO events (source_id, at, kind, message) VALUES ($source, $at, $kind, $message)";
+        command.Parameters.AddWithValue("$source", sourceEvent.SourceId);
+        command.Parameters.AddWithValue("$at", sourceEvent.At.UtcTicks);
+        command.Parameters.AddWithValue("$kind", sourceEvent.Kind);
+        command.Parameters.AddWithValue("$message", sourceEvent.Message);
+        await command.ExecuteNonQueryAsync(cancellationToken);
+    }
+
     public const string ConnectorColumns = "id, settings, admin_password, created_at";
 
     public static Connector Connector(SqliteDataReader reader) => new()

@@ -157,16 +157,7 @@ public sealed partial class MongoArchiveStore : IArchiveStore, IConnectorStore
     public Task AppendEventAsync(SourceEvent sourceEvent, CancellationToken cancellationToken)
     {
         ArgumentNullException.ThrowIfNull(sourceEvent);
-        return _events.InsertOneAsync(
-            new BsonDocument
-            {
-                ["_id"] = ObjectId.GenerateNewId(),
-                ["sourceId"] = sourceEvent.SourceId,
-                ["at"] = sourceEvent.At.UtcTicks,
-                ["kind"] = sourceEvent.Kind,
-                ["message"] = sourceEvent.Message,
-            },
-            cancellationToken: cancellationToken);
+        return _events.InsertOneAsync(MongoDocuments.Event(sourceEvent), cancellationToken: cancellationToken);
     }
 
     public async Task<IReadOnlyList<SourceEvent>> ListEventsAsync(string sourceId, int limit, CancellationToken cancellationToken)

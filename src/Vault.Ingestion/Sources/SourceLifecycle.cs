@@ -34,14 +34,29 @@ public sealed class SourceLifecycle(
         return source;
     }
 
-    /// <summary>Stores many sources (a connector's mailboxes) in one write, then starts each one's import.</summary>
-    public async Task CreateManyAsync(IReadOnlyList<Source> sources, CancellationToken cancellationToken)
+    /// <summary>
+    /// Stores many sources (a connector's mailboxes) and their first events in one write, then starts each one. Those
+    /// beyond the connector's import slots are created queued (<c>progress.waiting</c>, a "queued" event), so thousands
+    /// of new mailboxes do not each write that on their own a moment later.
+    /// </summary>
+    public async Task CreateManyAsync(IReadOnlyList<Source> sources, int importSlots, CancellationToken cancellationToken)
     {
         ArgumentNullException.ThrowIfNull(sources);
-        await connectors.CreateMailboxesAsync(sources, cancellationToken);
-        foreach (var source in sources)
+        var now = timeProvider.GetUtcNow();
+        var created = sources.Select((source, i) => i < importSlots ? source : source with { Progress = source.Progress with { Waiting = true } }).ToList();
+        var events = new List<SourceEvent>();
+        for (var i = 0; i < created.Count; i++)
         {
-            await RecordAsync(source.Id, "created", $"Created as a mailbox of connector {source.ConnectorId}; {source.Status}", cancellationToken);
+            events.Add(new(created[i].Id, now, "created", $"Created as a mailbox of connector {created[i].ConnectorId}; {created[i].Status}"));
+            if (i >= importSlots)
+            {
+                events.Add(new(created[i].Id, now, "queued", $"Waiting to import: {importSlots} mailboxes of this connector import at once (its maxConcurrentImports). It starts when one finishes."));
+            }
+        }
+
+        await connectors.CreateMailboxesAsync(created, events, cancellationToken);
+        foreach (var source in created)
+        {
             metrics.StatusChanged(source.Id, source.Status);
             SourceLifecycleLog.Created(logger, source.Id, source.Settings.Name, source.Status);
             await runner.StartAsync(source.Id, cancellationToken);

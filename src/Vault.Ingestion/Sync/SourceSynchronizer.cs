@@ -181,8 +181,13 @@ public sealed class SourceSynchronizer(
             ? $"Waiting to import: {budget.Imports.Capacity} mailboxes of this connector already import at once (its maxConcurrentImports). It starts when one finishes."
             : $"Waiting to import: {importSlots.Capacity} imports already run at once (Vault:Sync:MaxConcurrentImports). It starts when one finishes.";
         SyncLog.WaitingForImportSlot(logger, source.Id, connectorSlot is null && budget is not null ? budget.Imports.Capacity : importSlots.Capacity);
-        await progress.SetAsync(p => p with { Waiting = true }, cancellationToken);
-        await store.AppendEventAsync(new(source.Id, timeProvider.GetUtcNow(), "queued", why), cancellationToken);
+        if (!source.Progress.Waiting)
+        {
+            // Mailboxes added in bulk were created queued; others say it now.
+            await progress.SetAsync(p => p with { Waiting = true }, cancellationToken);
+            await store.AppendEventAsync(new(source.Id, timeProvider.GetUtcNow(), "queued", why), cancellationToken);
+        }
+
         try
         {
             connectorSlot ??= budget is null ? null : await budget.Imports.TakeAsync(cancellationToken);
@@ -190,13 +195,10 @@ public sealed class SourceSynchronizer(
         }
         catch
         {
+            // Cancelled while waiting (paused, deleted, shutting down): no write here, thousands may stop at once; a
+            // paused source does not show "waiting" (it is not Importing), and the next run's recount clears it.
             connectorSlot?.Dispose();
             throw;
-        }
-        finally
-        {
-            // Also when paused while waiting: a paused source is not queued.
-            await progress.SetAsync(p => p with { Waiting = false }, CancellationToken.None);
         }
     }
 
@@ -210,6 +212,7 @@ public sealed class SourceSynchronizer(
         }
 
         SyncLog.ImportStarting(logger, sourceId, session.Folders.Count);
+        await store.AppendEventAsync(new(sourceId, timeProvider.GetUtcNow(), "import-started", $"Importing {session.Folders.Count} folders."), cancellationToken);
         long onServer = 0;
         foreach (var (_, folder) in session.Folders)
         {

@@ -5,6 +5,8 @@ using Vault.Ingestion.Connections;
 using Vault.Ingestion.Errors;
 using Vault.Ingestion.Tests.Connections;
 
+using Vault.TestSupport;
+
 namespace Vault.Ingestion.Tests.Errors;
 
 /// <summary>
