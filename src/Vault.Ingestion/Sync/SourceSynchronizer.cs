@@ -309,6 +309,13 @@ public sealed class SourceSynchronizer(
         var idling = IdleLoopAsync(session, inbox, pollOthers: false, stop.Token);
         var polling = PollOthersLoopAsync(session, stop.Token);
         var first = await Task.WhenAny(idling, polling);
+        if (first == polling && polling.IsCompletedSuccessfully)
+        {
+            // The server refused a second connection for this account: the idler polls the other folders itself.
+            await idling;
+            return;
+        }
+
         await stop.CancelAsync();
         try
         {
@@ -335,7 +342,7 @@ public sealed class SourceSynchronizer(
         {
             cancellationToken.ThrowIfCancellationRequested();
             await SyncFolderAsync(session, FolderNames.Inbox, inbox, cancellationToken);
-            if (pollOthers && timeProvider.GetUtcNow() >= nextPoll)
+            if ((pollOthers || session.PollOnIdleConnection) && timeProvider.GetUtcNow() >= nextPoll)
             {
                 await PollPassAsync(session, client, skipInbox: true, cancellationToken);
                 nextPoll = timeProvider.GetUtcNow() + interval;
@@ -356,14 +363,34 @@ public sealed class SourceSynchronizer(
         }
     }
 
-    /// <summary>Beside an idling INBOX: wait a poll interval holding nothing, connect, poll the other folders, disconnect.</summary>
+    /// <summary>
+    /// Beside an idling INBOX: wait a poll interval holding nothing, connect, poll the other folders, disconnect. A server
+    /// that allows the account one connection at a time (Dovecot's mail_max_userip_connections = 1, a provider's cap)
+    /// refuses the second: then this loop ends and the idling connection polls the other folders between IDLEs.
+    /// </summary>
     private async Task PollOthersLoopAsync(Session session, CancellationToken cancellationToken)
     {
         while (true)
         {
             await Task.Delay(PollInterval(session.Source), timeProvider, cancellationToken);
-            await using var connection = await OpenAsync(session.Source, budget: null, cancellationToken);
-            await PollPassAsync(session, connection.Client, skipInbox: true, cancellationToken);
+            ImapConnection connection;
+            try
+            {
+                connection = await OpenAsync(session.Source, budget: null, cancellationToken);
+            }
+            catch (MailConnectionException refused) when (refused.Error.Code == ErrorCodes.TooManyConnections)
+            {
+                session.PollOnIdleConnection = true;
+                SyncLog.OneConnectionOnly(logger, session.Source.Id);
+                await store.AppendEventAsync(new(session.Source.Id, timeProvider.GetUtcNow(), "one-connection",
+                    "The server refused a second connection for this account; the idling connection polls the other folders from now on."), cancellationToken);
+                return;
+            }
+
+            await using (connection)
+            {
+                await PollPassAsync(session, connection.Client, skipInbox: true, cancellationToken);
+            }
         }
     }
 
@@ -686,6 +713,9 @@ public sealed class SourceSynchronizer(
         public RunProgress Run { get; } = run;
 
         public bool ImportCompleted { get; set; } = source.ImportCompleted;
+
+        /// <summary>Set when the server refuses a second connection: the idling connection then polls the other folders.</summary>
+        public bool PollOnIdleConnection { get; set; }
 
         /// <summary>When this source last archived new mail here: its claim on an IDLE slot of its connector.</summary>
         public DateTimeOffset LastNewMailAt { get; set; } = DateTimeOffset.MinValue;
