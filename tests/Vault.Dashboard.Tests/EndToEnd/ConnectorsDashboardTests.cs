@@ -69,9 +69,17 @@ public sealed class ConnectorsDashboardTests : IDisposable
         var connectorId = Uri.UnescapeDataString(page.Url.Split("#/connectors/")[1]);
         await Expect(page.GetByRole(AriaRole.Heading, new() { Name = "No mailbox yet" })).ToBeVisibleAsync();
 
-        // A list with one bad line: the error names line 3 and shows its text; nothing is created.
+        // A file with one bad line, read into the box: the error names line 3 and shows its text; nothing is created.
         var csv = page.GetByLabel("Mailbox list (CSV)");
-        await csv.FillAsync($"username,email,displayName\n{alice.Name},alice@example.test,Alice Archive\n{bob.Name},not-an-address,Bob Archive\n");
+        var badList = $"username,email,displayName\n{alice.Name},alice@example.test,Alice Archive\n{bob.Name},not-an-address,Bob Archive\n";
+        await page.GetByLabel("Or read a .csv file").SetInputFilesAsync(new FilePayload
+        {
+            Name = "mailboxes.csv",
+            MimeType = "text/csv",
+            Buffer = System.Text.Encoding.UTF8.GetBytes(badList),
+        });
+        await Expect(csv).ToHaveValueAsync(badList);
+        await Expect(page.Locator("#mailbox-csv-result")).ToContainTextAsync("Read mailboxes.csv: 3 lines");
         await page.GetByRole(AriaRole.Button, new() { Name = "Validate" }).ClickAsync();
         var errors = page.Locator("#csv-errors");
         await Expect(errors).ToContainTextAsync("Nothing was added");
