@@ -44,13 +44,15 @@ function normaliseFieldErrors(errors) {
 const unauthorizedListeners = new Set();
 export function onUnauthorized(listener) { unauthorizedListeners.add(listener); }
 
-async function send(method, path, body, key = session.key) {
+/** A body is sent as JSON, unless a contentType is given: then it is sent as it is (a CSV text, say). */
+async function send(method, path, body, key = session.key, contentType = null) {
   const headers = { Accept: 'application/json, application/problem+json' };
   if (key) headers.Authorization = `Bearer ${key}`;
-  if (body !== undefined) headers['Content-Type'] = 'application/json';
+  if (body !== undefined) headers['Content-Type'] = contentType ?? 'application/json';
+  const payload = body === undefined ? undefined : contentType ? body : JSON.stringify(body);
   let response;
   try {
-    response = await fetch(path, { method, headers, body: body === undefined ? undefined : JSON.stringify(body), cache: 'no-store' });
+    response = await fetch(path, { method, headers, body: payload, cache: 'no-store' });
   } catch {
     throw new ApiError(0, null);
   }
@@ -62,8 +64,8 @@ async function send(method, path, body, key = session.key) {
   throw error;
 }
 
-export async function api(method, path, body) {
-  const response = await send(method, path, body);
+export async function api(method, path, body, { contentType = null } = {}) {
+  const response = await send(method, path, body, session.key, contentType);
   if (response.status === 204) return null;
   const text = await response.text();
   return text ? JSON.parse(text) : null;
