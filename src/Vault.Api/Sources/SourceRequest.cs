@@ -16,6 +16,9 @@ public sealed record SourceRequest
     public bool? AllowInsecureCertificate { get; init; }
     public string? Username { get; init; }
 
+    /// <summary>The mailbox's address, when it differs from the user name.</summary>
+    public string? Email { get; init; }
+
     /// <summary>Required on create and test; on edit, omitted means "keep the current password".</summary>
     public string? Password { get; init; }
 

@@ -62,6 +62,10 @@ public sealed class SourceRequestValidator : AbstractValidator<SourceRequest>
 
         RuleFor(r => r.Username).NotEmpty().WithMessage("A username is required.");
 
+        RuleFor(r => r.Email)
+            .Must(email => email is null || (email.Length <= 320 && email.IndexOf('@', StringComparison.Ordinal) > 0 && !email.Any(char.IsWhiteSpace)))
+            .WithMessage("The email is an address such as alice@example.com.");
+
         if (kind != SourceRequestKind.Edit)
         {
             RuleFor(r => r.Password).NotEmpty().WithMessage("A password (or App Password) is required.");

@@ -45,6 +45,7 @@ public static class SourceSettingsFactory
             TlsMode = tlsMode,
             AllowInsecureCertificate = request.AllowInsecureCertificate ?? false,
             Username = request.Username?.Trim() ?? string.Empty,
+            Email = string.IsNullOrWhiteSpace(request.Email) ? null : request.Email.Trim(),
             Timeout = Duration(request.Timeout) ?? DefaultTimeout,
             Provider = preset?.Id,
             IncludeFolders = request.IncludeFolders ?? [],

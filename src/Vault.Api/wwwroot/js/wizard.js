@@ -186,7 +186,7 @@ function render(view, state, { editing, id, retry }) {
     if (!preset.generic) request.provider = preset.id;
     // An edit replaces the settings: carry over what this form does not show.
     if (source) {
-      for (const name of ['includeFolders', 'excludeFolders', 'pollInterval', 'timeout', 'since']) {
+      for (const name of ['includeFolders', 'excludeFolders', 'pollInterval', 'timeout', 'since', 'email']) {
         if (source[name] !== undefined && source[name] !== null) request[name] = source[name];
       }
     }
