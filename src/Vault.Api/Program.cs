@@ -1,5 +1,6 @@
 using Vault.Api.Auth;
 using Vault.Api.Docs;
+using Vault.Api.Export;
 using Vault.Api.Health;
 using Vault.Api.Hosting;
 using Vault.Api.Messages;
@@ -22,6 +23,7 @@ builder.AddSearch();
 builder.AddSources();
 builder.AddIngestion();
 builder.AddHealth();
+builder.AddExport();
 builder.Services.AddProblemDetails();
 builder.AddBadRequestProblems();
 builder.Services.AddOpenApi();
@@ -39,6 +41,7 @@ app.MapHealth();
 app.MapPrometheusScrapingEndpoint("/metrics");
 app.MapOpenApi("/openapi/{documentName}.json");
 app.MapDocs();
+app.MapDownloads();
 
 var api = app.MapGroup("/api").RequireApiKey();
 api.MapGet("/", () => TypedResults.Ok(new { name = "Vault" })).WithName("ApiRoot");
@@ -46,6 +49,7 @@ api.MapSearch();
 api.MapMessages();
 api.MapSources();
 api.MapProviders();
+api.MapExport();
 
 try
 {
