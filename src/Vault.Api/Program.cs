@@ -2,6 +2,7 @@ using Vault.Api.Auth;
 using Vault.Api.Docs;
 using Vault.Api.Export;
 using Vault.Api.Health;
+using Vault.Api.Integrity;
 using Vault.Api.Hosting;
 using Vault.Api.Messages;
 using Vault.Api.Search;
@@ -50,6 +51,7 @@ api.MapMessages();
 api.MapSources();
 api.MapProviders();
 api.MapExport();
+api.MapVerify();
 
 try
 {

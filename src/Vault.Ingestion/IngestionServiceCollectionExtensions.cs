@@ -31,6 +31,9 @@ public static class IngestionServiceCollectionExtensions
         services.AddSingleton<SourceJobRegistry>();
         services.AddSingleton<ISourceRunner, QuartzSourceRunner>();
         services.AddSingleton<Sources.SourceLifecycle>();
+        services.AddOptions<Integrity.IntegrityOptions>().BindConfiguration(Integrity.IntegrityOptions.SectionName);
+        services.AddSingleton<Integrity.IntegrityChecker>();
+        services.AddSingleton<Integrity.VerifyRunner>();
 
         // Quartz keeps schedulers in a process-wide repository by name: each host gets its own, so several hosts in
         // one process (the API tests) never pick up another's scheduler, nor one that host has already shut down.
@@ -48,6 +51,7 @@ public static class IngestionServiceCollectionExtensions
 
         // After the Quartz hosted service, so it stops first and interrupts the jobs Quartz would wait for.
         services.AddHostedService<SourceJobsHostedService>();
+        services.AddHostedService<Integrity.IntegritySchedule>();
         return builder;
     }
 }
