@@ -27,6 +27,7 @@ public static class IngestionServiceCollectionExtensions
         services.AddSingleton<SyncMetrics>();
         services.AddSingleton<ImportSlots>();
         services.AddSingleton<ImapFolderSynchronizer>();
+        services.AddSingleton<Files.FileImporter>();
         services.AddSingleton<SourceSynchronizer>();
         services.AddSingleton<SourceJobRegistry>();
         services.AddSingleton<ISourceRunner, QuartzSourceRunner>();

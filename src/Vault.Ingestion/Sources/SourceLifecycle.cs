@@ -21,11 +21,15 @@ public sealed class SourceLifecycle(
     ILogger<SourceLifecycle> logger)
 {
     /// <summary>Stores a new source and starts its import.</summary>
-    public async Task<Source> CreateAsync(SourceSettings settings, byte[] encryptedPassword, CancellationToken cancellationToken)
+    public Task<Source> CreateAsync(SourceSettings settings, byte[] encryptedPassword, CancellationToken cancellationToken) =>
+        CreateAsync(SourceIds.New(), settings, encryptedPassword, cancellationToken);
+
+    /// <summary>As above, under an id chosen beforehand (an import's files are uploaded to a folder named by it).</summary>
+    public async Task<Source> CreateAsync(string sourceId, SourceSettings settings, byte[] encryptedPassword, CancellationToken cancellationToken)
     {
         var source = new Source
         {
-            Id = SourceIds.New(),
+            Id = sourceId,
             Settings = settings,
             EncryptedPassword = encryptedPassword,
             Status = SourceStateMachine.Created,
