@@ -5,6 +5,7 @@ import { showSources } from './js/sources.js';
 import { showWizard } from './js/wizard.js';
 import { showSearch } from './js/search.js';
 import { showMessage } from './js/message.js';
+import { showImport } from './js/import.js';
 
 const view = document.getElementById('view');
 const topbar = document.getElementById('topbar');
@@ -39,6 +40,7 @@ async function render() {
   }
   let leave;
   if (section === 'sources' && id === 'new') leave = showWizard(view, { mode: 'create' });
+  else if (section === 'sources' && id === 'import') leave = showImport(view);
   else if (section === 'sources' && id && action === 'edit') leave = showWizard(view, { mode: 'edit', id, retry: params.get('retry') === '1' });
   else if (section === 'search') leave = showSearch(view, { q: params.get('q') ?? '', page: Number(params.get('page') ?? 1) || 1 });
   else if (section === 'messages' && id) leave = showMessage(view, { id, back: params.get('back') });
