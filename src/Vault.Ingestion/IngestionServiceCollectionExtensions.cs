@@ -30,11 +30,15 @@ public static class IngestionServiceCollectionExtensions
         services.AddSingleton<SyncMetrics>();
         services.AddSingleton<ImportSlots>();
         services.AddSingleton<ImapFolderSynchronizer>();
+        services.AddSingleton<Files.FileImporter>();
         services.AddSingleton<SourceSynchronizer>();
         services.AddSingleton<SourceJobRegistry>();
         services.AddSingleton<ISourceRunner, QuartzSourceRunner>();
         services.AddSingleton<Sources.SourceLifecycle>();
         services.AddSingleton<ConnectorLifecycle>();
+        services.AddOptions<Integrity.IntegrityOptions>().BindConfiguration(Integrity.IntegrityOptions.SectionName);
+        services.AddSingleton<Integrity.IntegrityChecker>();
+        services.AddSingleton<Integrity.VerifyRunner>();
 
         // Quartz keeps schedulers in a process-wide repository by name: each host gets its own, so several hosts in
         // one process (the API tests) never pick up another's scheduler, nor one that host has already shut down.
@@ -52,6 +56,7 @@ public static class IngestionServiceCollectionExtensions
 
         // After the Quartz hosted service, so it stops first and interrupts the jobs Quartz would wait for.
         services.AddHostedService<SourceJobsHostedService>();
+        services.AddHostedService<Integrity.IntegritySchedule>();
         return builder;
     }
 }

@@ -3,6 +3,7 @@ using FluentValidation.Results;
 using Microsoft.AspNetCore.Http.HttpResults;
 using Microsoft.AspNetCore.Mvc;
 using Vault.Archive;
+using Vault.Archive.Jobs;
 using Vault.Archive.Sources;
 using Vault.Ingestion.Connections;
 using Vault.Ingestion.Credentials;
@@ -46,11 +47,14 @@ public static class SourceEndpoints
         return TypedResults.Created($"/api/sources/{source.Id}", await ResponseAsync(source, store, cancellationToken));
     }
 
-    private static async Task<Ok<SourceResponse[]>> ListAsync([FromServices] IArchiveStore store, CancellationToken cancellationToken)
+    private static async Task<Ok<SourceResponse[]>> ListAsync([FromServices] IArchiveStore store, [FromServices] IJobReportStore reports, CancellationToken cancellationToken)
     {
         var sources = await store.ListSourcesAsync(cancellationToken);
         var unindexed = await store.CountUnindexedBySourceAsync(cancellationToken);
-        return TypedResults.Ok(sources.OrderBy(s => s.CreatedAt).Select(s => SourceResponse.From(s, unindexed.GetValueOrDefault(s.Id))).ToArray());
+        var integrity = (await reports.ListVerifyReportsAsync(cancellationToken)).ToDictionary(r => r.SourceId, StringComparer.Ordinal);
+        return TypedResults.Ok(sources.OrderBy(s => s.CreatedAt)
+            .Select(s => SourceResponse.From(s, unindexed.GetValueOrDefault(s.Id), integrity.GetValueOrDefault(s.Id)))
+            .ToArray());
     }
 
     private static async Task<Results<Ok<SourceResponse>, ProblemHttpResult>> GetAsync(string id, [FromServices] IArchiveStore store, CancellationToken cancellationToken)
@@ -111,7 +115,8 @@ public static class SourceEndpoints
     private static async Task<SourceResponse> ResponseAsync(Source source, IArchiveStore store, CancellationToken cancellationToken)
     {
         var unindexed = await store.CountUnindexedBySourceAsync(cancellationToken);
-        return SourceResponse.From(source, unindexed.GetValueOrDefault(source.Id));
+        var integrity = store is IJobReportStore reports ? await reports.GetVerifyReportAsync(source.Id, cancellationToken) : null;
+        return SourceResponse.From(source, unindexed.GetValueOrDefault(source.Id), integrity);
     }
 
     private static async Task<Results<Ok<SourceEventResponse[]>, ProblemHttpResult>> ListEventsAsync(

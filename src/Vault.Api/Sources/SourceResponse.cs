@@ -27,10 +27,12 @@ public sealed record SourceResponse(
     TimeSpan Timeout,
     DateTimeOffset? Since,
     string? Email,
-    string? ConnectorId)
+    string? ConnectorId,
+    Vault.Api.Integrity.VerifyResponse? Integrity = null)
 {
     /// <param name="unindexed">How many of the source's archived messages the search index still lacks.</param>
-    public static SourceResponse From(Source source, long unindexed = 0)
+    /// <param name="integrity">The source's last integrity check, when it has one.</param>
+    public static SourceResponse From(Source source, long unindexed = 0, Archive.Jobs.VerifyReport? integrity = null)
     {
         ArgumentNullException.ThrowIfNull(source);
         var settings = source.Settings;
@@ -38,7 +40,7 @@ public sealed record SourceResponse(
             source.Id,
             settings.Name,
             settings.Description,
-            settings.Protocol == MailProtocol.Pop3 ? "pop3" : "imap",
+            settings.Protocol switch { MailProtocol.Pop3 => "pop3", MailProtocol.File => "file", _ => "imap" },
             settings.Host,
             settings.Port,
             settings.Tls,
@@ -63,6 +65,7 @@ public sealed record SourceResponse(
             settings.Timeout,
             settings.Since,
             settings.Email,
-            source.ConnectorId);
+            source.ConnectorId,
+            integrity is null ? null : Vault.Api.Integrity.VerifyResponse.From(integrity));
     }
 }

@@ -16,6 +16,16 @@ internal static class EmbeddedMigrations
     [
         Sql(1, "sources, events, folder states, messages, locations and raw chunks", EmbeddedSchema.Create),
         new(2, "connectors, sources as their mailboxes, messages by day archived", AddConnectorsAsync),
+        Sql(3, "job reports (integrity checks, restores) and messages by source in archive order", """
+            CREATE TABLE IF NOT EXISTS job_reports (
+                kind TEXT NOT NULL,
+                id TEXT NOT NULL,
+                source_id TEXT NOT NULL,
+                body TEXT NOT NULL,
+                updated_at INTEGER NOT NULL,
+                PRIMARY KEY (kind, id)) WITHOUT ROWID;
+            CREATE INDEX IF NOT EXISTS messages_by_source ON messages (source_id);
+            """),
     ];
 
     /// <summary>

@@ -6,6 +6,7 @@ using MongoDB.Driver;
 using MongoDB.Driver.GridFS;
 using Vault.Archive.Connectors;
 using Vault.Archive.Folders;
+using Vault.Archive.Jobs;
 using Vault.Archive.Messages;
 using Vault.Archive.Schema;
 using Vault.Archive.Sources;
@@ -29,7 +30,7 @@ namespace Vault.Archive.MongoDb;
 /// references it, so a failed batch can leave an unreferenced blob that its retry reuses, never a message without bytes.
 /// </para>
 /// </summary>
-public sealed partial class MongoArchiveStore : IArchiveStore, IConnectorStore
+public sealed partial class MongoArchiveStore : IArchiveStore, IConnectorStore, IJobReportStore, IMessageCatalog
 {
     /// <summary>Raw messages above this go to GridFS; below it the compressed bytes fit a 16 MB document.</summary>
     public const long InlineLimit = 15L * 1024 * 1024;
@@ -151,6 +152,7 @@ public sealed partial class MongoArchiveStore : IArchiveStore, IConnectorStore
 
         await _folderStates.DeleteManyAsync(Filter.Eq("sourceId", sourceId), cancellationToken);
         await _events.DeleteManyAsync(Filter.Eq("sourceId", sourceId), cancellationToken);
+        await _database.GetCollection<BsonDocument>("jobReports").DeleteManyAsync(Filter.Eq("_id", $"verify:{sourceId}"), cancellationToken);
         await _sources.DeleteOneAsync(Filter.Eq("_id", sourceId), cancellationToken);
     }
 

@@ -18,7 +18,33 @@ internal static class MongoMigrations
     [
         new(1, "sources, events, folder states, messages, raw bytes, key ring and their indexes", CreateVersion1Async),
         new(2, "connectors, sources as their mailboxes, messages by day archived", CreateVersion2Async),
+        new(3, "job reports (integrity checks, restores) and messages by source in id order", CreateVersion3Async),
     ];
+
+    private static async Task CreateVersion3Async(IMongoDatabase database, CancellationToken cancellationToken)
+    {
+        var existing = await (await database.ListCollectionNamesAsync(cancellationToken: cancellationToken)).ToListAsync(cancellationToken);
+        if (!existing.Contains("jobReports"))
+        {
+            try
+            {
+                await database.CreateCollectionAsync("jobReports", cancellationToken: cancellationToken);
+            }
+            catch (MongoCommandException e) when (e.CodeName == "NamespaceExists")
+            {
+                // Another Vault instance on the same replica set created it first.
+            }
+        }
+
+        var keys = Builders<BsonDocument>.IndexKeys;
+        await database.GetCollection<BsonDocument>("jobReports").Indexes.CreateOneAsync(
+            new CreateIndexModel<BsonDocument>(keys.Ascending("kind").Ascending("updatedAt"), new CreateIndexOptions { Name = "kind_updated" }),
+            cancellationToken: cancellationToken);
+        // The catalog's walks page through a source's messages by _id.
+        await database.GetCollection<BsonDocument>("messages").Indexes.CreateOneAsync(
+            new CreateIndexModel<BsonDocument>(keys.Ascending("sourceId").Ascending("_id"), new CreateIndexOptions { Name = "source_id" }),
+            cancellationToken: cancellationToken);
+    }
 
     private static async Task CreateVersion2Async(IMongoDatabase database, CancellationToken cancellationToken)
     {

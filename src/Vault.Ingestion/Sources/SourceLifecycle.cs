@@ -23,9 +23,13 @@ public sealed class SourceLifecycle(
     ILogger<SourceLifecycle> logger)
 {
     /// <summary>Stores a new source and starts its import.</summary>
-    public async Task<Source> CreateAsync(SourceSettings settings, byte[] encryptedPassword, CancellationToken cancellationToken)
+    public Task<Source> CreateAsync(SourceSettings settings, byte[] encryptedPassword, CancellationToken cancellationToken) =>
+        CreateAsync(SourceIds.New(), settings, encryptedPassword, cancellationToken);
+
+    /// <summary>As above, under an id chosen beforehand (an import's files are uploaded to a folder named by it).</summary>
+    public async Task<Source> CreateAsync(string sourceId, SourceSettings settings, byte[] encryptedPassword, CancellationToken cancellationToken)
     {
-        var source = NewSource(settings, encryptedPassword);
+        var source = NewSource(settings, encryptedPassword) with { Id = sourceId };
         await store.CreateSourceAsync(source, cancellationToken);
         await RecordAsync(source.Id, "created", $"Created; {source.Status}", cancellationToken);
         metrics.StatusChanged(source.Id, source.Status);

@@ -32,7 +32,8 @@ public sealed class SourceSynchronizer(
     SyncMetrics metrics,
     IOptions<SyncOptions> options,
     TimeProvider timeProvider,
-    ILogger<SourceSynchronizer> logger)
+    ILogger<SourceSynchronizer> logger,
+    Files.FileImporter? fileImporter = null)
 {
     private readonly SyncOptions _options = options.Value;
 
@@ -98,6 +99,19 @@ public sealed class SourceSynchronizer(
         var source = await store.GetSourceAsync(sourceId, cancellationToken);
         if (source is null)
         {
+            return;
+        }
+
+        if (source.Settings.Protocol == MailProtocol.File)
+        {
+            // Mail brought as files: one import of the uploads, then nothing to keep in sync.
+            if (!source.ImportCompleted && fileImporter is not null)
+            {
+                await SetStatusAsync(sourceId, SourceStatus.Importing, importCompleted: null, "importing the uploaded files", cancellationToken);
+                await fileImporter.RunAsync(source, cancellationToken);
+                await SetStatusAsync(sourceId, SourceStatus.Active, importCompleted: true, "import finished", cancellationToken);
+            }
+
             return;
         }
 

@@ -98,3 +98,40 @@ export async function download(path, fileName) {
   link.remove();
   setTimeout(() => URL.revokeObjectURL(url), 10_000);
 }
+
+/**
+ * Exports can be gigabytes: the page asks for a single-use download link (with the key in the Authorization header)
+ * and lets the browser download it natively, streaming to disk with its own progress. The key never goes into a URL.
+ */
+export async function downloadExport(linkPath) {
+  const { url } = await api('POST', linkPath);
+  const link = document.createElement('a');
+  link.href = url;
+  link.download = '';
+  document.body.append(link);
+  link.click();
+  link.remove();
+}
+
+/** multipart upload with progress (fetch has no upload progress); resolves with the parsed answer or rejects with ApiError. */
+export function upload(path, form, onProgress) {
+  return new Promise((resolve, reject) => {
+    const request = new XMLHttpRequest();
+    request.open('POST', path);
+    request.setRequestHeader('Authorization', `Bearer ${session.key}`);
+    request.setRequestHeader('Accept', 'application/json, application/problem+json');
+    request.upload.addEventListener('progress', event => { if (event.lengthComputable) onProgress(event.loaded, event.total); });
+    request.addEventListener('load', () => {
+      let body = null;
+      try { body = JSON.parse(request.responseText); } catch { /* not JSON: the status explains it */ }
+      if (request.status >= 200 && request.status < 300) resolve(body);
+      else {
+        const error = new ApiError(request.status, body);
+        if (request.status === 401) unauthorizedListeners.forEach(listener => listener(error));
+        reject(error);
+      }
+    });
+    request.addEventListener('error', () => reject(new ApiError(0, null)));
+    request.send(form);
+  });
+}

@@ -1,6 +1,6 @@
 // Sources: the table of mailboxes, refreshed every few seconds in place, with the error panel of sources in Error.
 // sourceTable() is shared with a connector's page, whose mailboxes are sources too.
-import { api, ApiError } from './api.js';
+import { api, ApiError, downloadExport } from './api.js';
 import { h, replaceChildren, announce, confirmDialog } from './dom.js';
 import { formatBytes, formatDateTime, formatNumber, formatRelative } from './format.js';
 
@@ -18,7 +18,9 @@ export function showSources(view, { focusId } = {}) {
   replaceChildren(view,
     h('div', { class: 'page-head' },
       h('h1', {}, 'Sources'),
-      h('a', { class: 'button primary', href: '#/sources/new' }, 'Add source')),
+      h('div', { class: 'actions' },
+        h('a', { class: 'button secondary', href: '#/sources/import', id: 'import-files-link' }, 'Import files'),
+        h('a', { class: 'button primary', href: '#/sources/new' }, 'Add source'))),
     message,
     table.element);
 
@@ -146,15 +148,19 @@ function sourceRow(source, { refresh, showMessage, editLink }) {
     });
     if (confirmed) run(`${source.name} deleted`, () => api('DELETE', `/api/sources/${encodeURIComponent(source.id)}`));
   };
-  const canPause = source.status === 'Importing' || source.status === 'Active';
-  const edit = editLink(source);
+  const exportAs = format => run(`${source.name} export started`, () => downloadExport(`/api/sources/${encodeURIComponent(source.id)}/export/link?format=${format}`));
+  const verify = () => run(`${source.name}: integrity check started`, () => api('POST', `/api/sources/${encodeURIComponent(source.id)}/verify`));
+  const isFile = source.protocol === 'file';
+  const canPause = !isFile && (source.status === 'Importing' || source.status === 'Active');
+  const edit = isFile ? null : editLink(source);
   return h('tr', { dataset: { sourceId: source.id, status: source.status } },
     h('th', { scope: 'row', class: 'name' }, source.name,
       source.description && h('span', { class: 'description muted small' }, source.description)),
     h('td', { class: 'account', dataset: { label: 'Account' } },
       // A username that is already an address reads better on its own, with the host below.
-      String(source.username).includes('@') ? source.username : `${source.username}@${source.host}`,
-      h('span', { class: 'meta muted small' }, `${String(source.protocol ?? '').toUpperCase()} · ${source.host}:${source.port}${source.tls ? '' : ' · no TLS'}`)),
+      isFile ? 'Imported files' : String(source.username).includes('@') ? source.username : `${source.username}@${source.host}`,
+      isFile ? null : h('span', { class: 'meta muted small' }, `${String(source.protocol ?? '').toUpperCase()} · ${source.host}:${source.port}${source.tls ? '' : ' · no TLS'}`),
+      integrityNote(source)),
     h('td', { class: 'status', dataset: { label: 'Status' } }, statusBadge(source.progress?.waiting ? 'Queued' : source.status)),
     h('td', { dataset: { label: 'Progress' } }, source.status === 'Error'
       ? h('button', { type: 'button', class: 'link-button', onclick: () => focusPanel(source.id) }, 'See what went wrong')
@@ -163,11 +169,33 @@ function sourceRow(source, { refresh, showMessage, editLink }) {
       ? h('time', { datetime: source.lastSyncAt, title: formatDateTime(source.lastSyncAt) }, formatRelative(source.lastSyncAt))
       : h('span', { class: 'muted' }, 'Not yet')),
     h('td', { class: 'row-actions', dataset: { sourceId: source.id } },
-      canPause
+      isFile ? null : canPause
         ? h('button', { type: 'button', class: 'secondary', dataset: { action: 'pause' }, 'aria-label': `Pause ${source.name}`, onclick: pause }, 'Pause')
         : h('button', { type: 'button', class: 'secondary', dataset: { action: 'resume' }, 'aria-label': `Resume ${source.name}`, onclick: resume }, 'Resume'),
       edit && h('a', { class: 'button secondary', dataset: { action: 'edit' }, href: edit.href, 'aria-label': edit.ariaLabel }, edit.label),
+      h('button', { type: 'button', class: 'secondary', dataset: { action: 'export-zip' }, 'aria-label': `Export ${source.name} as a zip of .eml files`, onclick: () => exportAs('zip') }, 'Export zip'),
+      h('button', { type: 'button', class: 'secondary', dataset: { action: 'export-mbox' }, 'aria-label': `Export ${source.name} as mbox`, onclick: () => exportAs('mbox') }, 'Export mbox'),
+      h('button', { type: 'button', class: 'secondary', dataset: { action: 'verify' }, 'aria-label': `Check the integrity of ${source.name}`, onclick: verify }, 'Verify'),
       h('button', { type: 'button', class: 'danger-outline', dataset: { action: 'delete' }, 'aria-label': `Delete ${source.name}`, onclick: remove }, 'Delete')));
+}
+
+/** The last integrity check: progress while it runs, a warning with the ids when it found corruption. */
+function integrityNote(source) {
+  const check = source.integrity;
+  if (!check) return null;
+  if (check.status === 'Running') {
+    return h('span', { class: 'integrity small muted', dataset: { integrity: 'running' } }, `Verifying: ${formatNumber(check.checked)} of ${formatNumber(check.total)} checked`);
+  }
+  if (check.status === 'Failed') {
+    return h('span', { class: 'integrity small warning', dataset: { integrity: 'failed' } }, `Integrity check failed: ${check.error ?? 'unknown error'}`);
+  }
+  if (check.corruptedCount > 0) {
+    return h('span', { class: 'integrity warning', role: 'alert', dataset: { integrity: 'corrupted' } },
+      `⚠ ${formatNumber(check.corruptedCount)} corrupted message${check.corruptedCount === 1 ? '' : 's'} found ${formatRelative(check.finishedAt)}: `,
+      h('code', {}, check.corrupted.slice(0, 5).join(', ')), check.corrupted.length > 5 ? ' …' : '');
+  }
+  return h('span', { class: 'integrity small muted', dataset: { integrity: 'ok' } },
+    `Verified ${formatRelative(check.finishedAt)}: ${formatNumber(check.ok)} intact`);
 }
 
 function focusPanel(id) {
