@@ -1,8 +1,13 @@
 using Vault.Api.Auth;
+using Vault.Api.Connectors;
 using Vault.Api.Docs;
+using Vault.Api.Export;
 using Vault.Api.Health;
+using Vault.Api.Import;
+using Vault.Api.Integrity;
 using Vault.Api.Hosting;
 using Vault.Api.Messages;
+using Vault.Api.Overview;
 using Vault.Api.Search;
 using Vault.Search;
 using Vault.Api.Providers;
@@ -22,6 +27,8 @@ builder.AddSearch();
 builder.AddSources();
 builder.AddIngestion();
 builder.AddHealth();
+builder.AddExport();
+builder.AddImport();
 builder.Services.AddProblemDetails();
 builder.AddBadRequestProblems();
 builder.Services.AddOpenApi();
@@ -39,13 +46,19 @@ app.MapHealth();
 app.MapPrometheusScrapingEndpoint("/metrics");
 app.MapOpenApi("/openapi/{documentName}.json");
 app.MapDocs();
+app.MapDownloads();
 
 var api = app.MapGroup("/api").RequireApiKey();
 api.MapGet("/", () => TypedResults.Ok(new { name = "Vault" })).WithName("ApiRoot");
 api.MapSearch();
 api.MapMessages();
+api.MapImport();
 api.MapSources();
+api.MapConnectors();
+api.MapOverview();
 api.MapProviders();
+api.MapExport();
+api.MapVerify();
 
 try
 {

@@ -6,8 +6,11 @@ using Microsoft.Extensions.DependencyInjection.Extensions;
 using Microsoft.Extensions.Logging;
 using Microsoft.Extensions.Logging.Abstractions;
 using MongoDB.Driver;
+using Vault.Archive.Connectors;
 using Vault.Archive.Embedded;
+using Vault.Archive.Jobs;
 using Vault.Archive.KeyProtection;
+using Vault.Archive.Messages;
 using Vault.Archive.MongoDb;
 using Vault.Archive.Sources;
 
@@ -60,6 +63,11 @@ public static class ArchiveServiceCollectionExtensions
                 dataDirectory, sp.GetRequiredService<TimeProvider>(), sp.GetService<ILogger<EmbeddedArchiveStore>>()));
         }
 
+        // Both stores serve the connectors port too, from the same instance.
+        services.AddSingleton(sp => (IConnectorStore)sp.GetRequiredService<IArchiveStore>());
+        services.AddSingleton(sp => (Pop3.IPop3StateStore)sp.GetRequiredService<IArchiveStore>());
+        services.AddSingleton(sp => (IJobReportStore)sp.GetRequiredService<IArchiveStore>());
+        services.AddSingleton(sp => (IMessageCatalog)sp.GetRequiredService<IArchiveStore>());
         services.AddSingleton<CredentialProtector>();
         // Logging is the host's to register; without it (a bare ServiceCollection) the start-up step logs nowhere.
         services.AddHostedService(sp => new ArchiveInitializer(

@@ -83,6 +83,9 @@ public interface IArchiveStore
     /// <summary>How many archived messages of each source the search index lacks; sources with none are absent.</summary>
     Task<IReadOnlyDictionary<string, long>> CountUnindexedBySourceAsync(CancellationToken cancellationToken);
 
+    /// <summary>Messages first archived on each UTC day since <paramref name="from"/> (days without any are absent), all sources together.</summary>
+    Task<IReadOnlyList<DailyCount>> CountArchivedPerDayAsync(DateTimeOffset from, CancellationToken cancellationToken);
+
     /// <summary>Reads from the store and throws <see cref="ArchiveStorageException"/> when it cannot (for <c>/healthz</c>).</summary>
     Task CheckHealthAsync(CancellationToken cancellationToken);
 

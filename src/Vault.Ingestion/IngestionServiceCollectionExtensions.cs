@@ -5,6 +5,8 @@ using Microsoft.Extensions.Hosting;
 using Microsoft.Extensions.Options;
 using Quartz;
 using Vault.Ingestion.Connections;
+using Vault.Ingestion.Connectors;
+using Vault.Ingestion.Credentials;
 using Vault.Ingestion.Imap;
 using Vault.Ingestion.Jobs;
 using Vault.Ingestion.Sync;
@@ -23,14 +25,22 @@ public static class IngestionServiceCollectionExtensions
         services.TryAddSingleton(TimeProvider.System);
         services.TryAddSingleton<MailConnector>();
         services.TryAddSingleton(sp => new Errors.RetryPolicy(sp.GetRequiredService<TimeProvider>()));
-        services.TryAddSingleton<ISourcePasswordReader, ProtectedPasswordReader>();
+        services.TryAddSingleton<IMailCredentialProvider, StoredCredentials>();
+        services.AddSingleton<ConnectorBudgets>();
         services.AddSingleton<SyncMetrics>();
         services.AddSingleton<ImportSlots>();
         services.AddSingleton<ImapFolderSynchronizer>();
+        services.AddSingleton<Files.FileImporter>();
+        services.AddSingleton<IProtocolSynchronizer, ImapSourceSynchronizer>();
+        services.AddSingleton<IProtocolSynchronizer, Files.FileSourceSynchronizer>();
         services.AddSingleton<SourceSynchronizer>();
         services.AddSingleton<SourceJobRegistry>();
         services.AddSingleton<ISourceRunner, QuartzSourceRunner>();
         services.AddSingleton<Sources.SourceLifecycle>();
+        services.AddSingleton<ConnectorLifecycle>();
+        services.AddOptions<Integrity.IntegrityOptions>().BindConfiguration(Integrity.IntegrityOptions.SectionName);
+        services.AddSingleton<Integrity.IntegrityChecker>();
+        services.AddSingleton<Integrity.VerifyRunner>();
 
         // Quartz keeps schedulers in a process-wide repository by name: each host gets its own, so several hosts in
         // one process (the API tests) never pick up another's scheduler, nor one that host has already shut down.
@@ -48,6 +58,7 @@ public static class IngestionServiceCollectionExtensions
 
         // After the Quartz hosted service, so it stops first and interrupts the jobs Quartz would wait for.
         services.AddHostedService<SourceJobsHostedService>();
+        services.AddHostedService<Integrity.IntegritySchedule>();
         return builder;
     }
 }

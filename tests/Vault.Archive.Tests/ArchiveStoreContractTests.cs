@@ -13,7 +13,7 @@ namespace Vault.Archive.Tests;
 /// The rules every <see cref="IArchiveStore"/> keeps (ARCHITECTURE.md, "Storage"), run against each store.
 /// Every test opens a fresh, empty store.
 /// </summary>
-public abstract class ArchiveStoreContractTests : IAsyncDisposable
+public abstract partial class ArchiveStoreContractTests : IAsyncDisposable
 {
     private readonly List<IArchiveStore> _stores = [];
 

@@ -9,9 +9,10 @@ if (args.Length == 0 || args[0] is "-h" or "--help" or "help")
           e2e [--count 10000] [--seed 42] [--runs 1] [--json out.json] [--deadline 00:06:00]
               generate or reuse the mailbox, load it into the test Dovecot, start Vault (Release) as its own
               process, create an IMAP source and measure the ARCHITECTURE.md targets
-          sources [--count 200] [--messages 5]
+          sources [--count 200] [--messages 5] [--connector]
               N Dovecot users, N sources on one Vault process: time to all Active, then RSS and threads of the
-              idle process against the same process before the sources, and the connections Dovecot counts
+              idle process against the same process before the sources, and the connections Dovecot counts;
+              --connector adds them as the mailboxes of one master-user connector (max 20 connections)
           micro [filter]
               BenchmarkDotNet micro-benchmarks of the hot paths (pass BenchmarkDotNet arguments after "micro")
         """);
@@ -50,7 +51,7 @@ switch (args[0])
                 e.Cancel = true;
                 stop.Cancel();
             };
-            return await IdleSourcesBenchmark.RunAsync(idle.Count, idle.Messages, stop.Token);
+            return await IdleSourcesBenchmark.RunAsync(idle.Count, idle.Messages, idle.Connector, stop.Token);
         }
 
     case "micro":

@@ -8,10 +8,12 @@ public sealed class DashboardPage(BrowserSession browser, DashboardHost host)
 {
     public IPage Page => browser.Page;
 
+    /// <summary>Signs in with the key in the fragment, which lands on the home page (the overview), then opens Sources.</summary>
     public async Task SignInAsync()
     {
         await Page.GotoAsync($"{host.Origin}/#key={host.ApiKey}");
-        await Expect(Page.GetByRole(AriaRole.Heading, new() { Name = "Sources", Exact = true })).ToBeVisibleAsync();
+        await Expect(Page.GetByRole(AriaRole.Heading, new() { Name = "Overview", Exact = true })).ToBeVisibleAsync();
+        await OpenSourcesAsync();
     }
 
     public async Task OpenSourcesAsync()

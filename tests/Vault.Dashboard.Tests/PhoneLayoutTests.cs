@@ -1,5 +1,7 @@
 using System.Net.Http.Json;
 using Microsoft.Playwright;
+using Vault.Dashboard.Tests.EndToEnd;
+using Vault.TestSupport;
 using static Microsoft.Playwright.Assertions;
 
 namespace Vault.Dashboard.Tests;
@@ -29,7 +31,7 @@ public sealed class PhoneLayoutTests : IDisposable
         await using var browser = await BrowserSession.StartAsync();
         var page = browser.Page;
         await page.SetViewportSizeAsync(Width, 844);
-        await page.GotoAsync($"{_host.Origin}/#key={_host.ApiKey}");
+        await new DashboardPage(browser, _host).SignInAsync();
         var row = page.Locator("table.sources tbody tr").First;
         await Expect(row).ToContainTextAsync("Finance department shared mailbox");
         await Expect(row.Locator(".badge")).ToHaveTextAsync("Error", new() { Timeout = 30_000 });
@@ -56,6 +58,52 @@ public sealed class PhoneLayoutTests : IDisposable
         await Expect(page.GetByRole(AriaRole.Heading, new() { Name = "Search the archive" })).ToBeVisibleAsync();
         await AssertNoSidewaysScrollAsync(page, "search");
         await browser.ScreenshotAsync("phone-search");
+    }
+
+    [Fact]
+    public async Task On_a_390_px_phone_the_overview_the_connectors_and_a_connector_page_fit_the_width()
+    {
+        var dovecot = TestDovecot.Require();
+        var ct = TestContext.Current.CancellationToken;
+        var dana = dovecot.CreateUser("phone-conn-dana");
+        await dovecot.AppendAsync(dana, "INBOX", MailFixture.Message("Dana message", "Body"), ct);
+        var connectorId = await MailFixture.CreateConnectorAsync(_host, dovecot, "Head office mail server with a long name");
+        // A user Dovecot does not know: its mailbox ends in Error, so the error panel is on the page too.
+        await MailFixture.AddMailboxesAsync(_host, connectorId, dana.Name, "nobody-here-at-all.long-user-name@example-company.com");
+
+        await using var browser = await BrowserSession.StartAsync();
+        var dashboard = new DashboardPage(browser, _host);
+        var page = browser.Page;
+        await page.SetViewportSizeAsync(Width, 844);
+        await page.GotoAsync($"{_host.Origin}/#key={_host.ApiKey}");
+        await Expect(page.GetByRole(AriaRole.Heading, new() { Name = "Overview", Exact = true })).ToBeVisibleAsync();
+        await page.GotoAsync($"{_host.Origin}/#/connectors/{connectorId}");
+        await dashboard.WaitForStatusAsync(dana.Name, "Active", TimeSpan.FromSeconds(60));
+        await dashboard.WaitForStatusAsync("nobody-here-at-all.long-user-name@example-company.com", "Error", TimeSpan.FromSeconds(60));
+        await Expect(page.Locator(".error-panel")).ToBeVisibleAsync();
+        await Expect(page.Locator(".error-panel").GetByRole(AriaRole.Link, new() { Name = "Edit the connector and retry" })).ToBeVisibleAsync();
+        await AssertNoSidewaysScrollAsync(page, "connector");
+        await browser.ScreenshotAsync("phone-connector");
+
+        await page.GetByRole(AriaRole.Link, new() { Name = "Connectors", Exact = true }).ClickAsync();
+        await Expect(page.Locator("table.connectors tbody tr")).ToContainTextAsync("1 Error");
+        await AssertNoSidewaysScrollAsync(page, "connectors");
+        await browser.ScreenshotAsync("phone-connectors");
+
+        await page.GetByRole(AriaRole.Link, new() { Name = "Add connector" }).First.ClickAsync();
+        await Expect(page.GetByRole(AriaRole.Heading, new() { Name = "Add a connector" })).ToBeVisibleAsync();
+        await AssertNoSidewaysScrollAsync(page, "connector wizard");
+        await browser.ScreenshotAsync("phone-connector-wizard");
+
+        await page.GetByRole(AriaRole.Link, new() { Name = "Overview", Exact = true }).ClickAsync();
+        await Expect(page.Locator("svg.bar-chart rect.bar-today")).ToHaveAttributeAsync("data-messages", "1");
+        var chart = await page.Locator("svg.bar-chart").BoundingBoxAsync();
+        Assert.NotNull(chart);
+        Assert.InRange(chart.X + chart.Width, 0, Width);
+        await AssertNoSidewaysScrollAsync(page, "overview");
+        await browser.ScreenshotAsync("phone-overview");
+
+        dashboard.AssertNoRequestLeftTheOrigin();
     }
 
     public void Dispose() => _host.Dispose();

@@ -16,7 +16,13 @@ public sealed class SecurityPolicyTests : IDisposable
         var page = browser.Page;
 
         var document = await page.GotoAsync($"{_host.Origin}/#key={_host.ApiKey}");
-        await Expect(page.GetByRole(AriaRole.Heading, new() { Name = "Sources", Exact = true })).ToBeVisibleAsync();
+        await Expect(page.GetByRole(AriaRole.Heading, new() { Name = "Overview", Exact = true })).ToBeVisibleAsync();
+        await page.GetByRole(AriaRole.Link, new() { Name = "Connectors", Exact = true }).ClickAsync();
+        await page.GetByRole(AriaRole.Link, new() { Name = "Add connector" }).First.ClickAsync();
+        await Expect(page.GetByRole(AriaRole.Heading, new() { Name = "Add a connector" })).ToBeVisibleAsync();
+        await page.GetByLabel("Shared password: one password opens every mailbox").CheckAsync();
+        await Expect(page.GetByLabel("Shared (magic) password")).ToBeVisibleAsync();
+        await page.GetByRole(AriaRole.Link, new() { Name = "Sources", Exact = true }).ClickAsync();
         await page.GetByRole(AriaRole.Link, new() { Name = "Add source" }).First.ClickAsync();
         await Expect(page.GetByRole(AriaRole.Heading, new() { Name = "Add a source" })).ToBeVisibleAsync();
         await page.GetByLabel("Mail provider").SelectOptionAsync("gmail");

@@ -15,10 +15,12 @@ public sealed class SignInTests : IDisposable
 
         await page.GotoAsync($"{_host.Origin}/#key={_host.ApiKey}");
 
-        await Expect(page.GetByRole(AriaRole.Heading, new() { Name = "Sources", Exact = true })).ToBeVisibleAsync();
+        await Expect(page.GetByRole(AriaRole.Heading, new() { Name = "Overview", Exact = true })).ToBeVisibleAsync();
         Assert.DoesNotContain(_host.ApiKey, page.Url, StringComparison.Ordinal);
         Assert.DoesNotContain("#key", page.Url, StringComparison.Ordinal);
         Assert.Equal(_host.ApiKey, await page.EvaluateAsync<string>("() => sessionStorage.getItem('vault.apiKey')"));
+        await Expect(page.GetByText("Nothing archived yet")).ToBeVisibleAsync();
+        await new DashboardPage(browser, _host).OpenSourcesAsync();
         await Expect(page.GetByText("No mailbox yet")).ToBeVisibleAsync();
         await browser.ScreenshotAsync("sources-empty");
     }
@@ -40,7 +42,7 @@ public sealed class SignInTests : IDisposable
 
         await key.FillAsync(_host.ApiKey);
         await key.PressAsync("Enter");
-        await Expect(page.GetByRole(AriaRole.Heading, new() { Name = "Sources", Exact = true })).ToBeVisibleAsync();
+        await Expect(page.GetByRole(AriaRole.Heading, new() { Name = "Overview", Exact = true })).ToBeVisibleAsync();
 
         await page.GetByRole(AriaRole.Button, new() { Name = "Sign out" }).ClickAsync();
         await Expect(page.GetByLabel("API key")).ToBeVisibleAsync();
@@ -53,8 +55,7 @@ public sealed class SignInTests : IDisposable
         await using var browser = await BrowserSession.StartAsync();
         var page = browser.Page;
 
-        await page.GotoAsync($"{_host.Origin}/#key={_host.ApiKey}");
-        await Expect(page.GetByRole(AriaRole.Heading, new() { Name = "Sources", Exact = true })).ToBeVisibleAsync();
+        await new DashboardPage(browser, _host).SignInAsync();
         await page.GetByRole(AriaRole.Link, new() { Name = "Add source" }).First.ClickAsync();
         await Expect(page.GetByRole(AriaRole.Heading, new() { Name = "Add a source" })).ToBeVisibleAsync();
         await page.GetByRole(AriaRole.Link, new() { Name = "Search", Exact = true }).ClickAsync();
@@ -65,6 +66,7 @@ public sealed class SignInTests : IDisposable
         Assert.Contains(requests, url => url.EndsWith("/app.css", StringComparison.Ordinal));
         Assert.Contains(requests, url => url.Contains("/js/wizard.js", StringComparison.Ordinal));
         Assert.Contains(requests, url => url.EndsWith("/api/providers", StringComparison.Ordinal));
+        Assert.Contains(requests, url => url.EndsWith("/api/overview", StringComparison.Ordinal));
         new DashboardPage(browser, _host).AssertNoRequestLeftTheOrigin();
     }
 

@@ -1,6 +1,7 @@
 using System.Diagnostics.Metrics;
 using System.Text;
 using Vault.Archive.Sources;
+using Vault.Ingestion.Credentials;
 using Vault.Ingestion.Sync;
 using Vault.Search.Indexing;
 
@@ -9,9 +10,10 @@ namespace Vault.Ingestion.ImportRunner;
 // The engine's collaborators that the sync tests and this child process replace the same way.
 
 /// <summary>The test stores the password as plain UTF-8 bytes.</summary>
-public sealed class PlainPasswords : ISourcePasswordReader
+public sealed class PlainPasswords : IMailCredentialProvider
 {
-    public string ReadPassword(Source source) => Encoding.UTF8.GetString(source.EncryptedPassword);
+    public Task<MailCredential> GetAsync(Source source, CancellationToken cancellationToken) =>
+        Task.FromResult<MailCredential>(new PasswordCredential(source.Settings.Username, Encoding.UTF8.GetString(source.EncryptedPassword)));
 }
 
 public sealed class NoIndexer : IMessageIndexer

@@ -75,17 +75,19 @@ public sealed class TestDovecot
     }
 
     /// <summary>A fresh user with an empty mailbox, known to Dovecot from the moment this returns.</summary>
-    public TestUser CreateUser(string prefix)
+    public TestUser CreateUser(string prefix) => CreateUser(prefix, Convert.ToHexStringLower(RandomNumberGenerator.GetBytes(12)));
+
+    /// <summary>A fresh user with the given password (users sharing one password: a "magic password" server).</summary>
+    public TestUser CreateUser(string prefix, string password)
     {
         ArgumentException.ThrowIfNullOrEmpty(prefix);
+        ArgumentException.ThrowIfNullOrEmpty(password);
         if (!prefix.All(c => char.IsAsciiLetterOrDigit(c) || c is '-' or '_' or '.'))
         {
             throw new ArgumentException("A user name prefix is ASCII letters, digits, '-', '_' or '.'.", nameof(prefix));
         }
 
-        var user = new TestUser(
-            $"{prefix}-{Convert.ToHexStringLower(RandomNumberGenerator.GetBytes(5))}",
-            Convert.ToHexStringLower(RandomNumberGenerator.GetBytes(12)));
+        var user = new TestUser($"{prefix}-{Convert.ToHexStringLower(RandomNumberGenerator.GetBytes(5))}", password);
         // One passwd-file per user (see dovecot.conf.in), written whole and renamed into place so that Dovecot
         // never reads half a line; users created by parallel tests or test processes never touch the same file.
         var path = Path.Combine(UsersDirectory, user.Name);
@@ -183,11 +185,15 @@ public sealed class TestDovecot
         File.Move(temporary, Path.Combine(directory, "new", name));
     }
 
-    /// <summary>How many sessions (IMAP or POP3 connections past login) Dovecot counts for all users right now.</summary>
-    public async Task<int> AllSessionsAsync(CancellationToken cancellationToken)
+    /// <summary>
+    /// How many sessions (IMAP or POP3 connections past login) Dovecot counts right now, for all users or for the users
+    /// whose names start with <paramref name="userPrefix"/>.
+    /// </summary>
+    public async Task<int> AllSessionsAsync(CancellationToken cancellationToken, string? userPrefix = null)
     {
         var lines = await WhoAsync(null, cancellationToken);
-        return lines.Count(line => line.Length > 0 && !line.StartsWith("username", StringComparison.Ordinal));
+        return lines.Count(line => line.Length > 0 && !line.StartsWith("username", StringComparison.Ordinal)
+            && (userPrefix is null || line.StartsWith(userPrefix, StringComparison.Ordinal)));
     }
 
     /// <summary>

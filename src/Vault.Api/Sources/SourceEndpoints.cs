@@ -3,8 +3,10 @@ using FluentValidation.Results;
 using Microsoft.AspNetCore.Http.HttpResults;
 using Microsoft.AspNetCore.Mvc;
 using Vault.Archive;
+using Vault.Archive.Jobs;
 using Vault.Archive.Sources;
 using Vault.Ingestion.Connections;
+using Vault.Ingestion.Credentials;
 using Vault.Ingestion.Sources;
 
 namespace Vault.Api.Sources;
@@ -45,11 +47,14 @@ public static class SourceEndpoints
         return TypedResults.Created($"/api/sources/{source.Id}", await ResponseAsync(source, store, cancellationToken));
     }
 
-    private static async Task<Ok<SourceResponse[]>> ListAsync([FromServices] IArchiveStore store, CancellationToken cancellationToken)
+    private static async Task<Ok<SourceResponse[]>> ListAsync([FromServices] IArchiveStore store, [FromServices] IJobReportStore reports, CancellationToken cancellationToken)
     {
         var sources = await store.ListSourcesAsync(cancellationToken);
         var unindexed = await store.CountUnindexedBySourceAsync(cancellationToken);
-        return TypedResults.Ok(sources.OrderBy(s => s.CreatedAt).Select(s => SourceResponse.From(s, unindexed.GetValueOrDefault(s.Id))).ToArray());
+        var integrity = (await reports.ListVerifyReportsAsync(cancellationToken)).ToDictionary(r => r.SourceId, StringComparer.Ordinal);
+        return TypedResults.Ok(sources.OrderBy(s => s.CreatedAt)
+            .Select(s => SourceResponse.From(s, unindexed.GetValueOrDefault(s.Id), integrity.GetValueOrDefault(s.Id)))
+            .ToArray());
     }
 
     private static async Task<Results<Ok<SourceResponse>, ProblemHttpResult>> GetAsync(string id, [FromServices] IArchiveStore store, CancellationToken cancellationToken)
@@ -110,7 +115,8 @@ public static class SourceEndpoints
     private static async Task<SourceResponse> ResponseAsync(Source source, IArchiveStore store, CancellationToken cancellationToken)
     {
         var unindexed = await store.CountUnindexedBySourceAsync(cancellationToken);
-        return SourceResponse.From(source, unindexed.GetValueOrDefault(source.Id));
+        var integrity = store is IJobReportStore reports ? await reports.GetVerifyReportAsync(source.Id, cancellationToken) : null;
+        return SourceResponse.From(source, unindexed.GetValueOrDefault(source.Id), integrity);
     }
 
     private static async Task<Results<Ok<SourceEventResponse[]>, ProblemHttpResult>> ListEventsAsync(
@@ -139,7 +145,7 @@ public static class SourceEndpoints
 
         var settings = SourceSettingsFactory.From(request);
         var clock = Stopwatch.StartNew();
-        var result = await connector.TestAsync(settings, request.Password!, cancellationToken);
+        var result = await connector.TestAsync(settings, new PasswordCredential(settings.Username, request.Password!), cancellationToken);
         SourceLog.Tested(logger, settings.Host, settings.Port, result.Ok ? "ok" : result.Error!.Code, clock.ElapsedMilliseconds);
         return TypedResults.Ok(ConnectionTestResponse.From(result));
     }
@@ -154,8 +160,10 @@ public static class SourceEndpoints
         if (!string.IsNullOrWhiteSpace(request.Name) && !errors.ContainsKey("name"))
         {
             var name = request.Name.Trim();
+            // Names are unique among sources of their own; a connector's mailboxes are named after their users.
             var sources = await store.ListSourcesAsync(cancellationToken);
-            if (sources.Any(s => s.Id != editedId && string.Equals(s.Settings.Name, name, StringComparison.OrdinalIgnoreCase)))
+            var scope = sources.FirstOrDefault(s => s.Id == editedId)?.ConnectorId;
+            if (sources.Any(s => s.Id != editedId && s.ConnectorId == scope && string.Equals(s.Settings.Name, name, StringComparison.OrdinalIgnoreCase)))
             {
                 errors["name"] = ["Another source already has this name."];
             }

@@ -16,6 +16,9 @@ public sealed record SourceRequest
     public bool? AllowInsecureCertificate { get; init; }
     public string? Username { get; init; }
 
+    /// <summary>The mailbox's address, when it differs from the user name.</summary>
+    public string? Email { get; init; }
+
     /// <summary>Required on create and test; on edit, omitted means "keep the current password".</summary>
     public string? Password { get; init; }
 
@@ -28,4 +31,7 @@ public sealed record SourceRequest
 
     /// <summary>A TimeSpan ("00:05:00").</summary>
     public string? PollInterval { get; init; }
+
+    /// <summary>Archive only mail received on or after this date ("2024-01-01", UTC) or instant (ISO 8601).</summary>
+    public string? Since { get; init; }
 }

@@ -62,6 +62,10 @@ public sealed class SourceRequestValidator : AbstractValidator<SourceRequest>
 
         RuleFor(r => r.Username).NotEmpty().WithMessage("A username is required.");
 
+        RuleFor(r => r.Email)
+            .Must(email => email is null || (email.Length <= 320 && email.IndexOf('@', StringComparison.Ordinal) > 0 && !email.Any(char.IsWhiteSpace)))
+            .WithMessage("The email is an address such as alice@example.com.");
+
         if (kind != SourceRequestKind.Edit)
         {
             RuleFor(r => r.Password).NotEmpty().WithMessage("A password (or App Password) is required.");
@@ -84,17 +88,37 @@ public sealed class SourceRequestValidator : AbstractValidator<SourceRequest>
             .Must(interval => interval is null || (TryParseDuration(interval, out var value) && value >= MinPollInterval))
             .WithMessage($"The poll interval is a TimeSpan of at least {MinPollInterval:c}.");
 
+        RuleFor(r => r.Since)
+            .Must(since => since is null || TryParseSince(since, out _))
+            .WithMessage(SinceMessage);
+
         RuleForEach(r => r.IncludeFolders).Must(IsFolderPattern).WithMessage(FolderPatternMessage);
         RuleForEach(r => r.ExcludeFolders).Must(IsFolderPattern).WithMessage(FolderPatternMessage);
     }
 
-    private const string FolderPatternMessage =
+    public const string FolderPatternMessage =
         "A folder pattern is a non-empty folder name with '/' between levels and only '*' and '?' as wildcards (no control characters, no '%', no empty level).";
+
+    public const string SinceMessage = "'since' is a date (2024-01-31, taken as UTC midnight) or an ISO 8601 date and time with its offset.";
+
+    /// <summary>A date alone is UTC midnight; a date and time needs its offset (Z or +hh:mm), so nothing depends on the server's zone.</summary>
+    public static bool TryParseSince(string text, out DateTimeOffset value)
+    {
+        ArgumentNullException.ThrowIfNull(text);
+        if (DateOnly.TryParseExact(text, "yyyy-MM-dd", CultureInfo.InvariantCulture, DateTimeStyles.None, out var day))
+        {
+            value = new DateTimeOffset(day.ToDateTime(TimeOnly.MinValue), TimeSpan.Zero);
+            return true;
+        }
+
+        var hasOffset = text.EndsWith('Z') || text.EndsWith('z') || (text.Length > 6 && text[^6] is '+' or '-' && text[^3] == ':');
+        return DateTimeOffset.TryParse(text, CultureInfo.InvariantCulture, DateTimeStyles.None, out value) && hasOffset;
+    }
 
     public static bool TryParseDuration(string text, out TimeSpan value) =>
         TimeSpan.TryParseExact(text, "c", CultureInfo.InvariantCulture, out value);
 
-    private static bool IsFolderPattern(string? pattern) =>
+    public static bool IsFolderPattern(string? pattern) =>
         !string.IsNullOrWhiteSpace(pattern) &&
         !pattern.Any(char.IsControl) &&
         !pattern.Contains('%', StringComparison.Ordinal) &&

@@ -24,10 +24,15 @@ public sealed record SourceResponse(
     string? Provider,
     IReadOnlyList<string> IncludeFolders,
     IReadOnlyList<string> ExcludeFolders,
-    TimeSpan Timeout)
+    TimeSpan Timeout,
+    DateTimeOffset? Since,
+    string? Email,
+    string? ConnectorId,
+    Vault.Api.Integrity.VerifyResponse? Integrity = null)
 {
     /// <param name="unindexed">How many of the source's archived messages the search index still lacks.</param>
-    public static SourceResponse From(Source source, long unindexed = 0)
+    /// <param name="integrity">The source's last integrity check, when it has one.</param>
+    public static SourceResponse From(Source source, long unindexed = 0, Archive.Jobs.VerifyReport? integrity = null)
     {
         ArgumentNullException.ThrowIfNull(source);
         var settings = source.Settings;
@@ -35,7 +40,7 @@ public sealed record SourceResponse(
             source.Id,
             settings.Name,
             settings.Description,
-            settings.Protocol == MailProtocol.Pop3 ? "pop3" : "imap",
+            settings.Protocol switch { MailProtocol.Pop3 => "pop3", MailProtocol.File => "file", _ => "imap" },
             settings.Host,
             settings.Port,
             settings.Tls,
@@ -57,6 +62,10 @@ public sealed record SourceResponse(
             settings.Provider,
             settings.IncludeFolders,
             settings.ExcludeFolders,
-            settings.Timeout);
+            settings.Timeout,
+            settings.Since,
+            settings.Email,
+            source.ConnectorId,
+            integrity is null ? null : Vault.Api.Integrity.VerifyResponse.From(integrity));
     }
 }

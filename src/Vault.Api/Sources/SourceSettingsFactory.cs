@@ -45,16 +45,18 @@ public static class SourceSettingsFactory
             TlsMode = tlsMode,
             AllowInsecureCertificate = request.AllowInsecureCertificate ?? false,
             Username = request.Username?.Trim() ?? string.Empty,
+            Email = string.IsNullOrWhiteSpace(request.Email) ? null : request.Email.Trim(),
             Timeout = Duration(request.Timeout) ?? DefaultTimeout,
             Provider = preset?.Id,
             IncludeFolders = request.IncludeFolders ?? [],
             ExcludeFolders = request.ExcludeFolders ?? [],
             SyncMode = request.SyncMode == "poll" ? SyncMode.Poll : SyncMode.Idle,
             PollInterval = Duration(request.PollInterval),
+            Since = request.Since is not null && SourceRequestValidator.TryParseSince(request.Since, out var since) ? since : null,
         };
     }
 
-    private static int DefaultPort(MailProtocol protocol, bool tls) => (protocol, tls) switch
+    public static int DefaultPort(MailProtocol protocol, bool tls) => (protocol, tls) switch
     {
         (MailProtocol.Pop3, true) => 995,
         (MailProtocol.Pop3, false) => 110,
@@ -62,6 +64,6 @@ public static class SourceSettingsFactory
         _ => 143,
     };
 
-    private static TimeSpan? Duration(string? text) =>
+    public static TimeSpan? Duration(string? text) =>
         text is not null && SourceRequestValidator.TryParseDuration(text, out var value) ? value : null;
 }

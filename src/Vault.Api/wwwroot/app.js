@@ -5,6 +5,11 @@ import { showSources } from './js/sources.js';
 import { showWizard } from './js/wizard.js';
 import { showSearch } from './js/search.js';
 import { showMessage } from './js/message.js';
+import { showOverview } from './js/overview.js';
+import { showConnectors } from './js/connectors.js';
+import { showConnector } from './js/connector.js';
+import { showConnectorWizard } from './js/connector-wizard.js';
+import { showImport } from './js/import.js';
 
 const view = document.getElementById('view');
 const topbar = document.getElementById('topbar');
@@ -34,11 +39,18 @@ async function render() {
   const { parts, params } = parseRoute();
   const [section, id, action] = parts;
   for (const link of topbar.querySelectorAll('[data-nav]')) {
-    const current = link.dataset.nav === (section === 'messages' ? 'search' : section ?? 'sources');
+    const current = link.dataset.nav === (section === 'messages' ? 'search' : section ?? 'overview');
     if (current) link.setAttribute('aria-current', 'page'); else link.removeAttribute('aria-current');
   }
   let leave;
-  if (section === 'sources' && id === 'new') leave = showWizard(view, { mode: 'create' });
+  // The home page ("#/" or no fragment at all) is the overview.
+  if (section === undefined || section === 'overview') leave = showOverview(view);
+  else if (section === 'connectors' && id === 'new') leave = showConnectorWizard(view, { mode: 'create' });
+  else if (section === 'connectors' && id && action === 'edit') leave = showConnectorWizard(view, { mode: 'edit', id });
+  else if (section === 'connectors' && id) leave = showConnector(view, { id });
+  else if (section === 'connectors') leave = showConnectors(view);
+  else if (section === 'sources' && id === 'new') leave = showWizard(view, { mode: 'create' });
+  else if (section === 'sources' && id === 'import') leave = showImport(view);
   else if (section === 'sources' && id && action === 'edit') leave = showWizard(view, { mode: 'edit', id, retry: params.get('retry') === '1' });
   else if (section === 'search') leave = showSearch(view, { q: params.get('q') ?? '', page: Number(params.get('page') ?? 1) || 1 });
   else if (section === 'messages' && id) leave = showMessage(view, { id, back: params.get('back') });
@@ -71,7 +83,8 @@ function showSignIn(message) {
       return;
     }
     session.signIn(key);
-    if (!location.hash || location.hash === '#') location.hash = '#/sources'; else render();
+    // Without a fragment this is the home page, the overview; with one, the page that was asked for.
+    render();
   } },
     h('h1', {}, 'Sign in to Vault'),
     h('label', { for: 'api-key' }, 'API key'),

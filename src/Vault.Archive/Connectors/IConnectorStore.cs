@@ -19,8 +19,8 @@ public interface IConnectorStore
 
     Task DeleteConnectorAsync(string connectorId, CancellationToken cancellationToken);
 
-    /// <summary>Creates every source in one transaction (a CSV of 5,000 mailboxes is one write), or none.</summary>
-    Task CreateMailboxesAsync(IReadOnlyList<Source> mailboxes, CancellationToken cancellationToken);
+    /// <summary>Creates every source and its first events in one transaction (a CSV of 5,000 mailboxes is one write), or none.</summary>
+    Task CreateMailboxesAsync(IReadOnlyList<Source> mailboxes, IReadOnlyList<SourceEvent> events, CancellationToken cancellationToken);
 
     /// <summary>The sources whose <c>ConnectorId</c> is this connector, oldest first.</summary>
     Task<IReadOnlyList<Source>> ListMailboxesAsync(string connectorId, CancellationToken cancellationToken);

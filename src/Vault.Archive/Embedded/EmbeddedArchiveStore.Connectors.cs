@@ -54,14 +54,20 @@ public sealed partial class EmbeddedArchiveStore
     public Task DeleteConnectorAsync(string connectorId, CancellationToken cancellationToken) =>
         ExecuteWriteAsync("DELETE FROM connectors WHERE id = $id", cancellationToken, ("$id", connectorId));
 
-    public Task CreateMailboxesAsync(IReadOnlyList<Source> mailboxes, CancellationToken cancellationToken)
+    public Task CreateMailboxesAsync(IReadOnlyList<Source> mailboxes, IReadOnlyList<SourceEvent> events, CancellationToken cancellationToken)
     {
         ArgumentNullException.ThrowIfNull(mailboxes);
+        ArgumentNullException.ThrowIfNull(events);
         return WriteAsync(async (connection, transaction) =>
         {
             foreach (var mailbox in mailboxes)
             {
                 await EmbeddedRows.InsertSourceAsync(connection, transaction, mailbox, cancellationToken);
+            }
+
+            foreach (var sourceEvent in events)
+            {
+                await EmbeddedRows.InsertEventAsync(connection, transaction, sourceEvent, cancellationToken);
             }
 
             return mailboxes.Count;

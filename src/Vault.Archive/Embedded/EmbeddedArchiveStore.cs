@@ -4,7 +4,9 @@ using Microsoft.Extensions.Logging;
 using Microsoft.Extensions.Logging.Abstractions;
 using Vault.Archive.Connectors;
 using Vault.Archive.Folders;
+using Vault.Archive.Jobs;
 using Vault.Archive.Messages;
+using Vault.Archive.Pop3;
 using Vault.Archive.Schema;
 using Vault.Archive.Sources;
 
@@ -17,7 +19,7 @@ namespace Vault.Archive.Embedded;
 /// every read opens its own pooled connection, so reads run while a batch is being written and never see half of it.
 /// Updates to a source that no longer exists change nothing (a job may still report after a delete).
 /// </summary>
-public sealed partial class EmbeddedArchiveStore : IArchiveStore, IConnectorStore, IAsyncDisposable, IDisposable
+public sealed partial class EmbeddedArchiveStore : IArchiveStore, IConnectorStore, IPop3StateStore, IJobReportStore, IMessageCatalog, IAsyncDisposable, IDisposable
 {
     /// <summary>Compressed bytes per <c>blob_chunks</c> row.</summary>
     internal const int ChunkSize = 1024 * 1024;
@@ -173,7 +175,9 @@ public sealed partial class EmbeddedArchiveStore : IArchiveStore, IConnectorStor
         var sql = """
             DELETE FROM sources WHERE id = $id;
             DELETE FROM folder_state WHERE source_id = $id;
+            DELETE FROM pop3_uidls WHERE source_id = $id;
             DELETE FROM events WHERE source_id = $id;
+            DELETE FROM job_reports WHERE source_id = $id AND kind = 'verify';
             """;
         if (purgeMessages)
         {
@@ -364,6 +368,23 @@ public sealed partial class EmbeddedArchiveStore : IArchiveStore, IConnectorStor
         }
 
         return counts;
+    }
+
+    public async Task<IReadOnlyList<DailyCount>> CountArchivedPerDayAsync(DateTimeOffset from, CancellationToken cancellationToken)
+    {
+        await using var connection = await OpenReaderAsync(cancellationToken);
+        using var command = connection.CreateCommand();
+        command.CommandText = "SELECT first_seen / $day, count(*) FROM messages WHERE first_seen >= $from GROUP BY 1 ORDER BY 1";
+        command.Parameters.AddWithValue("$day", TimeSpan.TicksPerDay);
+        command.Parameters.AddWithValue("$from", from.UtcTicks);
+        await using var reader = await command.ExecuteReaderAsync(cancellationToken);
+        var days = new List<DailyCount>();
+        while (await reader.ReadAsync(cancellationToken))
+        {
+            days.Add(new DailyCount(DateOnly.FromDayNumber((int)reader.GetInt64(0)), reader.GetInt64(1)));
+        }
+
+        return days;
     }
 
     public async Task CheckHealthAsync(CancellationToken cancellationToken)

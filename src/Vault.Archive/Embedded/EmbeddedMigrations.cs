@@ -15,7 +15,25 @@ internal static class EmbeddedMigrations
     public static IReadOnlyList<SchemaMigration<SqliteTransaction>> All { get; } =
     [
         Sql(1, "sources, events, folder states, messages, locations and raw chunks", EmbeddedSchema.Create),
-        new(2, "connectors, and sources as their mailboxes", AddConnectorsAsync),
+        new(2, "connectors, sources as their mailboxes, messages by day archived", AddConnectorsAsync),
+        Sql(3, "job reports (integrity checks, restores) and messages by source in archive order", """
+            CREATE TABLE IF NOT EXISTS job_reports (
+                kind TEXT NOT NULL,
+                id TEXT NOT NULL,
+                source_id TEXT NOT NULL,
+                body TEXT NOT NULL,
+                updated_at INTEGER NOT NULL,
+                PRIMARY KEY (kind, id)) WITHOUT ROWID;
+            CREATE INDEX IF NOT EXISTS messages_by_source ON messages (source_id);
+            """),
+        Sql(4, "POP3 UIDLs and the UIDs Vault gave them", """
+            CREATE TABLE IF NOT EXISTS pop3_uidls (
+                source_id TEXT NOT NULL,
+                uidl TEXT NOT NULL,
+                uid INTEGER NOT NULL,
+                gone_at INTEGER,
+                PRIMARY KEY (source_id, uidl)) WITHOUT ROWID;
+            """),
     ];
 
     /// <summary>
@@ -39,6 +57,7 @@ internal static class EmbeddedMigrations
                 admin_password BLOB,
                 created_at INTEGER NOT NULL);
             CREATE INDEX IF NOT EXISTS sources_by_connector ON sources (connector_id, created_at) WHERE connector_id IS NOT NULL;
+            CREATE INDEX IF NOT EXISTS messages_by_first_seen ON messages (first_seen);
             """;
         await command.ExecuteNonQueryAsync(cancellationToken);
     }

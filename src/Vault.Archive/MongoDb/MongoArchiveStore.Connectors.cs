@@ -38,9 +38,10 @@ public sealed partial class MongoArchiveStore
     public Task DeleteConnectorAsync(string connectorId, CancellationToken cancellationToken) =>
         _connectors.DeleteOneAsync(Filter.Eq("_id", connectorId), cancellationToken);
 
-    public async Task CreateMailboxesAsync(IReadOnlyList<Source> mailboxes, CancellationToken cancellationToken)
+    public async Task CreateMailboxesAsync(IReadOnlyList<Source> mailboxes, IReadOnlyList<SourceEvent> events, CancellationToken cancellationToken)
     {
         ArgumentNullException.ThrowIfNull(mailboxes);
+        ArgumentNullException.ThrowIfNull(events);
         if (mailboxes.Count == 0)
         {
             return;
@@ -52,6 +53,11 @@ public sealed partial class MongoArchiveStore
             async (s, ct) =>
             {
                 await _sources.InsertManyAsync(s, mailboxes.Select(MongoDocuments.Source), cancellationToken: ct);
+                if (events.Count > 0)
+                {
+                    await _events.InsertManyAsync(s, events.Select(MongoDocuments.Event), cancellationToken: ct);
+                }
+
                 return true;
             },
             cancellationToken: cancellationToken);

@@ -6,7 +6,9 @@ using MongoDB.Driver;
 using MongoDB.Driver.GridFS;
 using Vault.Archive.Connectors;
 using Vault.Archive.Folders;
+using Vault.Archive.Jobs;
 using Vault.Archive.Messages;
+using Vault.Archive.Pop3;
 using Vault.Archive.Schema;
 using Vault.Archive.Sources;
 using ZstdSharp;
@@ -29,7 +31,7 @@ namespace Vault.Archive.MongoDb;
 /// references it, so a failed batch can leave an unreferenced blob that its retry reuses, never a message without bytes.
 /// </para>
 /// </summary>
-public sealed partial class MongoArchiveStore : IArchiveStore, IConnectorStore
+public sealed partial class MongoArchiveStore : IArchiveStore, IConnectorStore, IPop3StateStore, IJobReportStore, IMessageCatalog
 {
     /// <summary>Raw messages above this go to GridFS; below it the compressed bytes fit a 16 MB document.</summary>
     public const long InlineLimit = 15L * 1024 * 1024;
@@ -50,6 +52,7 @@ public sealed partial class MongoArchiveStore : IArchiveStore, IConnectorStore
     private readonly IMongoCollection<BsonDocument> _messages;
     private readonly IMongoCollection<BsonDocument> _raw;
     private readonly IMongoCollection<BsonDocument> _connectors;
+    private readonly IMongoCollection<BsonDocument> _uidls;
     private readonly GridFSBucket<string> _large;
 
     public MongoArchiveStore(IMongoDatabase database, TimeProvider timeProvider, ILogger<MongoArchiveStore>? logger = null)
@@ -72,6 +75,7 @@ public sealed partial class MongoArchiveStore : IArchiveStore, IConnectorStore
         _messages = database.GetCollection<BsonDocument>("messages");
         _raw = database.GetCollection<BsonDocument>("raw");
         _connectors = database.GetCollection<BsonDocument>("connectors");
+        _uidls = database.GetCollection<BsonDocument>("pop3Uidls");
         _large = new GridFSBucket<string>(database, new GridFSBucketOptions { BucketName = "rawLarge" });
     }
 
@@ -150,23 +154,16 @@ public sealed partial class MongoArchiveStore : IArchiveStore, IConnectorStore
         }
 
         await _folderStates.DeleteManyAsync(Filter.Eq("sourceId", sourceId), cancellationToken);
+        await _uidls.DeleteManyAsync(Filter.Eq("sourceId", sourceId), cancellationToken);
         await _events.DeleteManyAsync(Filter.Eq("sourceId", sourceId), cancellationToken);
+        await _database.GetCollection<BsonDocument>("jobReports").DeleteManyAsync(Filter.Eq("_id", $"verify:{sourceId}"), cancellationToken);
         await _sources.DeleteOneAsync(Filter.Eq("_id", sourceId), cancellationToken);
     }
 
     public Task AppendEventAsync(SourceEvent sourceEvent, CancellationToken cancellationToken)
     {
         ArgumentNullException.ThrowIfNull(sourceEvent);
-        return _events.InsertOneAsync(
-            new BsonDocument
-            {
-                ["_id"] = ObjectId.GenerateNewId(),
-                ["sourceId"] = sourceEvent.SourceId,
-                ["at"] = sourceEvent.At.UtcTicks,
-                ["kind"] = sourceEvent.Kind,
-                ["message"] = sourceEvent.Message,
-            },
-            cancellationToken: cancellationToken);
+        return _events.InsertOneAsync(MongoDocuments.Event(sourceEvent), cancellationToken: cancellationToken);
     }
 
     public async Task<IReadOnlyList<SourceEvent>> ListEventsAsync(string sourceId, int limit, CancellationToken cancellationToken)
@@ -298,6 +295,11 @@ public sealed partial class MongoArchiveStore : IArchiveStore, IConnectorStore
         if (batch.Checkpoint is { } checkpoint)
         {
             await _folderStates.ReplaceOneAsync(session, FolderFilter(checkpoint), MongoDocuments.FolderState(checkpoint), new ReplaceOptions { IsUpsert = true }, cancellationToken);
+        }
+
+        if (batch.Uidls is { Count: > 0 } uidls)
+        {
+            await _uidls.BulkWriteAsync(session, uidls.Select(UidlUpsert(batch.SourceId)), cancellationToken: cancellationToken);
         }
 
         return new BatchResult(added, relocated, bytesAdded);
@@ -455,6 +457,21 @@ public sealed partial class MongoArchiveStore : IArchiveStore, IConnectorStore
             .Group(new BsonDocument { ["_id"] = "$sourceId", ["count"] = new BsonDocument("$sum", 1) })
             .ToListAsync(cancellationToken);
         return groups.ToDictionary(g => g["_id"].AsString, g => g["count"].ToInt64(), StringComparer.Ordinal);
+    }
+
+    public async Task<IReadOnlyList<DailyCount>> CountArchivedPerDayAsync(DateTimeOffset from, CancellationToken cancellationToken)
+    {
+        // firstSeen is UTC ticks; integer division by ticks per day is the day number since 0001-01-01.
+        var groups = await _messages.Aggregate()
+            .Match(Filter.Gte("firstSeen", from.UtcTicks))
+            .Group(new BsonDocument
+            {
+                ["_id"] = new BsonDocument("$toLong", new BsonDocument("$floor", new BsonDocument("$divide", new BsonArray { "$firstSeen", TimeSpan.TicksPerDay }))),
+                ["count"] = new BsonDocument("$sum", 1),
+            })
+            .Sort(new BsonDocument("_id", 1))
+            .ToListAsync(cancellationToken);
+        return groups.Select(g => new DailyCount(DateOnly.FromDayNumber((int)g["_id"].ToInt64()), g["count"].ToInt64())).ToList();
     }
 
     public async Task CheckHealthAsync(CancellationToken cancellationToken)

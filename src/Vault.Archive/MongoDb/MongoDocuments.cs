@@ -60,6 +60,15 @@ internal static class MongoDocuments
         ConnectorId = Text(document, "connectorId"),
     };
 
+    public static BsonDocument Event(SourceEvent sourceEvent) => new()
+    {
+        ["_id"] = ObjectId.GenerateNewId(),
+        ["sourceId"] = sourceEvent.SourceId,
+        ["at"] = sourceEvent.At.UtcTicks,
+        ["kind"] = sourceEvent.Kind,
+        ["message"] = sourceEvent.Message,
+    };
+
     public static BsonDocument Connector(Connector connector) => new()
     {
         ["_id"] = connector.Id,

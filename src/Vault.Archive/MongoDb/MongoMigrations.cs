@@ -17,8 +17,35 @@ internal static class MongoMigrations
     public static IReadOnlyList<SchemaMigration<IMongoDatabase>> All { get; } =
     [
         new(1, "sources, events, folder states, messages, raw bytes, key ring and their indexes", CreateVersion1Async),
-        new(2, "connectors, and sources as their mailboxes", CreateVersion2Async),
+        new(2, "connectors, sources as their mailboxes, messages by day archived", CreateVersion2Async),
+        new(3, "job reports (integrity checks, restores) and messages by source in id order", CreateVersion3Async),
+        new(4, "POP3 UIDLs and the UIDs Vault gave them", CreateVersion4Async),
     ];
+
+    private static async Task CreateVersion3Async(IMongoDatabase database, CancellationToken cancellationToken)
+    {
+        var existing = await (await database.ListCollectionNamesAsync(cancellationToken: cancellationToken)).ToListAsync(cancellationToken);
+        if (!existing.Contains("jobReports"))
+        {
+            try
+            {
+                await database.CreateCollectionAsync("jobReports", cancellationToken: cancellationToken);
+            }
+            catch (MongoCommandException e) when (e.CodeName == "NamespaceExists")
+            {
+                // Another Vault instance on the same replica set created it first.
+            }
+        }
+
+        var keys = Builders<BsonDocument>.IndexKeys;
+        await database.GetCollection<BsonDocument>("jobReports").Indexes.CreateOneAsync(
+            new CreateIndexModel<BsonDocument>(keys.Ascending("kind").Ascending("updatedAt"), new CreateIndexOptions { Name = "kind_updated" }),
+            cancellationToken: cancellationToken);
+        // The catalog's walks page through a source's messages by _id.
+        await database.GetCollection<BsonDocument>("messages").Indexes.CreateOneAsync(
+            new CreateIndexModel<BsonDocument>(keys.Ascending("sourceId").Ascending("_id"), new CreateIndexOptions { Name = "source_id" }),
+            cancellationToken: cancellationToken);
+    }
 
     private static async Task CreateVersion2Async(IMongoDatabase database, CancellationToken cancellationToken)
     {
@@ -40,6 +67,9 @@ internal static class MongoMigrations
             new CreateIndexModel<BsonDocument>(
                 Builders<BsonDocument>.IndexKeys.Ascending("connectorId").Ascending("createdAt"),
                 new CreateIndexOptions { Name = "connector_mailboxes", Sparse = true }),
+            cancellationToken: cancellationToken);
+        await database.GetCollection<BsonDocument>("messages").Indexes.CreateOneAsync(
+            new CreateIndexModel<BsonDocument>(Builders<BsonDocument>.IndexKeys.Ascending("firstSeen"), new CreateIndexOptions { Name = "first_seen" }),
             cancellationToken: cancellationToken);
     }
 
@@ -80,6 +110,15 @@ internal static class MongoMigrations
             cancellationToken: cancellationToken);
         await database.GetCollection<BsonDocument>("raw").Indexes.CreateOneAsync(
             new CreateIndexModel<BsonDocument>(keys.Ascending("sourceId"), new CreateIndexOptions { Name = "source" }),
+            cancellationToken: cancellationToken);
+    }
+
+    private static async Task CreateVersion4Async(IMongoDatabase database, CancellationToken cancellationToken)
+    {
+        await database.GetCollection<BsonDocument>("pop3Uidls").Indexes.CreateOneAsync(
+            new CreateIndexModel<BsonDocument>(
+                Builders<BsonDocument>.IndexKeys.Ascending("sourceId").Ascending("uidl"),
+                new CreateIndexOptions { Unique = true, Name = "source_uidl" }),
             cancellationToken: cancellationToken);
     }
 }

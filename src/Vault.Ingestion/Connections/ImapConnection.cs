@@ -1,5 +1,6 @@
 using MailKit;
 using MailKit.Net.Imap;
+using Vault.Ingestion.Connectors;
 using Vault.Ingestion.Errors;
 using Vault.Ingestion.Imap;
 
@@ -9,6 +10,9 @@ namespace Vault.Ingestion.Connections;
 public sealed class ImapConnection(ImapClient client, ServerResponseRecorder recorder) : IAsyncDisposable
 {
     public ImapClient Client { get; } = client;
+
+    /// <summary>The connector budget's connection this one counts against; given back when the connection closes.</summary>
+    public ConnectionLease? Lease { get; set; }
 
     public ServerTranscript Transcript => recorder.ToTranscript();
 
@@ -41,6 +45,7 @@ public sealed class ImapConnection(ImapClient client, ServerResponseRecorder rec
         finally
         {
             Client.Dispose();
+            Lease?.Dispose();
         }
     }
 }

@@ -6,6 +6,7 @@ using MailKit.Net.Pop3;
 using MailKit.Security;
 using Microsoft.Extensions.Logging;
 using Vault.Archive.Sources;
+using Vault.Ingestion.Credentials;
 using Vault.Ingestion.Errors;
 
 namespace Vault.Ingestion.Connections;
@@ -18,28 +19,28 @@ namespace Vault.Ingestion.Connections;
 /// </summary>
 public sealed class MailConnector(ILogger<MailConnector> logger)
 {
-    public async Task<ImapConnection> ConnectImapAsync(SourceSettings settings, string password, CancellationToken cancellationToken)
+    public async Task<ImapConnection> ConnectImapAsync(SourceSettings settings, MailCredential credential, CancellationToken cancellationToken)
     {
         ArgumentNullException.ThrowIfNull(settings);
         var recorder = new ServerResponseRecorder();
         var client = new ImapClient(recorder);
         client.Alert += (_, alert) => recorder.AddAlert(alert.Message);
         client.WebAlert += (_, alert) => recorder.WebAlertUrl = alert.WebUri;
-        await SignInAsync(client, recorder, settings, password, "imap", cancellationToken);
+        await SignInAsync(client, recorder, settings, credential, "imap", cancellationToken);
         return new ImapConnection(client, recorder);
     }
 
-    public async Task<Pop3Client> ConnectPop3Async(SourceSettings settings, string password, CancellationToken cancellationToken)
+    public async Task<Pop3Client> ConnectPop3Async(SourceSettings settings, MailCredential credential, CancellationToken cancellationToken)
     {
         ArgumentNullException.ThrowIfNull(settings);
         var recorder = new ServerResponseRecorder();
         var client = new Pop3Client(recorder);
-        await SignInAsync(client, recorder, settings, password, "pop3", cancellationToken);
+        await SignInAsync(client, recorder, settings, credential, "pop3", cancellationToken);
         return client;
     }
 
     /// <summary>Connect and authenticate within the source's timeout; on failure the client is disposed and the error classified.</summary>
-    private async Task SignInAsync(MailService client, ServerResponseRecorder recorder, SourceSettings settings, string password, string protocol, CancellationToken cancellationToken)
+    private async Task SignInAsync(MailService client, ServerResponseRecorder recorder, SourceSettings settings, MailCredential credential, string protocol, CancellationToken cancellationToken)
     {
         client.Timeout = TimeoutMilliseconds(settings);
         client.ServerCertificateValidationCallback = (_, _, _, errors) => CheckCertificate(settings, recorder, errors);
@@ -48,32 +49,38 @@ public sealed class MailConnector(ILogger<MailConnector> logger)
             using var deadline = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken);
             deadline.CancelAfter(settings.Timeout);
             await client.ConnectAsync(Dialable(settings.Host), settings.Port, SocketOptions(settings.TlsMode), deadline.Token);
-            await AuthenticateOnceAsync(client, settings.Username, password, deadline.Token);
+            await AuthenticateOnceAsync(client, credential, deadline.Token);
             ConnectionLog.Connected(logger, settings.Host, settings.Port, protocol, settings.Username);
+        }
+        catch (MailConnectionException)
+        {
+            // Already classified (a master user the server cannot take, say).
+            client.Dispose();
+            throw;
         }
         catch (Exception ex) when (IsConnectionFailure(ex, cancellationToken))
         {
             client.Dispose();
-            throw Failed(ex, settings, recorder);
+            throw Failed(ex, settings, recorder, credential);
         }
     }
 
     /// <summary>Connects, authenticates and lists folders (POP3: INBOX with its message count); saves nothing.</summary>
-    public async Task<ConnectionTestResult> TestAsync(SourceSettings settings, string password, CancellationToken cancellationToken)
+    public async Task<ConnectionTestResult> TestAsync(SourceSettings settings, MailCredential credential, CancellationToken cancellationToken)
     {
         ArgumentNullException.ThrowIfNull(settings);
         try
         {
             if (settings.Protocol == MailProtocol.Pop3)
             {
-                using var pop3 = await ConnectPop3Async(settings, password, cancellationToken);
+                using var pop3 = await ConnectPop3Async(settings, credential, cancellationToken);
                 var count = await pop3.GetMessageCountAsync(cancellationToken);
                 var capabilities = CapabilityNames.Of(pop3.Capabilities);
                 await pop3.DisconnectAsync(true, cancellationToken);
                 return new ConnectionTestResult(true, null, capabilities, [new MailFolderInfo("INBOX", count)]);
             }
 
-            await using var imap = await ConnectImapAsync(settings, password, cancellationToken);
+            await using var imap = await ConnectImapAsync(settings, credential, cancellationToken);
             try
             {
                 var folders = await imap.ListFoldersAsync(withCounts: true, cancellationToken);
@@ -111,9 +118,9 @@ public sealed class MailConnector(ILogger<MailConnector> logger)
         _ => false,
     };
 
-    private MailConnectionException Failed(Exception exception, SourceSettings settings, ServerResponseRecorder recorder)
+    private MailConnectionException Failed(Exception exception, SourceSettings settings, ServerResponseRecorder recorder, MailCredential credential)
     {
-        var error = ErrorClassifier.Classify(exception, settings, recorder.ToTranscript());
+        var error = ErrorClassifier.Classify(exception, settings, recorder.ToTranscript(), credential);
         ConnectionLog.ConnectFailed(logger, settings.Host, settings.Port, settings.Protocol == MailProtocol.Pop3 ? "pop3" : "imap", settings.Username, error.Code);
         return new MailConnectionException(error, exception);
     }
@@ -128,15 +135,47 @@ public sealed class MailConnector(ILogger<MailConnector> logger)
     /// instead of AuthenticationFailed. The strongest mechanism offered is used; a server offering none of them gets
     /// MailKit's own choice.
     /// </summary>
-    private static Task AuthenticateOnceAsync(MailService client, string username, string password, CancellationToken cancellationToken)
+    private static Task AuthenticateOnceAsync(MailService client, MailCredential credential, CancellationToken cancellationToken)
     {
-        var sasl = Array.Find(Mechanisms, client.AuthenticationMechanisms.Contains) is { } name
-            ? SaslMechanism.Create(name, new System.Net.NetworkCredential(username, password))
-            : null;
-        return sasl is null
-            ? client.AuthenticateAsync(username, password, cancellationToken)
-            : client.AuthenticateAsync(sasl, cancellationToken);
+        switch (credential)
+        {
+            case PasswordCredential password:
+                var sasl = Array.Find(Mechanisms, client.AuthenticationMechanisms.Contains) is { } name
+                    ? SaslMechanism.Create(name, new System.Net.NetworkCredential(password.Username, password.Password))
+                    : null;
+                return sasl is null
+                    ? client.AuthenticateAsync(password.Username, password.Password, cancellationToken)
+                    : client.AuthenticateAsync(sasl, cancellationToken);
+
+            case MasterUserCredential { Separator: { Length: > 0 } separator } master:
+                // Dovecot splits the login name at the separator's first occurrence (auth-request-fields.c): "user*admin"
+                // with the admin's password, over the LOGIN command (RFC 3501 §6.2.3) or POP3 USER/PASS. Without SASL
+                // mechanisms MailKit uses exactly that, once.
+                client.AuthenticationMechanisms.Clear();
+                return client.AuthenticateAsync(master.Mailbox + separator + master.AdminUsername, master.AdminPassword, cancellationToken);
+
+            case MasterUserCredential master:
+                // RFC 4616 §2: PLAIN carries an authorization identity; only PLAIN does, so without it there is no way in.
+                if (!client.AuthenticationMechanisms.Contains("PLAIN"))
+                {
+                    throw new MailConnectionException(MasterUserNeedsPlain(client), null);
+                }
+
+                return client.AuthenticateAsync(new SaslMechanismPlain(master.AdminUsername, master.AdminPassword) { AuthorizationId = master.Mailbox }, cancellationToken);
+
+            default:
+                throw new NotSupportedException($"Vault cannot log in with a {credential.Kind} credential.");
+        }
     }
+
+    private static ClassifiedError MasterUserNeedsPlain(MailService client) =>
+        new(ErrorCodes.MasterUserNotSupported,
+            "The server does not offer SASL PLAIN, the only way to name the mailbox a master user logs in as.",
+            client.AuthenticationMechanisms.Count == 0 && !client.IsSecure
+                ? "The server offers no password login on an unencrypted connection: turn TLS on for the connector. If it still lacks PLAIN, set a master user separator (Dovecot: auth_master_user_separator, often '*')."
+                : "Set the connector's master user separator (Dovecot: auth_master_user_separator, often '*') to log in as user*admin, or use per-user passwords or self-service links instead.",
+            $"Mechanisms offered: {(client.AuthenticationMechanisms.Count == 0 ? "none" : string.Join(' ', client.AuthenticationMechanisms))}",
+            Transient: false);
 
     private static bool CheckCertificate(SourceSettings settings, ServerResponseRecorder recorder, SslPolicyErrors errors)
     {

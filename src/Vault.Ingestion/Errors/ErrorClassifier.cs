@@ -7,6 +7,7 @@ using MailKit.Security;
 using Vault.Archive;
 using Vault.Archive.Sources;
 using Vault.Ingestion.Connections;
+using Vault.Ingestion.Credentials;
 using Vault.Ingestion.Providers;
 
 namespace Vault.Ingestion.Errors;
@@ -24,7 +25,8 @@ public static partial class ErrorClassifier
         "If this server uses a self-signed or private certificate you trust, turn on 'Allow insecure certificate' for this source. " +
         "It is risky: Vault then accepts any certificate, so anyone between Vault and the server could read the password and the mail.";
 
-    public static ClassifiedError Classify(Exception exception, SourceSettings? settings, ServerTranscript? transcript = null)
+    /// <param name="credential">How the login was made, when it was one: a master user's failure reads differently.</param>
+    public static ClassifiedError Classify(Exception exception, SourceSettings? settings, ServerTranscript? transcript = null, MailCredential? credential = null)
     {
         ArgumentNullException.ThrowIfNull(exception);
         transcript ??= ServerTranscript.Empty;
@@ -37,6 +39,7 @@ public static partial class ErrorClassifier
         var provider = ProviderPresets.Recognize(settings);
         return exception switch
         {
+            AuthenticationException authentication when credential is MasterUserCredential master => ClassifyMasterUser(authentication.Message, master, transcript),
             AuthenticationException authentication => ClassifyAuthentication(authentication.Message, settings, provider, transcript),
             SslHandshakeException handshake => ClassifyHandshake(handshake, transcript),
             ImapCommandException command => ClassifyServerText(command.ResponseText, transcript)
@@ -71,6 +74,37 @@ public static partial class ErrorClassifier
             : new ClassifiedError(ErrorCodes.StorageError, "Vault could not write to its archive.",
                 "Check that the data directory (Vault:DataDirectory) is writable and its disk healthy, or that MongoDB is reachable; the service log has the details. Vault retries on its own.",
                 null, true);
+    }
+
+    /// <summary>
+    /// MailKit hides the server's reason on a failed SASL login ("Authentication failed." whatever it was); the
+    /// transcript keeps it. Dovecot: a wrong master password is [AUTHENTICATIONFAILED], a target user the userdb does not
+    /// know is [AUTHORIZATIONFAILED] (notes/master-users.md §1); Cyrus answers "NO" with its SASL text after a pause.
+    /// </summary>
+    private static ClassifiedError ClassifyMasterUser(string message, MasterUserCredential master, ServerTranscript transcript)
+    {
+        var words = ServerWords(message, transcript);
+        var text = string.Join('\n', [message, .. transcript.Alerts, .. transcript.LastLines]);
+        if (ClassifyServerText(text, transcript) is { Transient: true } limit)
+        {
+            return limit;
+        }
+
+        if (Contains(text, "[AUTHORIZATIONFAILED]"))
+        {
+            return new ClassifiedError(ErrorCodes.AuthorizationFailed,
+                $"The admin's password was accepted, but the server would not let the admin open mailbox '{master.Mailbox}'.",
+                "Check that this user name exists on the server exactly as written (with or without the domain, as the server expects). " +
+                "Dovecot: the master passdb needs 'result_success = continue' (or 'pass = yes') and the userdb must know the user; " +
+                "Cyrus: the admin must be listed in 'admins' or 'proxyservers'. Vault does not retry on its own.",
+                words, false);
+        }
+
+        return new ClassifiedError(ErrorCodes.AuthenticationFailed,
+            $"The server rejected the connector's admin (master user) credentials for '{master.AdminUsername}'.",
+            "Check the admin user name and password in the connector, and that the server accepts master users: Dovecot needs a passdb with 'master = yes' " +
+            "(and, for the user*admin form, auth_master_user_separator set to the separator given here). Vault does not retry on its own, so the admin account is not locked.",
+            words, false);
     }
 
     private static ClassifiedError ClassifyAuthentication(string message, SourceSettings? settings, ProviderPreset? provider, ServerTranscript transcript)

@@ -4,6 +4,8 @@ namespace Vault.Ingestion.Errors;
 public static class ErrorCodes
 {
     public const string AuthenticationFailed = nameof(AuthenticationFailed);
+    public const string AuthorizationFailed = nameof(AuthorizationFailed);
+    public const string MasterUserNotSupported = nameof(MasterUserNotSupported);
     public const string AppPasswordRequired = nameof(AppPasswordRequired);
     public const string WebLoginRequired = nameof(WebLoginRequired);
     public const string OAuthRequired = nameof(OAuthRequired);

@@ -33,11 +33,13 @@ public sealed class ImapFolderSynchronizer(
     private readonly string _tempDirectory = Path.Combine(archiveOptions.Value.DataDirectory, "tmp");
 
     /// <param name="onBatch">Called after each committed batch with what it added, for progress.</param>
+    /// <param name="since">Only messages with an INTERNALDATE on or after this are archived; older ones are passed over for good.</param>
     public async Task<FolderPassResult> SyncAsync(
         IMailFolder folder,
         FolderSyncState state,
         Func<BatchResult, CancellationToken, Task> onBatch,
-        CancellationToken cancellationToken)
+        CancellationToken cancellationToken,
+        DateTimeOffset? since = null)
     {
         ArgumentNullException.ThrowIfNull(folder);
         ArgumentNullException.ThrowIfNull(state);
@@ -82,7 +84,7 @@ public sealed class ImapFolderSynchronizer(
                 pass.RetryList.RemoveAll(r => r.Uid == gone);
             }
 
-            await ArchiveAsync(folder, pass, summaries.OrderBy(s => s.UniqueId.Id).ToList(), advanceWatermark: false, onBatch, cancellationToken);
+            await ArchiveAsync(folder, pass, summaries.Where(s => InScope(s, since)).OrderBy(s => s.UniqueId.Id).ToList(), advanceWatermark: false, onBatch, cancellationToken);
         }
 
         var newCount = 0;
@@ -96,7 +98,9 @@ public sealed class ImapFolderSynchronizer(
                 .OrderBy(s => s.UniqueId.Id)
                 .ToList();
             newCount = summaries.Count;
-            await ArchiveAsync(folder, pass, summaries, advanceWatermark: true, onBatch, cancellationToken);
+            // Mail older than the source's "since" is skipped, and the watermark passes it (it is never wanted).
+            var wanted = since is null ? summaries : summaries.Where(s => InScope(s, since)).ToList();
+            await ArchiveAsync(folder, pass, wanted, advanceWatermark: true, onBatch, cancellationToken);
             if (uidNext > 0)
             {
                 pass.State = pass.State with { Watermark = Math.Max(pass.State.Watermark, upper) };
@@ -362,6 +366,10 @@ public sealed class ImapFolderSynchronizer(
 
         return stale;
     }
+
+    /// <summary>INTERNALDATE (RFC 3501 §2.3.3) on or after <paramref name="since"/>; a server that sent none keeps the message.</summary>
+    private static bool InScope(IMessageSummary summary, DateTimeOffset? since) =>
+        since is null || summary.InternalDate is not { } date || date >= since.Value;
 
     private static List<string> FlagNames(IMessageSummary summary)
     {

@@ -22,6 +22,7 @@ public sealed class QuartzSourceRunner(ISchedulerFactory schedulerFactory, Sourc
     {
         var scheduler = _scheduler ??= await schedulerFactory.GetScheduler(cancellationToken);
         var key = new JobKey(sourceId, Group);
+        registry.ClearStop(sourceId);
         if (registry.IsRunning(sourceId) || await scheduler.Exists(key, cancellationToken))
         {
             return;
@@ -61,11 +62,13 @@ public sealed class QuartzSourceRunner(ISchedulerFactory schedulerFactory, Sourc
             if (!registry.IsRunning(sourceId))
             {
                 // Scheduled but not fired yet: dropping the trigger drops the (non-durable) job with it. A fired trigger
-                // cannot be unscheduled while its job runs; that job is interrupted below.
+                // cannot be unscheduled while its job runs; that job is cancelled below.
                 await scheduler.UnscheduleJob(new TriggerKey(sourceId, Group), cancellationToken);
             }
 
-            await scheduler.Interrupt(key, cancellationToken);
+            // Through the registry, not IScheduler.Interrupt (which looks through every executing job): it also stops a
+            // job whose trigger fired just before the unscheduling but that has not started yet.
+            registry.Cancel(sourceId);
         }
         catch (Exception e) when (e is SchedulerException or ObjectDisposedException)
         {

@@ -18,8 +18,8 @@ public sealed class SyncSourceJob(SourceSynchronizer synchronizer, SourceJobRegi
         ArgumentNullException.ThrowIfNull(context);
         var sourceId = context.MergedJobDataMap.GetString(SourceIdKey)
             ?? throw new JobExecutionException("The job has no source id.");
-        using var stop = CancellationTokenSource.CreateLinkedTokenSource(context.CancellationToken, cancellationToken);
-        registry.Started(sourceId);
+        var stopped = registry.Started(sourceId);
+        using var stop = CancellationTokenSource.CreateLinkedTokenSource(context.CancellationToken, cancellationToken, stopped);
         try
         {
             await synchronizer.RunAsync(sourceId, stop.Token);

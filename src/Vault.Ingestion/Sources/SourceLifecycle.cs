@@ -1,5 +1,6 @@
 using Microsoft.Extensions.Logging;
 using Vault.Archive;
+using Vault.Archive.Connectors;
 using Vault.Archive.Sources;
 using Vault.Ingestion.Jobs;
 using Vault.Ingestion.Sync;
@@ -14,6 +15,7 @@ namespace Vault.Ingestion.Sources;
 /// </summary>
 public sealed class SourceLifecycle(
     IArchiveStore store,
+    IConnectorStore connectors,
     ISourceRunner runner,
     SyncMetrics metrics,
     SearchIndex index,
@@ -21,16 +23,13 @@ public sealed class SourceLifecycle(
     ILogger<SourceLifecycle> logger)
 {
     /// <summary>Stores a new source and starts its import.</summary>
-    public async Task<Source> CreateAsync(SourceSettings settings, byte[] encryptedPassword, CancellationToken cancellationToken)
+    public Task<Source> CreateAsync(SourceSettings settings, byte[] encryptedPassword, CancellationToken cancellationToken) =>
+        CreateAsync(SourceIds.New(), settings, encryptedPassword, cancellationToken);
+
+    /// <summary>As above, under an id chosen beforehand (an import's files are uploaded to a folder named by it).</summary>
+    public async Task<Source> CreateAsync(string sourceId, SourceSettings settings, byte[] encryptedPassword, CancellationToken cancellationToken)
     {
-        var source = new Source
-        {
-            Id = SourceIds.New(),
-            Settings = settings,
-            EncryptedPassword = encryptedPassword,
-            Status = SourceStateMachine.Created,
-            CreatedAt = timeProvider.GetUtcNow(),
-        };
+        var source = NewSource(settings, encryptedPassword) with { Id = sourceId };
         await store.CreateSourceAsync(source, cancellationToken);
         await RecordAsync(source.Id, "created", $"Created; {source.Status}", cancellationToken);
         metrics.StatusChanged(source.Id, source.Status);
@@ -38,6 +37,46 @@ public sealed class SourceLifecycle(
         await runner.StartAsync(source.Id, cancellationToken);
         return source;
     }
+
+    /// <summary>
+    /// Stores many sources (a connector's mailboxes) and their first events in one write, then starts each one. Those
+    /// beyond the connector's import slots are created queued (<c>progress.waiting</c>, a "queued" event), so thousands
+    /// of new mailboxes do not each write that on their own a moment later.
+    /// </summary>
+    public async Task CreateManyAsync(IReadOnlyList<Source> sources, int importSlots, CancellationToken cancellationToken)
+    {
+        ArgumentNullException.ThrowIfNull(sources);
+        var now = timeProvider.GetUtcNow();
+        var created = sources.Select((source, i) => i < importSlots ? source : source with { Progress = source.Progress with { Waiting = true } }).ToList();
+        var events = new List<SourceEvent>();
+        for (var i = 0; i < created.Count; i++)
+        {
+            events.Add(new(created[i].Id, now, "created", $"Created as a mailbox of connector {created[i].ConnectorId}; {created[i].Status}"));
+            if (i >= importSlots)
+            {
+                events.Add(new(created[i].Id, now, "queued", $"Waiting to import: {importSlots} mailboxes of this connector import at once (its maxConcurrentImports). It starts when one finishes."));
+            }
+        }
+
+        await connectors.CreateMailboxesAsync(created, events, cancellationToken);
+        foreach (var source in created)
+        {
+            metrics.StatusChanged(source.Id, source.Status);
+            SourceLifecycleLog.Created(logger, source.Id, source.Settings.Name, source.Status);
+            await runner.StartAsync(source.Id, cancellationToken);
+        }
+    }
+
+    /// <summary>A new source in the state every source starts in.</summary>
+    public Source NewSource(SourceSettings settings, byte[] encryptedPassword, string? connectorId = null) => new()
+    {
+        Id = SourceIds.New(),
+        Settings = settings,
+        EncryptedPassword = encryptedPassword,
+        Status = SourceStateMachine.Created,
+        CreatedAt = timeProvider.GetUtcNow(),
+        ConnectorId = connectorId,
+    };
 
     /// <summary>
     /// New settings (and, when given, a new encrypted password). A running job holds connections made with the old

@@ -3,18 +3,24 @@ using Microsoft.Extensions.Options;
 namespace Vault.Ingestion.Sync;
 
 /// <summary>
-/// How many bulk imports run at once in this process (<c>Vault:Sync:MaxConcurrentImports</c>). An import holds a
+/// How many bulk imports run at once: in this process (<c>Vault:Sync:MaxConcurrentImports</c>), and per connector
+/// (its <c>maxConcurrentImports</c>). An import holds a
 /// connection, a batch of bodies in memory and a share of the CPU; continuous sync of an imported source needs none
 /// of this and is never limited here. Waiters are served first come, first served, and a source that waits says so
 /// (<c>progress.waiting</c>) instead of sitting silent.
 /// </summary>
-public sealed class ImportSlots(IOptions<SyncOptions> options)
+public sealed class ImportSlots(int capacity)
 {
     private readonly Lock _lock = new();
     private readonly LinkedList<TaskCompletionSource<Slot>> _waiting = new();
     private int _taken;
 
-    public int Capacity { get; } = options.Value.MaxConcurrentImports;
+    public ImportSlots(IOptions<SyncOptions> options)
+        : this((options ?? throw new ArgumentNullException(nameof(options))).Value.MaxConcurrentImports)
+    {
+    }
+
+    public int Capacity { get; } = capacity;
 
     /// <summary>Imports running now.</summary>
     public int Running

@@ -37,4 +37,10 @@ internal static partial class SyncLog
 
     [LoggerMessage(11, LogLevel.Information, "Source {SourceId}: connection lost ({Code}); reconnecting at {ReconnectAt}")]
     public static partial void Reconnecting(ILogger logger, Exception exception, string sourceId, string code, DateTimeOffset reconnectAt);
+
+    [LoggerMessage(12, LogLevel.Information, "Source {SourceId}: its IDLE slot went to a more recently active mailbox of the connector; polling")]
+    public static partial void IdleSlotTaken(ILogger logger, string sourceId);
+
+    [LoggerMessage(13, LogLevel.Information, "Source {SourceId}: the server allows one connection at a time; the idling connection polls the other folders")]
+    public static partial void OneConnectionOnly(ILogger logger, string sourceId);
 }

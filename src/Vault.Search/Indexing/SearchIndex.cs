@@ -144,6 +144,29 @@ public sealed class SearchIndex : IDisposable
 
     public int DocumentCount => Search(s => s.IndexReader.NumDocs);
 
+    /// <summary>True when the index has a (live) document for the message.</summary>
+    public bool Contains(string messageId) => Search(s => s.Search(new TermQuery(new Term(SearchFields.Id, messageId)), 1).TotalHits > 0);
+
+    /// <summary>How many documents the index has for a source.</summary>
+    public int CountSource(string sourceId) =>
+        Search(s =>
+        {
+            var count = new TotalHitCountCollector();
+            s.Search(new TermQuery(new Term(SearchFields.Source, sourceId)), count);
+            return count.TotalHits;
+        });
+
+    /// <summary>The message id of every document of a source (for finding documents whose message is gone).</summary>
+    public IReadOnlyList<string> IdsOfSource(string sourceId)
+    {
+        var fields = new HashSet<string>(StringComparer.Ordinal) { SearchFields.Id };
+        return Search(s =>
+        {
+            var top = s.Search(new TermQuery(new Term(SearchFields.Source, sourceId)), Math.Max(1, s.IndexReader.MaxDoc));
+            return top.ScoreDocs.Select(d => s.Doc(d.Doc, fields).Get(SearchFields.Id, System.Globalization.CultureInfo.InvariantCulture)).OfType<string>().ToList();
+        });
+    }
+
     /// <summary>
     /// Throws when the index cannot serve: its folder is gone, or the writer was closed by an I/O failure it could not
     /// survive (Lucene.NET then throws ObjectDisposedException, its AlreadyClosedException, on every use).

@@ -83,6 +83,30 @@ public sealed class SearchService
         return new SearchResults(total, page, pageSize, hits);
     }
 
+    /// <summary>Parses the query only, for a caller that must answer a syntax error before it starts work.</summary>
+    /// <exception cref="SearchQueryException">The query does not parse.</exception>
+    public void Validate(string query) => _parser.Parse(query);
+
+    /// <summary>
+    /// The id of every message the query matches, oldest first (an export's order), read from one searcher.
+    /// Holds the ids, not the documents: about 80 bytes a hit.
+    /// </summary>
+    /// <exception cref="SearchQueryException">The query does not parse.</exception>
+    public IReadOnlyList<string> MatchingIds(string query)
+    {
+        var parsed = _parser.Parse(query);
+        var fields = new HashSet<string>(StringComparer.Ordinal) { SearchFields.Id };
+        return _index.Search(searcher =>
+        {
+            var top = searcher.Search(parsed.Query, null, Math.Max(1, searcher.IndexReader.MaxDoc), new Sort(new SortField(SearchFields.Date, SortFieldType.INT64, false)));
+            return top.ScoreDocs
+                .Select(d => searcher.Doc(d.Doc, fields).Get(SearchFields.Id, CultureInfo.InvariantCulture))
+                .Where(id => id is not null)
+                .Select(id => id!)
+                .ToList();
+        });
+    }
+
     /// <summary>The errors recorded for a message's attachments when it was last indexed; empty when it is not in the index.</summary>
     public IReadOnlyList<AttachmentError> AttachmentErrors(string messageId)
     {

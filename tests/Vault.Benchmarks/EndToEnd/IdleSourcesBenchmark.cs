@@ -15,7 +15,7 @@ public static class IdleSourcesBenchmark
 {
     private static readonly TimeSpan Settle = TimeSpan.FromSeconds(20);
 
-    public static async Task<int> RunAsync(int count, int messagesEach, CancellationToken cancellationToken)
+    public static async Task<int> RunAsync(int count, int messagesEach, bool connector, CancellationToken cancellationToken)
     {
         var server = await MailboxServer.EnsureRunningAsync(cancellationToken);
         await VaultProcess.BuildAsync(cancellationToken);
@@ -36,17 +36,30 @@ public static class IdleSourcesBenchmark
             using var api = new VaultApiClient(vault.BaseAddress, vault.ApiKey);
             await Task.Delay(Settle, cancellationToken);
             var before = Sample(vault);
-            var sessionsBefore = await server.Dovecot.AllSessionsAsync(cancellationToken);
+            var sessionsBefore = await server.Dovecot.AllSessionsAsync(cancellationToken, "bench-idle");
 
+            using var sampling = new CancellationTokenSource();
+            var sessionSamples = new List<int>();
+            var sampler = SampleSessionsAsync(server.Dovecot, sessionSamples, sampling.Token);
             var created = Stopwatch.StartNew();
-            foreach (var user in users)
+            if (connector)
             {
-                await api.CreateImapSourceAsync(user.Name, server.Dovecot.Host, server.Dovecot.ImapPort, user.Name, user.Password, cancellationToken);
+                var id = await api.CreateMasterUserConnectorAsync("bench " + users[0].Name, server.Dovecot.Host, server.Dovecot.ImapPort, server.Dovecot.MasterUser, server.Dovecot.MasterPassword, cancellationToken);
+                await api.AddMailboxesCsvAsync(id, "username\n" + string.Join('\n', users.Select(u => u.Name)) + "\n", cancellationToken);
+            }
+            else
+            {
+                foreach (var user in users)
+                {
+                    await api.CreateImapSourceAsync(user.Name, server.Dovecot.Host, server.Dovecot.ImapPort, user.Name, user.Password, cancellationToken);
+                }
             }
 
             var creating = created.Elapsed;
             var (active, indexed) = await WaitAllSettledAsync(api, count, messagesEach, created, cancellationToken);
             var peakDuringImport = vault.ReadMemory()?.PeakRss ?? 0;
+            await sampling.CancelAsync();
+            await sampler;
 
             await Task.Delay(Settle, cancellationToken);
             var idle = new List<(long Rss, int Threads)>();
@@ -57,11 +70,11 @@ public static class IdleSourcesBenchmark
             }
 
             var after = (Rss: Median(idle.Select(s => s.Rss)), Threads: (int)Median(idle.Select(s => (long)s.Threads)));
-            var sessions = await server.Dovecot.AllSessionsAsync(cancellationToken) - sessionsBefore;
+            var sessions = await server.Dovecot.AllSessionsAsync(cancellationToken, "bench-idle") - sessionsBefore;
             var perSource = (after.Rss - before.Rss) / (double)count;
 
             Console.WriteLine();
-            Console.WriteLine($"| {count} idle sources ({messagesEach} messages each), one Vault process | value |");
+            Console.WriteLine($"| {count} idle {(connector ? "mailboxes of one master-user connector" : "sources")} ({messagesEach} messages each), one Vault process | value |");
             Console.WriteLine("|---|---|");
             Console.WriteLine($"| created over HTTP in | {creating.TotalSeconds:F1} s |");
             Console.WriteLine($"| all Active after | {active.TotalSeconds:F1} s |");
@@ -70,7 +83,8 @@ public static class IdleSourcesBenchmark
             Console.WriteLine($"| RSS per idle source | {perSource / 1024:F0} KiB |");
             Console.WriteLine($"| peak RSS (VmHWM) | {Mib(peakDuringImport)} |");
             Console.WriteLine($"| threads before / idle with them | {before.Threads} / {after.Threads} |");
-            Console.WriteLine($"| IMAP sessions Dovecot counts for them | {sessions} |");
+            Console.WriteLine($"| IMAP sessions Dovecot counts for them, idle | {sessions} |");
+            Console.WriteLine($"| most sessions seen during the import (doveadm who, {sessionSamples.Count} samples) | {(sessionSamples.Count == 0 ? 0 : sessionSamples.Max() - sessionsBefore)} |");
             return 0;
         }
         catch (BenchmarkFailedException e)
@@ -113,6 +127,21 @@ public static class IdleSourcesBenchmark
         throw new BenchmarkFailedException($"Not all {count} sources were Active and indexed within {deadline.TotalSeconds} s.");
     }
 
+    private static async Task SampleSessionsAsync(TestDovecot dovecot, List<int> samples, CancellationToken cancellationToken)
+    {
+        try
+        {
+            while (!cancellationToken.IsCancellationRequested)
+            {
+                samples.Add(await dovecot.AllSessionsAsync(cancellationToken, "bench-idle"));
+            }
+        }
+        catch (OperationCanceledException)
+        {
+            // Sampling ends when every source is Active.
+        }
+    }
+
     private static (long Rss, int Threads) Sample(VaultProcess vault) =>
         (vault.ReadMemory()?.Rss ?? 0, vault.ReadThreads() ?? 0);
 
@@ -127,12 +156,19 @@ public static class IdleSourcesBenchmark
     private static byte[] Message(TestUser user, int n) => Encoding.ASCII.GetBytes(string.Create(CultureInfo.InvariantCulture,
         $"From: a@example.org\r\nTo: {user.Name}@example.com\r\nSubject: idle {n}\r\nMessage-ID: <{user.Name}.{n}@example.org>\r\nDate: Wed, 01 Mar 2023 10:00:00 +0000\r\n\r\nbody {n}\r\n"));
 
-    /// <summary>Parses <c>[--count N] [--messages M]</c>.</summary>
-    public static (int Count, int Messages)? Parse(ReadOnlySpan<string> args)
+    /// <summary>Parses <c>[--count N] [--messages M] [--connector]</c>.</summary>
+    public static (int Count, int Messages, bool Connector)? Parse(ReadOnlySpan<string> args)
     {
         int count = 200, messages = 5;
+        var connector = false;
         for (var i = 0; i < args.Length; i++)
         {
+            if (args[i] == "--connector")
+            {
+                connector = true;
+                continue;
+            }
+
             if (i + 1 < args.Length && int.TryParse(args[i + 1], CultureInfo.InvariantCulture, out var value) && value > 0)
             {
                 switch (args[i])
@@ -148,10 +184,10 @@ public static class IdleSourcesBenchmark
                 }
             }
 
-            Console.Error.WriteLine($"sources: unknown or invalid argument '{args[i]}' (use --count N --messages M)");
+            Console.Error.WriteLine($"sources: unknown or invalid argument '{args[i]}' (use --count N --messages M --connector)");
             return null;
         }
 
-        return (count, messages);
+        return (count, messages, connector);
     }
 }

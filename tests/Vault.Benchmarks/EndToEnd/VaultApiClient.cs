@@ -39,6 +39,32 @@ public sealed class VaultApiClient : IDisposable
             ?? throw new BenchmarkFailedException($"POST /api/sources returned no id: {body}");
     }
 
+    public async Task<string> CreateMasterUserConnectorAsync(string name, string host, int port, string adminUsername, string adminPassword, CancellationToken cancellationToken)
+    {
+        using var response = await http.PostAsJsonAsync(
+            new Uri("/api/connectors", UriKind.Relative),
+            new { name, host, port, tls = false, authMode = "masterUser", adminUsername, adminPassword },
+            cancellationToken);
+        var body = await response.Content.ReadAsStringAsync(cancellationToken);
+        if (response.StatusCode != HttpStatusCode.Created)
+        {
+            throw new BenchmarkFailedException($"POST /api/connectors answered {(int)response.StatusCode}: {body}");
+        }
+
+        using var document = JsonDocument.Parse(body);
+        return document.RootElement.GetProperty("id").GetString()!;
+    }
+
+    public async Task AddMailboxesCsvAsync(string connectorId, string csv, CancellationToken cancellationToken)
+    {
+        using var content = new StringContent(csv, System.Text.Encoding.UTF8, "text/csv");
+        using var response = await http.PostAsync(new Uri($"/api/connectors/{connectorId}/mailboxes/csv", UriKind.Relative), content, cancellationToken);
+        if (response.StatusCode != HttpStatusCode.Created)
+        {
+            throw new BenchmarkFailedException($"POST /api/connectors/{connectorId}/mailboxes/csv answered {(int)response.StatusCode}: {await response.Content.ReadAsStringAsync(cancellationToken)}");
+        }
+    }
+
     /// <summary>The source JSON, cloned out of its document.</summary>
     public async Task<JsonElement> GetSourceAsync(string id, CancellationToken cancellationToken)
     {

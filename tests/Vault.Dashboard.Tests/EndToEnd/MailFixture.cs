@@ -33,4 +33,35 @@ public static class MailFixture
         var created = System.Text.Json.JsonDocument.Parse(body);
         return created.RootElement.GetProperty("id").GetString()!;
     }
+
+    /// <summary>POST /api/connectors for plain IMAP on the test Dovecot with its master user; returns the new connector's id.</summary>
+    public static async Task<string> CreateConnectorAsync(DashboardHost host, TestDovecot dovecot, string name, string? separator = null)
+    {
+        var response = await host.Api.PostAsJsonAsync("/api/connectors", new
+        {
+            name,
+            protocol = "imap",
+            host = dovecot.Host,
+            port = dovecot.ImapPort,
+            tls = false,
+            authMode = "masterUser",
+            adminUsername = dovecot.MasterUser,
+            adminPassword = dovecot.MasterPassword,
+            masterUserSeparator = separator,
+        }, TestContext.Current.CancellationToken);
+        var body = await response.Content.ReadAsStringAsync(TestContext.Current.CancellationToken);
+        Assert.True(response.IsSuccessStatusCode, $"POST /api/connectors answered {(int)response.StatusCode}: {body}");
+        return System.Text.Json.JsonDocument.Parse(body).RootElement.GetProperty("id").GetString()!;
+    }
+
+    /// <summary>POST /api/connectors/{id}/mailboxes with user names only.</summary>
+    public static async Task AddMailboxesAsync(DashboardHost host, string connectorId, params string[] usernames)
+    {
+        var response = await host.Api.PostAsJsonAsync(
+            $"/api/connectors/{connectorId}/mailboxes",
+            new { mailboxes = usernames.Select(username => new { username }).ToArray() },
+            TestContext.Current.CancellationToken);
+        var body = await response.Content.ReadAsStringAsync(TestContext.Current.CancellationToken);
+        Assert.True(response.IsSuccessStatusCode, $"POST /api/connectors/{connectorId}/mailboxes answered {(int)response.StatusCode}: {body}");
+    }
 }

@@ -1,6 +1,7 @@
 using MailKit;
 using Microsoft.Extensions.Logging.Abstractions;
 using Vault.Archive.Sources;
+using Vault.Ingestion.Credentials;
 using Vault.Ingestion.Connections;
 using Vault.Ingestion.Imap;
 
@@ -25,8 +26,8 @@ public sealed class FolderListingTests
         var settings = new SourceSettings { Name = "inbox", Host = "127.0.0.1", Port = server.Port, TlsMode = TlsMode.None, Username = "u" };
         var connector = new MailConnector(NullLogger<MailConnector>.Instance);
 
-        var tested = await connector.TestAsync(settings, "p", Token);
-        await using var connection = await connector.ConnectImapAsync(settings, "p", Token);
+        var tested = await connector.TestAsync(settings, new PasswordCredential("u", "p"), Token);
+        await using var connection = await connector.ConnectImapAsync(settings, new PasswordCredential("u", "p"), Token);
         var listed = await ImapFolderLister.ListAsync(connection.Client, StatusItems.None, Token);
 
         Assert.True(tested.Ok, tested.Error?.Message);

@@ -1,8 +1,11 @@
 using Microsoft.Extensions.Logging.Abstractions;
 using Vault.Archive.Sources;
+using Vault.Ingestion.Credentials;
 using Vault.Ingestion.Connections;
 using Vault.Ingestion.Errors;
 using Vault.Ingestion.Tests.Connections;
+
+using Vault.TestSupport;
 
 namespace Vault.Ingestion.Tests.Errors;
 
@@ -12,7 +15,7 @@ namespace Vault.Ingestion.Tests.Errors;
 /// </summary>
 public sealed class ErrorClassifierTests
 {
-    private const string Password = "classifier-secret-Pw1";
+    private static readonly PasswordCredential Password = new("user", "classifier-secret-Pw1");
     private readonly MailConnector _connector = new(NullLogger<MailConnector>.Instance);
 
     public static TheoryData<string, string, string, string, bool, string> ProviderTexts => new()
@@ -49,7 +52,7 @@ public sealed class ErrorClassifierTests
         Assert.Equal(code, failure.Error.Code);
         Assert.Equal(transient, failure.Error.Transient);
         Assert.Contains(expectedText, failure.Error.Hint + "\n" + failure.Error.ServerResponse, StringComparison.Ordinal);
-        Assert.DoesNotContain(Password, failure.Error.ToString(), StringComparison.Ordinal);
+        Assert.DoesNotContain(Password.Password, failure.Error.ToString(), StringComparison.Ordinal);
     }
 
     [Fact]

@@ -44,13 +44,15 @@ function normaliseFieldErrors(errors) {
 const unauthorizedListeners = new Set();
 export function onUnauthorized(listener) { unauthorizedListeners.add(listener); }
 
-async function send(method, path, body, key = session.key) {
+/** A body is sent as JSON, unless a contentType is given: then it is sent as it is (a CSV text, say). */
+async function send(method, path, body, key = session.key, contentType = null) {
   const headers = { Accept: 'application/json, application/problem+json' };
   if (key) headers.Authorization = `Bearer ${key}`;
-  if (body !== undefined) headers['Content-Type'] = 'application/json';
+  if (body !== undefined) headers['Content-Type'] = contentType ?? 'application/json';
+  const payload = body === undefined ? undefined : contentType ? body : JSON.stringify(body);
   let response;
   try {
-    response = await fetch(path, { method, headers, body: body === undefined ? undefined : JSON.stringify(body), cache: 'no-store' });
+    response = await fetch(path, { method, headers, body: payload, cache: 'no-store' });
   } catch {
     throw new ApiError(0, null);
   }
@@ -62,8 +64,8 @@ async function send(method, path, body, key = session.key) {
   throw error;
 }
 
-export async function api(method, path, body) {
-  const response = await send(method, path, body);
+export async function api(method, path, body, { contentType = null } = {}) {
+  const response = await send(method, path, body, session.key, contentType);
   if (response.status === 204) return null;
   const text = await response.text();
   return text ? JSON.parse(text) : null;
@@ -95,4 +97,41 @@ export async function download(path, fileName) {
   link.click();
   link.remove();
   setTimeout(() => URL.revokeObjectURL(url), 10_000);
+}
+
+/**
+ * Exports can be gigabytes: the page asks for a single-use download link (with the key in the Authorization header)
+ * and lets the browser download it natively, streaming to disk with its own progress. The key never goes into a URL.
+ */
+export async function downloadExport(linkPath) {
+  const { url } = await api('POST', linkPath);
+  const link = document.createElement('a');
+  link.href = url;
+  link.download = '';
+  document.body.append(link);
+  link.click();
+  link.remove();
+}
+
+/** multipart upload with progress (fetch has no upload progress); resolves with the parsed answer or rejects with ApiError. */
+export function upload(path, form, onProgress) {
+  return new Promise((resolve, reject) => {
+    const request = new XMLHttpRequest();
+    request.open('POST', path);
+    request.setRequestHeader('Authorization', `Bearer ${session.key}`);
+    request.setRequestHeader('Accept', 'application/json, application/problem+json');
+    request.upload.addEventListener('progress', event => { if (event.lengthComputable) onProgress(event.loaded, event.total); });
+    request.addEventListener('load', () => {
+      let body = null;
+      try { body = JSON.parse(request.responseText); } catch { /* not JSON: the status explains it */ }
+      if (request.status >= 200 && request.status < 300) resolve(body);
+      else {
+        const error = new ApiError(request.status, body);
+        if (request.status === 401) unauthorizedListeners.forEach(listener => listener(error));
+        reject(error);
+      }
+    });
+    request.addEventListener('error', () => reject(new ApiError(0, null)));
+    request.send(form);
+  });
 }

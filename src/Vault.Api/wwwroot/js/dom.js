@@ -40,13 +40,17 @@ export function announce(text) {
   announceTimer = setTimeout(() => { region.textContent = text; }, 50);
 }
 
-/** A modal confirmation on the native <dialog>: focus is trapped and Escape cancels. */
-export function confirmDialog({ title, text, confirmLabel, danger = false }) {
+/**
+ * A modal confirmation on the native <dialog>: focus is trapped and Escape cancels. `content` (nodes, such as a
+ * checkbox the caller reads afterwards) goes under the text.
+ */
+export function confirmDialog({ title, text, confirmLabel, danger = false, content = null }) {
   return new Promise(resolve => {
     const dialog = h('dialog', { class: 'dialog', 'aria-labelledby': 'dialog-title' },
       h('form', { method: 'dialog' },
         h('h2', { id: 'dialog-title' }, title),
         h('p', {}, text),
+        content,
         h('div', { class: 'actions' },
           h('button', { value: 'cancel', class: 'secondary', autofocus: true }, 'Cancel'),
           h('button', { value: 'confirm', class: danger ? 'danger' : 'primary' }, confirmLabel))));

@@ -53,3 +53,20 @@ export function formatAddresses(value) {
     return entry.name ? `${entry.name} <${address}>` : address;
   }).join(', ');
 }
+
+// A day of the overview's chart ("2026-03-03") is a UTC day: format it in UTC, or it may show as the day before.
+const dayShort = new Intl.DateTimeFormat(undefined, { day: 'numeric', month: 'short', timeZone: 'UTC' });
+const dayLong = new Intl.DateTimeFormat(undefined, { dateStyle: 'medium', timeZone: 'UTC' });
+
+export function formatDay(isoDay, { long = false } = {}) {
+  const date = new Date(`${String(isoDay).slice(0, 10)}T00:00:00Z`);
+  if (Number.isNaN(date.getTime())) return String(isoDay);
+  return (long ? dayLong : dayShort).format(date);
+}
+
+const compact = new Intl.NumberFormat(undefined, { notation: 'compact', maximumFractionDigits: 1 });
+
+/** 1200 as "1.2K": for axis labels. */
+export function formatCompact(value) {
+  return compact.format(value ?? 0);
+}

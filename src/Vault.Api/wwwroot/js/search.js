@@ -1,5 +1,5 @@
 // Search: the query box with its syntax help, and paged results newest first.
-import { api, ApiError } from './api.js';
+import { api, ApiError, downloadExport } from './api.js';
 import { h, replaceChildren } from './dom.js';
 import { formatAddresses, formatDate, formatDateTime, formatNumber } from './format.js';
 
@@ -53,8 +53,14 @@ function resultList(answer, q) {
   const last = first + hits.length - 1;
   const pageLink = (target, label, rel) => h('a', { class: 'button secondary', rel, href: `#/search?${new URLSearchParams({ q, page: target })}` }, label);
   const back = encodeURIComponent(location.hash);
+  const exportAs = format => downloadExport(`/api/search/export/link?${new URLSearchParams({ q, format })}`)
+    .catch(error => alert(`The export could not start: ${error.message}`));
   return h('div', {},
-    h('p', { class: 'result-count' }, `${formatNumber(first)}–${formatNumber(last)} of ${formatNumber(total)} messages`),
+    h('div', { class: 'result-head' },
+      h('p', { class: 'result-count' }, `${formatNumber(first)}–${formatNumber(last)} of ${formatNumber(total)} messages`),
+      h('div', { class: 'actions' },
+        h('button', { type: 'button', class: 'secondary', id: 'export-results-zip', onclick: () => exportAs('zip') }, `Export ${formatNumber(total)} as zip`),
+        h('button', { type: 'button', class: 'secondary', id: 'export-results-mbox', onclick: () => exportAs('mbox') }, 'Export as mbox'))),
     h('ol', { class: 'hits', start: first }, hits.map(hit => h('li', { class: 'hit', dataset: { messageId: hit.id } },
       h('div', { class: 'hit-head' },
         h('a', { class: 'hit-subject', href: `#/messages/${encodeURIComponent(hit.id)}?back=${back}` }, hit.subject || '(no subject)'),

@@ -1,24 +1,28 @@
 // Sources: the table of mailboxes, refreshed every few seconds in place, with the error panel of sources in Error.
-import { api, ApiError } from './api.js';
+// sourceTable() is shared with a connector's page, whose mailboxes are sources too.
+import { api, ApiError, downloadExport } from './api.js';
 import { h, replaceChildren, announce, confirmDialog } from './dom.js';
 import { formatBytes, formatDateTime, formatNumber, formatRelative } from './format.js';
 
-const refreshEvery = 3000;
+export const refreshEvery = 3000;
 const statuses = ['Importing', 'Active', 'Paused', 'Error', 'Queued'];
 
 export function showSources(view, { focusId } = {}) {
   document.title = 'Sources · Vault';
   const message = h('p', { class: 'notice', role: 'status', hidden: true });
-  const body = h('div', { id: 'sources-body' }, h('p', { class: 'muted' }, 'Loading sources…'));
+  const showMessage = text => { message.textContent = text; message.hidden = !text; };
+  const state = { stopped: false, timer: 0 };
+  const table = sourceTable({ caption: 'Mailboxes archived by Vault, refreshed every few seconds', refresh, showMessage, focusId });
+  replaceChildren(table.element, h('p', { class: 'muted' }, 'Loading sources…'));
+  table.element.id = 'sources-body';
   replaceChildren(view,
     h('div', { class: 'page-head' },
       h('h1', {}, 'Sources'),
-      h('a', { class: 'button primary', href: '#/sources/new' }, 'Add source')),
+      h('div', { class: 'actions' },
+        h('a', { class: 'button secondary', href: '#/sources/import', id: 'import-files-link' }, 'Import files'),
+        h('a', { class: 'button primary', href: '#/sources/new' }, 'Add source'))),
     message,
-    body);
-
-  const state = { rows: new Map(), events: new Map(), eventsSupported: true, stopped: false, timer: 0, focusId };
-  const showMessage = text => { message.textContent = text; message.hidden = !text; };
+    table.element);
 
   async function refresh() {
     if (state.stopped) return;
@@ -26,7 +30,10 @@ export function showSources(view, { focusId } = {}) {
       const sources = await api('GET', '/api/sources');
       if (state.stopped) return;
       showMessage('');
-      renderTable(body, sources, state, { refresh, showMessage });
+      table.update(sources, h('div', { class: 'card empty' },
+        h('h2', {}, 'No mailbox yet'),
+        h('p', {}, 'Add an IMAP or POP3 account and Vault imports every message, then keeps archiving new mail.'),
+        h('a', { class: 'button primary', href: '#/sources/new' }, 'Add your first source')));
     } catch (error) {
       if (state.stopped) return;
       showMessage(`Could not load the sources: ${error.message}`);
@@ -41,26 +48,55 @@ export function showSources(view, { focusId } = {}) {
   };
 }
 
-function renderTable(body, sources, state, actions) {
+/** Where a source is edited: its own wizard, or for a connector's mailbox on the sources page, its connector's page. */
+function defaultEditLink(source) {
+  if (source.connectorId) {
+    return { href: `#/connectors/${encodeURIComponent(source.connectorId)}`, label: 'Connector', ariaLabel: `Open the connector of ${source.name}` };
+  }
+  return { href: `#/sources/${encodeURIComponent(source.id)}/edit`, label: 'Edit', ariaLabel: `Edit ${source.name}` };
+}
+
+/** What the error panel offers: fix the credentials in the source's wizard (or, for a connector's mailbox, on its connector). */
+function defaultErrorAction(source) {
+  if (source.connectorId) {
+    return h('a', { class: 'button primary', href: `#/connectors/${encodeURIComponent(source.connectorId)}` }, 'Open its connector');
+  }
+  return h('a', { class: 'button primary', href: `#/sources/${encodeURIComponent(source.id)}/edit?retry=1` }, 'Edit credentials and retry');
+}
+
+/**
+ * A table of sources that update() redraws in place (only the rows whose source changed, keeping keyboard focus), with
+ * the error panel of every source in Error under it. editLink(source) gives { href, label, ariaLabel } or null for no
+ * edit action; errorAction(source) gives the panel's action.
+ */
+export function sourceTable({ caption, refresh, showMessage, focusId = null, editLink = defaultEditLink, errorAction = defaultErrorAction }) {
+  const element = h('div', { class: 'source-table' });
+  const state = { rows: new Map(), eventsSupported: true, focusId };
+  const options = { caption, refresh, showMessage, editLink, errorAction };
+  return {
+    element,
+    /** Shows the sources, or the `empty` node when there are none. */
+    update(sources, empty) { renderTable(element, sources, state, options, empty); },
+  };
+}
+
+function renderTable(body, sources, state, options, empty) {
   if (sources.length === 0) {
     state.rows.clear();
-    replaceChildren(body, h('div', { class: 'card empty' },
-      h('h2', {}, 'No mailbox yet'),
-      h('p', {}, 'Add an IMAP or POP3 account and Vault imports every message, then keeps archiving new mail.'),
-      h('a', { class: 'button primary', href: '#/sources/new' }, 'Add your first source')));
+    replaceChildren(body, empty);
     return;
   }
   let table = body.querySelector('table');
   if (!table) {
-    table = h('table', { class: 'sources' },
-      h('caption', { class: 'visually-hidden' }, 'Mailboxes archived by Vault, refreshed every few seconds'),
+    table = h('table', { class: 'sources list' },
+      h('caption', { class: 'visually-hidden' }, options.caption),
       h('thead', {}, h('tr', {},
         ['Name', 'Account', 'Status', 'Progress', 'Last sync', 'Actions'].map(title => h('th', { scope: 'col' }, title)))),
       h('tbody'));
-    replaceChildren(body, table, h('div', { id: 'error-panels' }));
+    replaceChildren(body, table, h('div', { class: 'error-panels' }));
   }
   const tbody = table.tBodies[0];
-  const panels = body.querySelector('#error-panels');
+  const panels = body.querySelector('.error-panels');
   const seen = new Set();
   for (const source of sources) {
     seen.add(source.id);
@@ -72,7 +108,7 @@ function renderTable(body, sources, state, actions) {
       continue;
     }
     const focused = document.activeElement?.closest?.(`[data-source-id="${CSS.escape(source.id)}"]`) ? document.activeElement.dataset.action : null;
-    const row = sourceRow(source, actions);
+    const row = sourceRow(source, options);
     if (existing) existing.row.replaceWith(row);
     tbody.append(row);
     state.rows.set(source.id, { signature, row });
@@ -84,14 +120,14 @@ function renderTable(body, sources, state, actions) {
       state.rows.delete(id);
     }
   }
-  renderErrorPanels(panels, sources.filter(source => source.status === 'Error'), state);
+  renderErrorPanels(panels, sources.filter(source => source.status === 'Error'), state, options);
   if (state.focusId) {
     document.getElementById(`error-${state.focusId}`)?.scrollIntoView();
     state.focusId = null;
   }
 }
 
-function sourceRow(source, { refresh, showMessage }) {
+function sourceRow(source, { refresh, showMessage, editLink }) {
   const run = async (label, work) => {
     try {
       await work();
@@ -112,14 +148,19 @@ function sourceRow(source, { refresh, showMessage }) {
     });
     if (confirmed) run(`${source.name} deleted`, () => api('DELETE', `/api/sources/${encodeURIComponent(source.id)}`));
   };
-  const canPause = source.status === 'Importing' || source.status === 'Active';
+  const exportAs = format => run(`${source.name} export started`, () => downloadExport(`/api/sources/${encodeURIComponent(source.id)}/export/link?format=${format}`));
+  const verify = () => run(`${source.name}: integrity check started`, () => api('POST', `/api/sources/${encodeURIComponent(source.id)}/verify`));
+  const isFile = source.protocol === 'file';
+  const canPause = !isFile && (source.status === 'Importing' || source.status === 'Active');
+  const edit = isFile ? null : editLink(source);
   return h('tr', { dataset: { sourceId: source.id, status: source.status } },
     h('th', { scope: 'row', class: 'name' }, source.name,
       source.description && h('span', { class: 'description muted small' }, source.description)),
     h('td', { class: 'account', dataset: { label: 'Account' } },
       // A username that is already an address reads better on its own, with the host below.
-      String(source.username).includes('@') ? source.username : `${source.username}@${source.host}`,
-      h('span', { class: 'meta muted small' }, `${String(source.protocol ?? '').toUpperCase()} · ${source.host}:${source.port}${source.tls ? '' : ' · no TLS'}`)),
+      isFile ? 'Imported files' : String(source.username).includes('@') ? source.username : `${source.username}@${source.host}`,
+      isFile ? null : h('span', { class: 'meta muted small' }, `${String(source.protocol ?? '').toUpperCase()} · ${source.host}:${source.port}${source.tls ? '' : ' · no TLS'}`),
+      integrityNote(source)),
     h('td', { class: 'status', dataset: { label: 'Status' } }, statusBadge(source.progress?.waiting ? 'Queued' : source.status)),
     h('td', { dataset: { label: 'Progress' } }, source.status === 'Error'
       ? h('button', { type: 'button', class: 'link-button', onclick: () => focusPanel(source.id) }, 'See what went wrong')
@@ -128,11 +169,33 @@ function sourceRow(source, { refresh, showMessage }) {
       ? h('time', { datetime: source.lastSyncAt, title: formatDateTime(source.lastSyncAt) }, formatRelative(source.lastSyncAt))
       : h('span', { class: 'muted' }, 'Not yet')),
     h('td', { class: 'row-actions', dataset: { sourceId: source.id } },
-      canPause
+      isFile ? null : canPause
         ? h('button', { type: 'button', class: 'secondary', dataset: { action: 'pause' }, 'aria-label': `Pause ${source.name}`, onclick: pause }, 'Pause')
         : h('button', { type: 'button', class: 'secondary', dataset: { action: 'resume' }, 'aria-label': `Resume ${source.name}`, onclick: resume }, 'Resume'),
-      h('a', { class: 'button secondary', dataset: { action: 'edit' }, href: `#/sources/${encodeURIComponent(source.id)}/edit`, 'aria-label': `Edit ${source.name}` }, 'Edit'),
+      edit && h('a', { class: 'button secondary', dataset: { action: 'edit' }, href: edit.href, 'aria-label': edit.ariaLabel }, edit.label),
+      h('button', { type: 'button', class: 'secondary', dataset: { action: 'export-zip' }, 'aria-label': `Export ${source.name} as a zip of .eml files`, onclick: () => exportAs('zip') }, 'Export zip'),
+      h('button', { type: 'button', class: 'secondary', dataset: { action: 'export-mbox' }, 'aria-label': `Export ${source.name} as mbox`, onclick: () => exportAs('mbox') }, 'Export mbox'),
+      h('button', { type: 'button', class: 'secondary', dataset: { action: 'verify' }, 'aria-label': `Check the integrity of ${source.name}`, onclick: verify }, 'Verify'),
       h('button', { type: 'button', class: 'danger-outline', dataset: { action: 'delete' }, 'aria-label': `Delete ${source.name}`, onclick: remove }, 'Delete')));
+}
+
+/** The last integrity check: progress while it runs, a warning with the ids when it found corruption. */
+function integrityNote(source) {
+  const check = source.integrity;
+  if (!check) return null;
+  if (check.status === 'Running') {
+    return h('span', { class: 'integrity small muted', dataset: { integrity: 'running' } }, `Verifying: ${formatNumber(check.checked)} of ${formatNumber(check.total)} checked`);
+  }
+  if (check.status === 'Failed') {
+    return h('span', { class: 'integrity small warning', dataset: { integrity: 'failed' } }, `Integrity check failed: ${check.error ?? 'unknown error'}`);
+  }
+  if (check.corruptedCount > 0) {
+    return h('span', { class: 'integrity warning', role: 'alert', dataset: { integrity: 'corrupted' } },
+      `⚠ ${formatNumber(check.corruptedCount)} corrupted message${check.corruptedCount === 1 ? '' : 's'} found ${formatRelative(check.finishedAt)}: `,
+      h('code', {}, check.corrupted.slice(0, 5).join(', ')), check.corrupted.length > 5 ? ' …' : '');
+  }
+  return h('span', { class: 'integrity small muted', dataset: { integrity: 'ok' } },
+    `Verified ${formatRelative(check.finishedAt)}: ${formatNumber(check.ok)} intact`);
 }
 
 function focusPanel(id) {
@@ -141,7 +204,7 @@ function focusPanel(id) {
   panel?.querySelector('h2')?.focus();
 }
 
-function statusBadge(status) {
+export function statusBadge(status) {
   const known = statuses.includes(status) ? status.toLowerCase() : 'unknown';
   return h('span', { class: `badge badge-${known}` }, status ?? 'Unknown');
 }
@@ -176,14 +239,14 @@ function progressCell(source) {
       : `Folders ${progress.foldersDone ?? 0} of ${progress.foldersTotal ?? 0}`));
 }
 
-function renderErrorPanels(container, failing, state) {
+function renderErrorPanels(container, failing, state, { errorAction }) {
   const ids = new Set(failing.map(source => source.id));
   for (const panel of [...container.children]) if (!ids.has(panel.dataset.sourceId)) panel.remove();
   for (const source of failing) {
     const signature = JSON.stringify([source.error, source.name, source.username, source.host]);
     let panel = container.querySelector(`[data-source-id="${CSS.escape(source.id)}"]`);
     if (panel?.dataset.signature === signature) continue;
-    const fresh = errorPanel(source);
+    const fresh = errorPanel(source, errorAction);
     fresh.dataset.signature = signature;
     if (panel) panel.replaceWith(fresh); else container.append(fresh);
     panel = fresh;
@@ -191,12 +254,11 @@ function renderErrorPanels(container, failing, state) {
   }
 }
 
-function errorPanel(source) {
+function errorPanel(source, errorAction) {
   const error = source.error ?? {};
   const retry = error.nextRetryAt
     ? h('span', {}, 'Vault retries ', h('time', { datetime: error.nextRetryAt, title: formatDateTime(error.nextRetryAt) }, formatRelative(error.nextRetryAt)), '.')
     : h('strong', {}, 'Vault waits for you: it will not retry until you fix this.');
-  const editHref = `#/sources/${encodeURIComponent(source.id)}/edit?retry=1`;
   return h('section', { class: 'card error-panel', id: `error-${source.id}`, dataset: { sourceId: source.id }, 'aria-labelledby': `error-title-${source.id}` },
     h('h2', { id: `error-title-${source.id}`, tabindex: -1 }, `${source.name} needs attention`),
     h('p', { class: 'error-message' }, error.message ?? 'The last attempt failed.'),
@@ -209,8 +271,7 @@ function errorPanel(source) {
       [h('dt', {}, 'Next retry'), h('dd', {}, retry)]),
     h('h3', {}, 'Recent events'),
     h('div', { class: 'events' }, h('p', { class: 'muted' }, 'Loading…')),
-    h('div', { class: 'actions' },
-      h('a', { class: 'button primary', href: editHref }, 'Edit credentials and retry')));
+    h('div', { class: 'actions' }, errorAction(source)));
 }
 
 async function loadEvents(source, container, state) {

@@ -1,4 +1,5 @@
 // Add-source wizard (also edit): provider preset or generic IMAP/POP3, server settings, credentials, Test connection, Save.
+// Its form parts (field, checkbox, busy, testResult, showErrors) serve the connector wizard too.
 import { api, ApiError } from './api.js';
 import { h, replaceChildren, announce } from './dom.js';
 import { formatNumber } from './format.js';
@@ -48,7 +49,7 @@ function normaliseProviders(answer) {
   }));
 }
 
-function field(name, label, input, help) {
+export function field(name, label, input, help) {
   input.id = `field-${name}`;
   input.name = name;
   const error = h('p', { class: 'field-error', id: `error-${name}`, 'data-error-for': name });
@@ -57,7 +58,7 @@ function field(name, label, input, help) {
   return h('div', { class: 'field' }, h('label', { for: input.id }, label), input, helpNode, error);
 }
 
-function checkbox(name, label, help) {
+export function checkbox(name, label, help) {
   const input = h('input', { type: 'checkbox', id: `field-${name}`, name });
   const error = h('p', { class: 'field-error', id: `error-${name}`, 'data-error-for': name });
   return h('div', { class: 'field checkbox' },
@@ -185,22 +186,12 @@ function render(view, state, { editing, id, retry }) {
     if (!preset.generic) request.provider = preset.id;
     // An edit replaces the settings: carry over what this form does not show.
     if (source) {
-      for (const name of ['includeFolders', 'excludeFolders', 'pollInterval', 'timeout']) {
+      for (const name of ['includeFolders', 'excludeFolders', 'pollInterval', 'timeout', 'since', 'email']) {
         if (source[name] !== undefined && source[name] !== null) request[name] = source[name];
       }
     }
     if (input('password').value || !editing) request.password = input('password').value;
     return request;
-  };
-
-  const busy = async (button, label, work) => {
-    const original = button.textContent;
-    button.disabled = true;
-    button.textContent = label;
-    try { await work(); } finally {
-      button.disabled = false;
-      button.textContent = original;
-    }
   };
 
   form.querySelector('#test-connection').addEventListener('click', event => busy(event.currentTarget, 'Testing…', async () => {
@@ -247,6 +238,17 @@ function render(view, state, { editing, id, retry }) {
   });
 }
 
+/** Disables the button and shows what it is doing until the work ends. */
+export async function busy(button, label, work) {
+  const original = button.textContent;
+  button.disabled = true;
+  button.textContent = label;
+  try { await work(); } finally {
+    button.disabled = false;
+    button.textContent = original;
+  }
+}
+
 function findProvider(state, id) {
   return state.providers.find(p => p.id === id) ?? generic[0];
 }
@@ -261,7 +263,7 @@ function providerGuidance(preset) {
     preset.helpUrl && h('p', {}, h('a', { href: preset.helpUrl, target: '_blank', rel: 'noopener noreferrer' }, `${preset.name}: official instructions`), ' (opens in a new tab)'));
 }
 
-function testResult(result) {
+export function testResult(result) {
   if (result?.ok) {
     // Folders come as { name, messages } (messages null where the server did not say).
     const folders = (result.folders ?? []).map(folder => typeof folder === 'string' ? folder
@@ -280,7 +282,7 @@ function testResult(result) {
     error.code && h('p', { class: 'small muted' }, `(${error.code})`));
 }
 
-function clearErrors(form) {
+export function clearErrors(form) {
   for (const node of form.querySelectorAll('[data-error-for]')) node.textContent = '';
   for (const node of form.querySelectorAll('[aria-invalid]')) node.removeAttribute('aria-invalid');
   const formError = form.querySelector('#form-error');
@@ -289,20 +291,24 @@ function clearErrors(form) {
 }
 
 /** Problem details in plain words at the top; each field's own errors right under that field. */
-function showErrors(form, error) {
+export function showErrors(form, error) {
   const formError = form.querySelector('#form-error');
   const unplaced = [];
   let first = null;
   if (error instanceof ApiError) {
-    for (const [name, messages] of Object.entries(error.fieldErrors)) {
+    for (const [key, messages] of Object.entries(error.fieldErrors)) {
+      // A list's item ("includeFolders[1]") is shown under the list's own field.
+      const name = form.querySelector(`[data-error-for="${CSS.escape(key)}"]`) ? key : key.replace(/\[\d+\]$/, '');
       const target = form.querySelector(`[data-error-for="${CSS.escape(name)}"]`);
       if (target) {
-        target.textContent = messages.join(' ');
-        const control = form.elements.namedItem(name);
+        target.textContent = [target.textContent, ...messages].filter(Boolean).join(' ');
+        // A radio group is a RadioNodeList: mark and focus its first button.
+        const named = form.elements.namedItem(name);
+        const control = named instanceof Element ? named : named?.[0];
         control?.setAttribute('aria-invalid', 'true');
         first ??= control;
       } else {
-        unplaced.push(...messages.map(message => `${name}: ${message}`));
+        unplaced.push(...messages.map(message => `${key}: ${message}`));
       }
     }
   }

@@ -2,10 +2,10 @@ using System.Net;
 using System.Net.Sockets;
 using System.Text;
 
-namespace Vault.Ingestion.Tests.Connections;
+namespace Vault.TestSupport;
 
 /// <summary>A loopback listener that accepts and then says nothing (or one fixed line): timeouts and TLS mismatches.</summary>
-internal sealed class SilentServer : IAsyncDisposable
+public sealed class SilentServer : IAsyncDisposable
 {
     private readonly TcpListener _listener = new(IPAddress.Loopback, 0);
     private readonly CancellationTokenSource _stop = new();

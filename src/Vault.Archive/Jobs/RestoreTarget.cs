@@ -1,0 +1,20 @@
+using Vault.Archive.Sources;
+
+namespace Vault.Archive.Jobs;
+
+/// <summary>
+/// The IMAP mailbox a restore writes into. The password is not here: it is kept encrypted on <see cref="RestoreRecord"/>.
+/// <see cref="Username"/> takes whatever a login accepts, so a master-user form (<c>user*admin</c>) works as it is.
+/// </summary>
+public sealed record RestoreTarget
+{
+    public required string Host { get; init; }
+    public int Port { get; init; } = 993;
+    public TlsMode TlsMode { get; init; } = TlsMode.Implicit;
+    public bool AllowInsecureCertificate { get; init; }
+    public required string Username { get; init; }
+    public TimeSpan Timeout { get; init; } = TimeSpan.FromSeconds(30);
+
+    /// <summary>Folders are restored under this folder (<c>/</c>-separated) instead of the mailbox's root; null for none.</summary>
+    public string? FolderPrefix { get; init; }
+}

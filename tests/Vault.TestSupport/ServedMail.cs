@@ -1,0 +1,43 @@
+using System.Security.Cryptography;
+using MailKit;
+using MailKit.Net.Imap;
+using MailKit.Security;
+
+namespace Vault.TestSupport;
+
+/// <summary>What the test Dovecot serves a user, fetched independently of Vault (its own IMAP client): the truth an archive is compared with.</summary>
+public static class ServedMail
+{
+    /// <summary>SHA-256 (lowercase hex) of every message in every selectable folder, as served with BODY.PEEK[].</summary>
+    public static async Task<List<string>> Sha256Async(TestDovecot dovecot, TestUser user, CancellationToken cancellationToken)
+    {
+        ArgumentNullException.ThrowIfNull(dovecot);
+        ArgumentNullException.ThrowIfNull(user);
+        using var client = new ImapClient();
+        await client.ConnectAsync(dovecot.Host, dovecot.ImapPort, SecureSocketOptions.None, cancellationToken);
+        await client.AuthenticateAsync(user.Name, user.Password, cancellationToken);
+        var hashes = new List<string>();
+        foreach (var folder in await client.GetFoldersAsync(client.PersonalNamespaces[0], StatusItems.None, false, cancellationToken))
+        {
+            if (folder.Attributes.HasFlag(FolderAttributes.NoSelect) || folder.Attributes.HasFlag(FolderAttributes.NonExistent))
+            {
+                continue;
+            }
+
+            await folder.OpenAsync(FolderAccess.ReadOnly, cancellationToken);
+            if (folder.Count == 0)
+            {
+                continue;
+            }
+
+            var uids = await folder.SearchAsync(MailKit.Search.SearchQuery.All, cancellationToken);
+            await ((ImapFolder)folder).GetStreamsAsync(uids, async (_, _, _, stream, token) =>
+            {
+                hashes.Add(Convert.ToHexStringLower(await SHA256.HashDataAsync(stream, token)));
+            }, cancellationToken);
+        }
+
+        await client.DisconnectAsync(true, cancellationToken);
+        return hashes;
+    }
+}
