@@ -49,6 +49,15 @@ public sealed class AttachmentTextSearchTests(AttachmentFormatIndex formats) : I
     }
 
     [Fact]
+    public async Task The_sender_and_subject_of_an_attached_message_are_attachment_text()
+    {
+        Assert.Equal([formats.Find("message/rfc822")!.Value.Id], await formats.Index.IdsAsync("attachment:carl@example.test"));
+        var saved = formats.Find("eml as octet-stream")!.Value.Id;
+        Assert.Equal([saved], await formats.Index.IdsAsync("attachment:dora@example.test"));
+        Assert.Equal([saved], await formats.Index.IdsAsync("attachment:\"saved mail\""));
+    }
+
+    [Fact]
     public async Task The_files_inside_a_tnef_attachment_are_findable_by_name()
     {
         SharedFolder.RequireCorpus();
