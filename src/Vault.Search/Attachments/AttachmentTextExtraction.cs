@@ -1,3 +1,4 @@
+using System.Buffers;
 using System.Globalization;
 using MimeKit;
 using MimeKit.Encodings;
@@ -135,7 +136,7 @@ public sealed class AttachmentTextExtraction
 
                     using (var content = part.Content.Open())
                     {
-                        Read(writer, new AttachmentSource(name, name, attachment.ContentType, part.ContentType.Charset, content, null), attachment.Depth, outer);
+                        Read(writer, new AttachmentSource(name, name, attachment.ContentType, part.ContentType.Charset, content, null, DecodedSizeBound(part)), attachment.Depth, outer);
                     }
 
                     break;
@@ -169,7 +170,7 @@ public sealed class AttachmentTextExtraction
             var bytes = ArraySegment<byte>.Empty;
             if (source.Content is not null)
             {
-                (bytes, format) = ReadCapped(source.Content, format, token);
+                (bytes, format) = ReadCapped(source.Content, source.SizeBound, format, token);
             }
 
             if (format == AttachmentFormat.Zip)
@@ -201,29 +202,42 @@ public sealed class AttachmentTextExtraction
         }
     }
 
-    /// <summary>The decoded bytes, refused beyond the byte cap; a file of <see cref="AttachmentFormat.Unknown"/> kind is sniffed from its first bytes.</summary>
-    private (ArraySegment<byte> Bytes, AttachmentFormat Format) ReadCapped(Stream content, AttachmentFormat format, CancellationToken cancellationToken)
+    /// <summary>
+    /// The decoded bytes, refused beyond the byte cap; a file of <see cref="AttachmentFormat.Unknown"/> kind is sniffed from
+    /// its first bytes. The buffer takes <paramref name="sizeBound"/> at once (once the kind is known), not a doubling per chunk.
+    /// </summary>
+    private (ArraySegment<byte> Bytes, AttachmentFormat Format) ReadCapped(Stream content, long sizeBound, AttachmentFormat format, CancellationToken cancellationToken)
     {
-        var buffer = new MemoryStream();
-        var chunk = new byte[ChunkBytes];
-        int read;
-        while ((read = content.Read(chunk, 0, chunk.Length)) > 0)
+        var capacity = (int)Math.Clamp(sizeBound, 0, Limits.MaxInputBytes);
+        var buffer = new MemoryStream(format == AttachmentFormat.Unknown ? Math.Min(capacity, ChunkBytes) : capacity);
+        var chunk = ArrayPool<byte>.Shared.Rent(ChunkBytes);
+        try
         {
-            cancellationToken.ThrowIfCancellationRequested();
-            if (buffer.Length + read > Limits.MaxInputBytes)
+            int read;
+            while ((read = content.Read(chunk, 0, ChunkBytes)) > 0)
             {
-                throw new AttachmentTextException(AttachmentFailure.TooLarge, TooLargeMessage());
-            }
-
-            buffer.Write(chunk, 0, read);
-            if (format == AttachmentFormat.Unknown && buffer.Length >= AttachmentFormats.SniffLength)
-            {
-                format = AttachmentFormats.Sniff(buffer.GetBuffer().AsSpan(0, (int)buffer.Length));
-                if (format == AttachmentFormat.None)
+                cancellationToken.ThrowIfCancellationRequested();
+                if (buffer.Length + read > Limits.MaxInputBytes)
                 {
-                    return (ArraySegment<byte>.Empty, format);
+                    throw new AttachmentTextException(AttachmentFailure.TooLarge, TooLargeMessage());
+                }
+
+                buffer.Write(chunk, 0, read);
+                if (format == AttachmentFormat.Unknown && buffer.Length >= AttachmentFormats.SniffLength)
+                {
+                    format = AttachmentFormats.Sniff(buffer.GetBuffer().AsSpan(0, (int)buffer.Length));
+                    if (format == AttachmentFormat.None)
+                    {
+                        return (ArraySegment<byte>.Empty, format);
+                    }
+
+                    buffer.Capacity = Math.Max(buffer.Capacity, capacity);
                 }
             }
+        }
+        finally
+        {
+            ArrayPool<byte>.Shared.Return(chunk);
         }
 
         if (format == AttachmentFormat.Unknown)
@@ -251,6 +265,19 @@ public sealed class AttachmentTextExtraction
             ContentEncoding.UUEncode => stream.Length / 2,
             _ => stream.Length,
         };
+    }
+
+    /// <summary>The most bytes the part can decode to: what its buffer is given up front.</summary>
+    private static long DecodedSizeBound(MimePart part)
+    {
+        var stream = part.Content?.Stream;
+        if (stream is null || !stream.CanSeek)
+        {
+            return 0;
+        }
+
+        // Base64 decodes 4 characters to at most 3 bytes; quoted-printable, uuencode and the identity encodings never grow.
+        return part.ContentTransferEncoding == ContentEncoding.Base64 ? (stream.Length / 4 * 3) + 3 : stream.Length;
     }
 
     private string TooLargeMessage() => $"It is larger than {Megabytes(Limits.MaxInputBytes)}, the most that is read of one attachment.";

@@ -63,7 +63,7 @@ internal sealed class AttachmentTextWriter
         }
 
         _text.Break(TextBreak.Line);
-        _extraction.Read(this, new AttachmentSource(name, $"{containerPath}/{name}", mimeType, null, content, message), depth, cancellationToken);
+        _extraction.Read(this, new AttachmentSource(name, $"{containerPath}/{name}", mimeType, null, content, message, content?.Length ?? 0), depth, cancellationToken);
     }
 
     public void Fail(string path, AttachmentFailure reason, string message) => _errors.Add(new AttachmentError(Index, path, reason, message));
