@@ -72,6 +72,11 @@ internal sealed class VaultProcess : IAsyncDisposable
                 {
                     return false;
                 }
+                catch (TaskCanceledException) when (!cancellationToken.IsCancellationRequested)
+                {
+                    // One probe outlasted the client's 5 s (a fresh process's first request, JIT on a busy machine): ask again.
+                    return false;
+                }
             },
             TimeSpan.FromSeconds(90),
             () => $"/healthz on {Origin} never answered; output:\n{string.Join('\n', Output)}",
