@@ -70,6 +70,10 @@ public sealed class ImapFolderSynchronizer(
         {
             await RecordFlagChangesAsync(folder, state, cancellationToken);
         }
+        else if (state.ImportDone && modSeq == 0 && state.Watermark > 0)
+        {
+            await RecordAllFlagsAsync(folder, state, cancellationToken);
+        }
 
         var retry = state.RetryList.Where(r => r.Attempts < _options.MaxFetchAttempts).Select(r => r.Uid).ToHashSet();
         if (retry.Count > 0)
@@ -113,7 +117,9 @@ public sealed class ImapFolderSynchronizer(
             // Archived under the old UIDVALIDITY and not served any more: kept, marked gone.
             foreach (var group in pass.Stale.Values.SelectMany(l => l).GroupBy(l => l.UidValidity))
             {
-                await store.MarkDeletedOnServerAsync(state.SourceId, state.Folder, group.Key, group.Select(l => l.Uid).ToList(), timeProvider.GetUtcNow(), cancellationToken);
+                await indexer.EnqueueAsync(
+                    await store.MarkDeletedOnServerAsync(state.SourceId, state.Folder, group.Key, group.Select(l => l.Uid).ToList(), timeProvider.GetUtcNow(), cancellationToken),
+                    cancellationToken);
             }
         }
 
@@ -306,6 +312,10 @@ public sealed class ImapFolderSynchronizer(
         return failures;
     }
 
+    /// <summary>
+    /// Flags changed on the server since the last pass: stored, and the messages whose flags really changed are handed
+    /// to the indexer, which rebuilds their documents from the store. Only UID and FLAGS are fetched, never a body.
+    /// </summary>
     private async Task RecordFlagChangesAsync(IMailFolder folder, FolderSyncState state, CancellationToken cancellationToken)
     {
         // RFC 7162 §3.1.4: FETCH (CHANGEDSINCE m) returns only messages whose flags changed.
@@ -317,7 +327,39 @@ public sealed class ImapFolderSynchronizer(
             .ToList();
         if (changes.Count > 0)
         {
-            await store.UpdateFlagsAsync(state.SourceId, state.Folder, state.UidValidity, changes, cancellationToken);
+            await indexer.EnqueueAsync(await store.UpdateFlagsAsync(state.SourceId, state.Folder, state.UidValidity, changes, cancellationToken), cancellationToken);
+        }
+    }
+
+    /// <summary>
+    /// Without CONDSTORE a server cannot say which flags changed (notes §4, "neither"): every archived UID's flags are
+    /// fetched (UID and FLAGS only) and compared with the stored ones; only the differences are written and reindexed.
+    /// </summary>
+    private async Task RecordAllFlagsAsync(IMailFolder folder, FolderSyncState state, CancellationToken cancellationToken)
+    {
+        var stored = new Dictionary<long, IReadOnlyList<string>>();
+        await foreach (var message in store.ListMessagesInFolderAsync(state.SourceId, state.Folder, cancellationToken))
+        {
+            foreach (var location in message.Locations.Where(l => l.Folder == state.Folder && l.UidValidity == state.UidValidity && l.Uid <= state.Watermark))
+            {
+                stored[location.Uid] = message.Flags;
+            }
+        }
+
+        if (stored.Count == 0)
+        {
+            return;
+        }
+
+        var range = new UniqueIdRange(new UniqueId((uint)state.UidValidity, 1), new UniqueId((uint)state.UidValidity, (uint)state.Watermark));
+        var onServer = await folder.FetchAsync(range, MessageSummaryItems.UniqueId | MessageSummaryItems.Flags, cancellationToken);
+        var changes = onServer
+            .Select(s => (Uid: (long)s.UniqueId.Id, Flags: (IReadOnlyList<string>)FlagNames(s)))
+            .Where(c => stored.TryGetValue(c.Uid, out var flags) && !flags.SequenceEqual(c.Flags, StringComparer.Ordinal))
+            .ToList();
+        if (changes.Count > 0)
+        {
+            await indexer.EnqueueAsync(await store.UpdateFlagsAsync(state.SourceId, state.Folder, state.UidValidity, changes, cancellationToken), cancellationToken);
         }
     }
 
@@ -334,7 +376,8 @@ public sealed class ImapFolderSynchronizer(
 
         if (gone.Count > 0)
         {
-            await store.MarkDeletedOnServerAsync(state.SourceId, state.Folder, state.UidValidity, gone, timeProvider.GetUtcNow(), cancellationToken);
+            // Their documents are rebuilt from the store with their new folders and, once gone everywhere, is:deleted.
+            await indexer.EnqueueAsync(await store.MarkDeletedOnServerAsync(state.SourceId, state.Folder, state.UidValidity, gone, timeProvider.GetUtcNow(), cancellationToken), cancellationToken);
         }
     }
 
