@@ -66,13 +66,23 @@ public sealed class ImapFolderSynchronizer(
         state = state with { GoneAt = null };
         var pass = new Pass(state, await LoadStaleLocationsAsync(state, cancellationToken));
 
-        if (state.ImportDone && state.HighestModSeq > 0 && modSeq > state.HighestModSeq && state.Watermark > 0)
+        if (state.ImportDone && state.Watermark > 0)
         {
-            await RecordFlagChangesAsync(folder, state, cancellationToken);
-        }
-        else if (state.ImportDone && modSeq == 0 && state.Watermark > 0)
-        {
-            await RecordAllFlagsAsync(folder, state, cancellationToken);
+            // CONDSTORE with a MODSEQ from the last pass to count from: only what changed since. Otherwise (no CONDSTORE, or
+            // no MODSEQ last time) every flag is compared. Dovecot reports HIGHESTMODSEQ to a client that did not enable
+            // CONDSTORE once any client used it, so the MODSEQ alone does not tell what the connection can ask for.
+            var condstore = folder.Supports(FolderFeature.ModSequences) && modSeq > 0;
+            if (condstore && state.HighestModSeq > 0 && modSeq >= state.HighestModSeq)
+            {
+                if (modSeq > state.HighestModSeq)
+                {
+                    await RecordFlagChangesAsync(folder, state, cancellationToken);
+                }
+            }
+            else
+            {
+                await RecordAllFlagsAsync(folder, state, cancellationToken);
+            }
         }
 
         var retry = state.RetryList.Where(r => r.Attempts < _options.MaxFetchAttempts).Select(r => r.Uid).ToHashSet();
