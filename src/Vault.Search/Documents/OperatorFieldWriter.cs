@@ -23,7 +23,7 @@ public static class OperatorFieldWriter
 
         if (metadata.DeletedOnServerAt is { } deleted)
         {
-            document.Add(new StoredField(OperatorFields.DeletedOnServerAt, deleted.ToUnixTimeMilliseconds()));
+            document.Add(new StoredField(OperatorFields.DeletedOnServerAt, deleted.UtcTicks));
         }
 
         if (MessageIdKeyword(metadata.Headers.MessageIdHeader) is { } messageId)

@@ -19,7 +19,7 @@ public static class OperatorFields
     /// <summary>Each attachment's file name lower-cased, also without its extension, and the extension alone.</summary>
     public const string FileName = "filename";
 
-    /// <summary>UTC milliseconds when the message was found deleted on the server (stored only; absent while it is there).</summary>
+    /// <summary>UTC ticks when the message was found deleted on the server, as the store has it (stored only; absent while it is there).</summary>
     public const string DeletedOnServerAt = "deletedOnServerAt";
 
     /// <summary>Doc values (sorted set) of the folder display names, for the folder facet.</summary>

@@ -126,7 +126,7 @@ public sealed class SearchService
             snippet.Highlights)
         {
             DeletedOnServerAt = document.GetField(OperatorFields.DeletedOnServerAt)?.GetInt64Value() is { } deleted
-                ? DateTimeOffset.FromUnixTimeMilliseconds(deleted)
+                ? new DateTimeOffset(deleted, TimeSpan.Zero)
                 : null,
         };
     }
