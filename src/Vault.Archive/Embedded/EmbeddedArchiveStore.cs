@@ -320,10 +320,10 @@ public sealed partial class EmbeddedArchiveStore : IArchiveStore, IConnectorStor
     public Task RemapLocationsAsync(string sourceId, string folder, IReadOnlyList<(string Sha256, MessageLocation NewLocation)> matches, CancellationToken cancellationToken) =>
         WriteAsync((connection, transaction) => EmbeddedLocationWrites.RemapAsync(connection, transaction, sourceId, folder, matches, cancellationToken), cancellationToken);
 
-    public Task MarkDeletedOnServerAsync(string sourceId, string folder, long uidValidity, IReadOnlyList<long> uids, DateTimeOffset at, CancellationToken cancellationToken) =>
+    public Task<IReadOnlyList<string>> MarkDeletedOnServerAsync(string sourceId, string folder, long uidValidity, IReadOnlyList<long> uids, DateTimeOffset at, CancellationToken cancellationToken) =>
         WriteAsync((connection, transaction) => EmbeddedLocationWrites.MarkDeletedAsync(connection, transaction, sourceId, folder, uidValidity, uids, at, cancellationToken), cancellationToken);
 
-    public Task UpdateFlagsAsync(string sourceId, string folder, long uidValidity, IReadOnlyList<(long Uid, IReadOnlyList<string> Flags)> changes, CancellationToken cancellationToken) =>
+    public Task<IReadOnlyList<string>> UpdateFlagsAsync(string sourceId, string folder, long uidValidity, IReadOnlyList<(long Uid, IReadOnlyList<string> Flags)> changes, CancellationToken cancellationToken) =>
         WriteAsync((connection, transaction) => EmbeddedLocationWrites.UpdateFlagsAsync(connection, transaction, sourceId, folder, uidValidity, changes, cancellationToken), cancellationToken);
 
     public IAsyncEnumerable<string> ListUnindexedAsync(CancellationToken cancellationToken) =>
