@@ -14,9 +14,4 @@ public sealed class OnboardingOptions
 
     /// <summary>Who asks: named in the invitation email and on the owner's page. Unset: "Your administrator".</summary>
     public string? Organisation { get; set; }
-
-    /// <summary>Test-connection and save attempts one link may make per <see cref="AttemptWindow"/>.</summary>
-    public int AttemptsPerWindow { get; set; } = 10;
-
-    public TimeSpan AttemptWindow { get; set; } = TimeSpan.FromMinutes(1);
 }
