@@ -144,7 +144,7 @@ public static class OnboardingEndpoints
                 statusCode: StatusCodes.Status422UnprocessableEntity,
                 title: "The mail server did not accept this login",
                 detail: error.Message,
-                extensions: new Dictionary<string, object?> { ["code"] = error.Code, ["hint"] = error.Hint }),
+                extensions: new Dictionary<string, object?> { ["code"] = error.Code, ["hint"] = OwnerHints.For(error) }),
             _ => TypedResults.Problem(statusCode: StatusCodes.Status409Conflict, title: "The mailbox cannot be saved", detail: outcome.Conflict),
         };
     }

@@ -32,6 +32,7 @@ public static class OnboardingPages
           <link rel="stylesheet" href="/onboarding/onboard.css">
         </head>
         <body>
+          <header class="onboard-bar"><span class="brand">Vault</span> <span class="muted-light">mail archive</span></header>
           <main class="onboard" id="view">
             <div class="card">
               <h1>{WebUtility.HtmlEncode(title)}</h1>

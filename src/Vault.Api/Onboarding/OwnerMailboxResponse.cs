@@ -3,8 +3,8 @@ using Vault.Archive.Sources;
 namespace Vault.Api.Onboarding;
 
 /// <summary>
-/// All a link shows of the mailbox it created: its status and progress, and an error in plain words. No folders, no
-/// messages, no server response.
+/// All a link shows of the mailbox it created: its status and progress, and an error in the owner's words. No
+/// folders, no messages, no server response.
 /// </summary>
 public sealed record OwnerMailboxResponse(
     string Username,
@@ -32,6 +32,6 @@ public sealed record OwnerMailboxResponse(
             progress.FoldersTotal,
             source.LastSyncAt,
             source.Error?.Message,
-            source.Error?.Hint);
+            OwnerHints.For(source.Error));
     }
 }

@@ -6,5 +6,5 @@ namespace Vault.Api.Onboarding;
 public sealed record OwnerTestResponse(bool Ok, int Folders, string? Code, string? Message, string? Hint)
 {
     public static OwnerTestResponse From(bool ok, int folders, ClassifiedError? error) =>
-        new(ok, folders, error?.Code, error?.Message, error?.Hint);
+        new(ok, folders, error?.Code, error?.Message, OwnerHints.For(error));
 }
