@@ -31,6 +31,8 @@ public static class IngestionServiceCollectionExtensions
         services.AddSingleton<ImportSlots>();
         services.AddSingleton<ImapFolderSynchronizer>();
         services.AddSingleton<Files.FileImporter>();
+        services.AddSingleton<IProtocolSynchronizer, ImapSourceSynchronizer>();
+        services.AddSingleton<IProtocolSynchronizer, Files.FileSourceSynchronizer>();
         services.AddSingleton<SourceSynchronizer>();
         services.AddSingleton<SourceJobRegistry>();
         services.AddSingleton<ISourceRunner, QuartzSourceRunner>();

@@ -17,14 +17,7 @@ var dataDirectory = args[0];
 var sourceId = args[1];
 await using var store = new EmbeddedArchiveStore(dataDirectory, TimeProvider.System);
 await store.InitializeAsync(CancellationToken.None);
-var options = Options.Create(new SyncOptions { BatchMaxMessages = 50 });
 using var meters = new RunnerMeterFactory();
-var metrics = new SyncMetrics(meters);
-var folders = new ImapFolderSynchronizer(
-    store, new NoIndexer(), metrics, options, Options.Create(new ArchiveOptions { DataDirectory = dataDirectory }),
-    TimeProvider.System, NullLogger<ImapFolderSynchronizer>.Instance);
-var synchronizer = new SourceSynchronizer(
-    store, store, folders, new PlainPasswords(), new MailConnector(NullLogger<MailConnector>.Instance), new RetryPolicy(TimeProvider.System),
-    new ImportSlots(options), new ConnectorBudgets(), metrics, options, TimeProvider.System, NullLogger<SourceSynchronizer>.Instance);
+var synchronizer = EngineFactory.Create(store, new SyncOptions { BatchMaxMessages = 50 }, dataDirectory, TimeProvider.System, metrics: new SyncMetrics(meters));
 await synchronizer.SyncOnceAsync(sourceId, CancellationToken.None);
 return 0;

@@ -19,31 +19,9 @@ internal static class MongoMigrations
         new(1, "sources, events, folder states, messages, raw bytes, key ring and their indexes", CreateVersion1Async),
         new(2, "connectors, sources as their mailboxes, messages by day archived", CreateVersion2Async),
         new(3, "job reports (integrity checks, restores) and messages by source in id order", CreateVersion3Async),
-        new(4, "self-service invitations, found by the hash of their token", CreateVersion4Async),
+        new(4, "POP3 UIDLs and the UIDs Vault gave them", CreateVersion4Async),
+        new(5, "self-service invitations, found by the hash of their token", CreateVersion5Async),
     ];
-
-    private static async Task CreateVersion4Async(IMongoDatabase database, CancellationToken cancellationToken)
-    {
-        var existing = await (await database.ListCollectionNamesAsync(cancellationToken: cancellationToken)).ToListAsync(cancellationToken);
-        if (!existing.Contains("invitations"))
-        {
-            try
-            {
-                await database.CreateCollectionAsync("invitations", cancellationToken: cancellationToken);
-            }
-            catch (MongoCommandException e) when (e.CodeName == "NamespaceExists")
-            {
-                // Another Vault instance on the same replica set created it first.
-            }
-        }
-
-        var keys = Builders<BsonDocument>.IndexKeys;
-        await database.GetCollection<BsonDocument>("invitations").Indexes.CreateManyAsync(
-        [
-            new CreateIndexModel<BsonDocument>(keys.Ascending("tokenHash"), new CreateIndexOptions { Unique = true, Name = "token_hash" }),
-            new CreateIndexModel<BsonDocument>(keys.Ascending("connectorId").Ascending("createdAt"), new CreateIndexOptions { Name = "connector_created" }),
-        ], cancellationToken);
-    }
 
     private static async Task CreateVersion3Async(IMongoDatabase database, CancellationToken cancellationToken)
     {
@@ -134,5 +112,37 @@ internal static class MongoMigrations
         await database.GetCollection<BsonDocument>("raw").Indexes.CreateOneAsync(
             new CreateIndexModel<BsonDocument>(keys.Ascending("sourceId"), new CreateIndexOptions { Name = "source" }),
             cancellationToken: cancellationToken);
+    }
+
+    private static async Task CreateVersion4Async(IMongoDatabase database, CancellationToken cancellationToken)
+    {
+        await database.GetCollection<BsonDocument>("pop3Uidls").Indexes.CreateOneAsync(
+            new CreateIndexModel<BsonDocument>(
+                Builders<BsonDocument>.IndexKeys.Ascending("sourceId").Ascending("uidl"),
+                new CreateIndexOptions { Unique = true, Name = "source_uidl" }),
+            cancellationToken: cancellationToken);
+    }
+
+    private static async Task CreateVersion5Async(IMongoDatabase database, CancellationToken cancellationToken)
+    {
+        var existing = await (await database.ListCollectionNamesAsync(cancellationToken: cancellationToken)).ToListAsync(cancellationToken);
+        if (!existing.Contains("invitations"))
+        {
+            try
+            {
+                await database.CreateCollectionAsync("invitations", cancellationToken: cancellationToken);
+            }
+            catch (MongoCommandException e) when (e.CodeName == "NamespaceExists")
+            {
+                // Another Vault instance on the same replica set created it first.
+            }
+        }
+
+        var keys = Builders<BsonDocument>.IndexKeys;
+        await database.GetCollection<BsonDocument>("invitations").Indexes.CreateManyAsync(
+        [
+            new CreateIndexModel<BsonDocument>(keys.Ascending("tokenHash"), new CreateIndexOptions { Unique = true, Name = "token_hash" }),
+            new CreateIndexModel<BsonDocument>(keys.Ascending("connectorId").Ascending("createdAt"), new CreateIndexOptions { Name = "connector_created" }),
+        ], cancellationToken);
     }
 }

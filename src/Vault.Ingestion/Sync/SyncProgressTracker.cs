@@ -9,7 +9,7 @@ namespace Vault.Ingestion.Sync;
 /// own, with its own fsync); every other change, and <see cref="FlushAsync"/> at the end of a folder, writes at once.
 /// The counters are for people watching: after a crash the import recounts what the store holds.
 /// </summary>
-internal sealed class SyncProgressTracker(IArchiveStore store, TimeProvider timeProvider, string sourceId, SyncProgress initial)
+public sealed class SyncProgressTracker(IArchiveStore store, TimeProvider timeProvider, string sourceId, SyncProgress initial)
 {
     public static readonly TimeSpan BatchWriteInterval = TimeSpan.FromSeconds(1);
 

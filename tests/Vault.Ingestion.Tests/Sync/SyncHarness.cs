@@ -75,17 +75,8 @@ internal sealed class SyncHarness : IAsyncDisposable
     }
 
     /// <param name="time">A FakeTimeProvider lets a test step through retry delays without waiting them out.</param>
-    public SourceSynchronizer CreateSynchronizer(TimeProvider? time = null, ImportSlots? importSlots = null)
-    {
-        time ??= TimeProvider.System;
-        var metrics = new SyncMetrics(new RunnerMeterFactory());
-        var options = Microsoft.Extensions.Options.Options.Create(Options);
-        var archive = Microsoft.Extensions.Options.Options.Create(new ArchiveOptions { DataDirectory = Data.Path });
-        var folders = new ImapFolderSynchronizer(Store, new NoIndexer(), metrics, options, archive, time, NullLogger<ImapFolderSynchronizer>.Instance);
-        return new SourceSynchronizer(
-            Store, Store, folders, new PlainPasswords(), new MailConnector(NullLogger<MailConnector>.Instance), new RetryPolicy(time),
-            importSlots ?? new ImportSlots(options), new ConnectorBudgets(), metrics, options, time, NullLogger<SourceSynchronizer>.Instance);
-    }
+    public SourceSynchronizer CreateSynchronizer(TimeProvider? time = null, ImportSlots? importSlots = null) =>
+        EngineFactory.Create(Store, Options, Data.Path, time ?? TimeProvider.System, importSlots);
 
     /// <summary>Folder -> set of SHA-256 of what the archive holds there (locations not marked gone are not told apart).</summary>
     public async Task<Dictionary<string, List<string>>> ArchivedAsync(CancellationToken cancellationToken)
