@@ -36,6 +36,10 @@ internal sealed class OnboardingHost : IDisposable
             web.UseSetting("Vault:ApiKey", ApiKey);
             web.UseSetting("Vault:PublicUrl", PublicUrl);
             web.UseSetting("Vault:Organisation", "Example Ltd");
+            // As an operator chasing a problem would: ASP.NET Core's own request logging at Debug. A link's path is its
+            // secret, so what keeps tokens out of the log must be Vault's filters, not appsettings.json's defaults.
+            web.UseSetting("Logging:LogLevel:Default", "Trace");
+            web.UseSetting("Logging:LogLevel:Microsoft.AspNetCore", "Debug");
             foreach (var (key, value) in settings ?? new Dictionary<string, string>())
             {
                 web.UseSetting(key, value);
