@@ -23,7 +23,10 @@ public static class EngineFactory
             store, new NoIndexer(), metrics, options, Options.Create(new ArchiveOptions { DataDirectory = dataDirectory }), time, NullLogger<ImapFolderSynchronizer>.Instance);
         var imap = new ImapSourceSynchronizer(
             store, folders, new PlainPasswords(), new MailConnector(NullLogger<MailConnector>.Instance), metrics, options, time, NullLogger<ImapSourceSynchronizer>.Instance);
+        var pop3 = new Pop3.Pop3SourceSynchronizer(
+            store, store, new NoIndexer(), new PlainPasswords(), new MailConnector(NullLogger<MailConnector>.Instance), metrics, options,
+            Options.Create(new ArchiveOptions { DataDirectory = dataDirectory }), time, NullLogger<Pop3.Pop3SourceSynchronizer>.Instance);
         return new SourceSynchronizer(
-            store, store, [imap], new RetryPolicy(time), importSlots ?? new ImportSlots(options), new ConnectorBudgets(), metrics, options, time, NullLogger<SourceSynchronizer>.Instance);
+            store, store, [imap, pop3], new RetryPolicy(time), importSlots ?? new ImportSlots(options), new ConnectorBudgets(), metrics, options, time, NullLogger<SourceSynchronizer>.Instance);
     }
 }

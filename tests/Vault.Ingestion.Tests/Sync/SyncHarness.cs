@@ -44,7 +44,7 @@ internal sealed class SyncHarness : IAsyncDisposable
 
     public string SourceId { get; private set; } = "";
 
-    public static async Task<SyncHarness> CreateAsync(string prefix, Action<SyncOptions>? configure = null, int? port = null, TimeSpan? sourcePollInterval = null, TempDirectory? data = null, CancellationToken cancellationToken = default)
+    public static async Task<SyncHarness> CreateAsync(string prefix, Action<SyncOptions>? configure = null, int? port = null, TimeSpan? sourcePollInterval = null, TempDirectory? data = null, MailProtocol protocol = MailProtocol.Imap, CancellationToken cancellationToken = default)
     {
         var dovecot = TestDovecot.Require();
         var user = dovecot.CreateUser(prefix);
@@ -61,12 +61,14 @@ internal sealed class SyncHarness : IAsyncDisposable
             Settings = new SourceSettings
             {
                 Name = prefix,
+                Protocol = protocol,
                 Host = dovecot.Host,
-                Port = port ?? dovecot.ImapPort,
+                Port = port ?? (protocol == MailProtocol.Pop3 ? dovecot.Pop3Port : dovecot.ImapPort),
                 TlsMode = TlsMode.None,
                 Username = user.Name,
                 Timeout = TimeSpan.FromSeconds(10),
                 PollInterval = sourcePollInterval,
+                SyncMode = protocol == MailProtocol.Pop3 ? SyncMode.Poll : SyncMode.Idle,
             },
             EncryptedPassword = Encoding.UTF8.GetBytes(user.Password),
             CreatedAt = DateTimeOffset.UtcNow,
