@@ -29,6 +29,9 @@ internal sealed class QueryBuilder(Analyzer analyzer, List<QueryToken> tokens, D
     /// <summary>True when the query uses a field that only documents indexed since "Search, second step" have.</summary>
     public bool UsesOperatorFields { get; private set; }
 
+    /// <summary>The words and phrases that search attachment names and text (bare words and <c>attachment:</c>), not negated.</summary>
+    public List<IReadOnlyList<string>> AttachmentTerms { get; } = [];
+
     public QueryToken Current => tokens[_index];
 
     /// <summary>What a negated clause means on its own (inside OR, or as the whole query): everything else.</summary>
@@ -205,7 +208,7 @@ internal sealed class QueryBuilder(Analyzer analyzer, List<QueryToken> tokens, D
             case "subject" or "body":
                 return Text([token.Text], value, token.Position, highlight: true);
             case "attachment":
-                return Text([SearchFields.Attachment], value, token.Position, highlight: false);
+                return Text(SearchFields.Attachments, value, token.Position, highlight: false);
             default:
                 UsesOperatorFields |= QueryOperators.NeedsOperatorFields(token.Text);
                 return Counted(QueryOperators.Build(token, now, _budget), token);
@@ -220,8 +223,8 @@ internal sealed class QueryBuilder(Analyzer analyzer, List<QueryToken> tokens, D
             return Counted(new QueryPrefixes(analyzer, _budget).Keyword(token.Text + SearchFields.AddressSuffix, token.Value, token.ValuePosition), token);
         }
 
-        var field = token.Text == "attachment" ? SearchFields.Attachment : token.Text;
-        return Prefix([field], token.Value.TrimStart('@'), token.ValuePosition, highlight: token.Text is "subject" or "body");
+        var fields = token.Text == "attachment" ? SearchFields.Attachments : [token.Text];
+        return Prefix(fields, token.Value.TrimStart('@'), token.ValuePosition, highlight: token.Text is "subject" or "body");
     }
 
     private Lucene.Net.Search.Query Prefix(IReadOnlyList<string> fields, string text, int position, bool highlight)
@@ -263,6 +266,11 @@ internal sealed class QueryBuilder(Analyzer analyzer, List<QueryToken> tokens, D
         if (highlight && _negations == 0)
         {
             Highlights.Add(words);
+        }
+
+        if (_negations == 0 && fields.Contains(SearchFields.AttachmentText))
+        {
+            AttachmentTerms.Add(words);
         }
 
         if (fields.Count == 1)

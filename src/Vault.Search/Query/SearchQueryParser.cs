@@ -70,7 +70,7 @@ public sealed class SearchQueryParser(Analyzer analyzer, TimeProvider timeProvid
             throw new SearchQueryException("The query has no searchable words", 0);
         }
 
-        return new ParsedSearchQuery(clause.Negated ? QueryBuilder.Standalone(clause.Query) : clause.Query, builder.Highlights)
+        return new ParsedSearchQuery(clause.Negated ? QueryBuilder.Standalone(clause.Query) : clause.Query, builder.Highlights, builder.AttachmentTerms)
         {
             Warnings = builder.Warnings,
             UsesOperatorFields = builder.UsesOperatorFields,

@@ -1,6 +1,7 @@
 using System.Text;
 using Microsoft.Extensions.Time.Testing;
 using Vault.Archive.Messages;
+using Vault.Search.Attachments;
 using Vault.Search.Indexing;
 using Vault.Search.Querying;
 using Vault.TestSupport;
@@ -16,11 +17,15 @@ internal sealed class ScratchIndex : IDisposable
     private readonly Dictionary<string, byte[]> _raw = new(StringComparer.Ordinal);
     private long _uid;
 
-    public ScratchIndex()
+    /// <summary>With <paramref name="attachmentText"/> null, the host's default reader (attachment text on).</summary>
+    public ScratchIndex(AttachmentTextExtraction? attachmentText = null)
     {
+        AttachmentText = attachmentText ?? FileIndexing.AttachmentText;
         Index = new SearchIndex(IndexPath);
-        Search = new SearchService(Index, Clock, (id, _) => Task.FromResult<Stream?>(_raw.TryGetValue(id, out var bytes) ? new MemoryStream(bytes) : null));
+        Search = new SearchService(Index, Clock, (id, _) => Task.FromResult<Stream?>(_raw.TryGetValue(id, out var bytes) ? new MemoryStream(bytes) : null), AttachmentText);
     }
+
+    public AttachmentTextExtraction AttachmentText { get; }
 
     public string IndexPath => Path.Combine(_data.Path, "index");
 
@@ -43,7 +48,7 @@ internal sealed class ScratchIndex : IDisposable
     {
         var metadata = FileIndexing.Metadata(raw, SourceId, folder, ++_uid);
         metadata = adjust is null ? metadata : adjust(metadata);
-        var document = FileIndexing.Build(raw, metadata);
+        var document = FileIndexing.Build(raw, metadata, AttachmentText);
         var id = metadata.Id;
         _raw[id] = raw;
         Index.Upsert(document);

@@ -54,6 +54,7 @@ function render(view, id, message, backHref) {
     }
   };
   const attachments = message.attachments ?? [];
+  const attachmentErrors = message.attachmentErrors ?? [];
   const headers = allHeaders(message);
   const text = message.text ?? message.textBody ?? message.body ?? '';
   replaceChildren(view,
@@ -73,9 +74,12 @@ function render(view, id, message, backHref) {
         h('ul', { class: 'attachments' }, attachments.map((attachment, index) => {
           const name = attachment.fileName ?? attachment.name ?? `attachment-${index + 1}`;
           const path = attachment.url ?? attachment.href ?? `/api/messages/${encodeURIComponent(id)}/attachments/${attachment.index ?? index}`;
+          const errors = attachmentErrors.filter(error => error.index === (attachment.index ?? index));
           return h('li', {},
             h('button', { type: 'button', class: 'link-button', onclick: () => save(path, safeFileName(name, `attachment-${index + 1}`)) }, name),
-            h('span', { class: 'muted small' }, ` ${attachment.contentType ?? attachment.mimeType ?? ''} ${attachment.size != null ? formatBytes(attachment.size) : ''}`));
+            h('span', { class: 'muted small' }, ` ${attachment.contentType ?? attachment.mimeType ?? ''} ${attachment.size != null ? formatBytes(attachment.size) : ''}`),
+            errors.map(error => h('p', { class: 'attachment-error small' },
+              `Text not searchable${error.name !== name ? ` (${error.name})` : ''}: ${error.error}`)));
         }))),
       h('h2', { class: 'visually-hidden' }, 'Text'),
       h('pre', { class: 'message-text' }, text || '(This message has no text part.)'),

@@ -3,12 +3,12 @@
 import { h } from './dom.js';
 
 export const operators = [
-  ['invoice', 'messages containing the word (subject, text, addresses, attachment names)'],
+  ['invoice', 'messages containing the word (subject, text, addresses, attachment names and text)'],
   ['"quarterly report"', 'an exact phrase'],
   ['budg*', 'words starting with budg (at least 3 letters before the *)'],
   ['from:anna@example.com', 'the sender; also to:, cc:, bcc: (a name, an address or a domain, as @example.com)'],
   ['subject:(budget OR forecast)', 'words in the subject; body: searches the text only'],
-  ['attachment:contract', 'words in attachment names and types'],
+  ['attachment:contract', 'words in attachment names and the text inside attachments (PDF, Office, ...)'],
   ['filename:*.pdf', 'attachments by file name: filename:report.pdf, filename:pdf, filename:invoice*'],
   ['has:attachment', 'only messages with attachments'],
   ['in:Sent', 'in a folder (same as folder:); quote names with spaces: in:"Archive/2022"'],

@@ -77,6 +77,7 @@ function resultList(answer, q, sort) {
         hit.hasAttachments && h('span', { class: 'attachment-mark', title: 'Has attachments' }, paperclip(), h('span', { class: 'visually-hidden' }, 'Has attachments')),
         h('time', { datetime: hit.date, title: formatDateTime(hit.date) }, formatDate(hit.date))),
       h('div', { class: 'hit-from' }, formatAddresses(hit.from)),
+      hit.matchedAttachment && h('p', { class: 'found-in' }, paperclip(), 'found in ', h('span', { class: 'found-in-name' }, hit.matchedAttachment)),
       hit.snippet && h('p', { class: 'snippet' }, markedSnippet(hit.snippet, hit.highlights)),
       (hit.folders ?? []).length > 0 && h('ul', { class: 'folders', 'aria-label': 'Folders' }, hit.folders.map(folder => h('li', {}, folder)))))),
     h('nav', { class: 'pager', 'aria-label': 'Result pages' },
