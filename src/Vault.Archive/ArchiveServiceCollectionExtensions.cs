@@ -65,6 +65,7 @@ public static class ArchiveServiceCollectionExtensions
 
         // Both stores serve the connectors port too, from the same instance.
         services.AddSingleton(sp => (IConnectorStore)sp.GetRequiredService<IArchiveStore>());
+        services.AddSingleton(sp => (Pop3.IPop3StateStore)sp.GetRequiredService<IArchiveStore>());
         services.AddSingleton(sp => (IJobReportStore)sp.GetRequiredService<IArchiveStore>());
         services.AddSingleton(sp => (IMessageCatalog)sp.GetRequiredService<IArchiveStore>());
         services.AddSingleton<CredentialProtector>();

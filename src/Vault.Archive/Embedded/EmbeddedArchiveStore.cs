@@ -6,6 +6,7 @@ using Vault.Archive.Connectors;
 using Vault.Archive.Folders;
 using Vault.Archive.Jobs;
 using Vault.Archive.Messages;
+using Vault.Archive.Pop3;
 using Vault.Archive.Schema;
 using Vault.Archive.Sources;
 
@@ -18,7 +19,7 @@ namespace Vault.Archive.Embedded;
 /// every read opens its own pooled connection, so reads run while a batch is being written and never see half of it.
 /// Updates to a source that no longer exists change nothing (a job may still report after a delete).
 /// </summary>
-public sealed partial class EmbeddedArchiveStore : IArchiveStore, IConnectorStore, IJobReportStore, IMessageCatalog, IAsyncDisposable, IDisposable
+public sealed partial class EmbeddedArchiveStore : IArchiveStore, IConnectorStore, IPop3StateStore, IJobReportStore, IMessageCatalog, IAsyncDisposable, IDisposable
 {
     /// <summary>Compressed bytes per <c>blob_chunks</c> row.</summary>
     internal const int ChunkSize = 1024 * 1024;
@@ -174,6 +175,7 @@ public sealed partial class EmbeddedArchiveStore : IArchiveStore, IConnectorStor
         var sql = """
             DELETE FROM sources WHERE id = $id;
             DELETE FROM folder_state WHERE source_id = $id;
+            DELETE FROM pop3_uidls WHERE source_id = $id;
             DELETE FROM events WHERE source_id = $id;
             DELETE FROM job_reports WHERE source_id = $id AND kind = 'verify';
             """;

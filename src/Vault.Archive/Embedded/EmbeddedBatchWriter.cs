@@ -87,6 +87,11 @@ internal sealed class EmbeddedBatchWriter : IDisposable
             await EmbeddedRows.SaveFolderStateAsync(connection, transaction, batch.Checkpoint, cancellationToken);
         }
 
+        if (batch.Uidls is { Count: > 0 } uidls)
+        {
+            await EmbeddedRows.SaveUidlsAsync(connection, transaction, batch.SourceId, uidls, cancellationToken);
+        }
+
         return new BatchResult(added, relocatedIds, bytesAdded);
     }
 

@@ -26,6 +26,14 @@ internal static class EmbeddedMigrations
                 PRIMARY KEY (kind, id)) WITHOUT ROWID;
             CREATE INDEX IF NOT EXISTS messages_by_source ON messages (source_id);
             """),
+        Sql(4, "POP3 UIDLs and the UIDs Vault gave them", """
+            CREATE TABLE IF NOT EXISTS pop3_uidls (
+                source_id TEXT NOT NULL,
+                uidl TEXT NOT NULL,
+                uid INTEGER NOT NULL,
+                gone_at INTEGER,
+                PRIMARY KEY (source_id, uidl)) WITHOUT ROWID;
+            """),
     ];
 
     /// <summary>

@@ -2,6 +2,7 @@ using Microsoft.Data.Sqlite;
 using Vault.Archive.Connectors;
 using Vault.Archive.Folders;
 using Vault.Archive.Messages;
+using Vault.Archive.Pop3;
 using Vault.Archive.Sources;
 
 namespace Vault.Archive.Embedded;
@@ -73,6 +74,28 @@ internal static class EmbeddedRows
         command.Parameters.AddWithValue("$kind", sourceEvent.Kind);
         command.Parameters.AddWithValue("$message", sourceEvent.Message);
         await command.ExecuteNonQueryAsync(cancellationToken);
+    }
+
+    /// <summary>Upserts UIDLs: a UIDL keeps the UID it got first.</summary>
+    public static async Task SaveUidlsAsync(SqliteConnection connection, SqliteTransaction transaction, string sourceId, IReadOnlyList<Pop3Uidl> uidls, CancellationToken cancellationToken)
+    {
+        using var command = connection.CreateCommand();
+        command.Transaction = transaction;
+        command.CommandText = """
+            INSERT INTO pop3_uidls (source_id, uidl, uid, gone_at) VALUES ($source, $uidl, $uid, $gone)
+            ON CONFLICT (source_id, uidl) DO UPDATE SET gone_at = excluded.gone_at
+            """;
+        command.Parameters.AddWithValue("$source", sourceId);
+        var uidl = command.Parameters.Add("$uidl", SqliteType.Text);
+        var uid = command.Parameters.Add("$uid", SqliteType.Integer);
+        var gone = command.Parameters.Add("$gone", SqliteType.Integer);
+        foreach (var entry in uidls)
+        {
+            uidl.Value = entry.Uidl;
+            uid.Value = entry.Uid;
+            gone.Value = Ticks(entry.GoneAt);
+            await command.ExecuteNonQueryAsync(cancellationToken);
+        }
     }
 
     public const string ConnectorColumns = "id, settings, admin_password, created_at";

@@ -8,6 +8,7 @@ using Vault.Archive.Connectors;
 using Vault.Archive.Folders;
 using Vault.Archive.Jobs;
 using Vault.Archive.Messages;
+using Vault.Archive.Pop3;
 using Vault.Archive.Schema;
 using Vault.Archive.Sources;
 using ZstdSharp;
@@ -30,7 +31,7 @@ namespace Vault.Archive.MongoDb;
 /// references it, so a failed batch can leave an unreferenced blob that its retry reuses, never a message without bytes.
 /// </para>
 /// </summary>
-public sealed partial class MongoArchiveStore : IArchiveStore, IConnectorStore, IJobReportStore, IMessageCatalog
+public sealed partial class MongoArchiveStore : IArchiveStore, IConnectorStore, IPop3StateStore, IJobReportStore, IMessageCatalog
 {
     /// <summary>Raw messages above this go to GridFS; below it the compressed bytes fit a 16 MB document.</summary>
     public const long InlineLimit = 15L * 1024 * 1024;
@@ -51,6 +52,7 @@ public sealed partial class MongoArchiveStore : IArchiveStore, IConnectorStore, 
     private readonly IMongoCollection<BsonDocument> _messages;
     private readonly IMongoCollection<BsonDocument> _raw;
     private readonly IMongoCollection<BsonDocument> _connectors;
+    private readonly IMongoCollection<BsonDocument> _uidls;
     private readonly GridFSBucket<string> _large;
 
     public MongoArchiveStore(IMongoDatabase database, TimeProvider timeProvider, ILogger<MongoArchiveStore>? logger = null)
@@ -73,6 +75,7 @@ public sealed partial class MongoArchiveStore : IArchiveStore, IConnectorStore, 
         _messages = database.GetCollection<BsonDocument>("messages");
         _raw = database.GetCollection<BsonDocument>("raw");
         _connectors = database.GetCollection<BsonDocument>("connectors");
+        _uidls = database.GetCollection<BsonDocument>("pop3Uidls");
         _large = new GridFSBucket<string>(database, new GridFSBucketOptions { BucketName = "rawLarge" });
     }
 
@@ -151,6 +154,7 @@ public sealed partial class MongoArchiveStore : IArchiveStore, IConnectorStore, 
         }
 
         await _folderStates.DeleteManyAsync(Filter.Eq("sourceId", sourceId), cancellationToken);
+        await _uidls.DeleteManyAsync(Filter.Eq("sourceId", sourceId), cancellationToken);
         await _events.DeleteManyAsync(Filter.Eq("sourceId", sourceId), cancellationToken);
         await _database.GetCollection<BsonDocument>("jobReports").DeleteManyAsync(Filter.Eq("_id", $"verify:{sourceId}"), cancellationToken);
         await _sources.DeleteOneAsync(Filter.Eq("_id", sourceId), cancellationToken);
@@ -291,6 +295,11 @@ public sealed partial class MongoArchiveStore : IArchiveStore, IConnectorStore, 
         if (batch.Checkpoint is { } checkpoint)
         {
             await _folderStates.ReplaceOneAsync(session, FolderFilter(checkpoint), MongoDocuments.FolderState(checkpoint), new ReplaceOptions { IsUpsert = true }, cancellationToken);
+        }
+
+        if (batch.Uidls is { Count: > 0 } uidls)
+        {
+            await _uidls.BulkWriteAsync(session, uidls.Select(UidlUpsert(batch.SourceId)), cancellationToken: cancellationToken);
         }
 
         return new BatchResult(added, relocated, bytesAdded);

@@ -19,6 +19,7 @@ internal static class MongoMigrations
         new(1, "sources, events, folder states, messages, raw bytes, key ring and their indexes", CreateVersion1Async),
         new(2, "connectors, sources as their mailboxes, messages by day archived", CreateVersion2Async),
         new(3, "job reports (integrity checks, restores) and messages by source in id order", CreateVersion3Async),
+        new(4, "POP3 UIDLs and the UIDs Vault gave them", CreateVersion4Async),
     ];
 
     private static async Task CreateVersion3Async(IMongoDatabase database, CancellationToken cancellationToken)
@@ -109,6 +110,15 @@ internal static class MongoMigrations
             cancellationToken: cancellationToken);
         await database.GetCollection<BsonDocument>("raw").Indexes.CreateOneAsync(
             new CreateIndexModel<BsonDocument>(keys.Ascending("sourceId"), new CreateIndexOptions { Name = "source" }),
+            cancellationToken: cancellationToken);
+    }
+
+    private static async Task CreateVersion4Async(IMongoDatabase database, CancellationToken cancellationToken)
+    {
+        await database.GetCollection<BsonDocument>("pop3Uidls").Indexes.CreateOneAsync(
+            new CreateIndexModel<BsonDocument>(
+                Builders<BsonDocument>.IndexKeys.Ascending("sourceId").Ascending("uidl"),
+                new CreateIndexOptions { Unique = true, Name = "source_uidl" }),
             cancellationToken: cancellationToken);
     }
 }
