@@ -11,6 +11,7 @@ using Vault.Api.Overview;
 using Vault.Api.Search;
 using Vault.Search;
 using Vault.Api.Providers;
+using Vault.Api.Restore;
 using Vault.Api.Sources;
 using Vault.Archive;
 using Vault.Archive.Schema;
@@ -59,6 +60,7 @@ api.MapOverview();
 api.MapProviders();
 api.MapExport();
 api.MapVerify();
+api.MapRestore();
 
 try
 {

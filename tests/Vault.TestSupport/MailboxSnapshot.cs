@@ -3,17 +3,15 @@ using System.Security.Cryptography;
 using MailKit;
 using MailKit.Net.Imap;
 using MailKit.Security;
-using Vault.Ingestion.Imap;
-using Vault.TestSupport;
 
-namespace Vault.Ingestion.Tests.Restore;
+namespace Vault.TestSupport;
 
 /// <summary>
 /// What a Dovecot user's mailbox holds, read independently of the restore: per folder (as the API names folders), one
 /// line per message with the SHA-256 of <c>BODY.PEEK[]</c>, its flags and keywords (without \Recent, which no client
 /// can set) and its INTERNALDATE, sorted; messages are streamed and hashed one at a time.
 /// </summary>
-internal static class MailboxSnapshot
+public static class MailboxSnapshot
 {
     public static async Task<SortedDictionary<string, List<string>>> ReadAsync(TestDovecot dovecot, TestUser user, CancellationToken cancellationToken)
     {
@@ -47,7 +45,7 @@ internal static class MailboxSnapshot
                 lines.Add(string.Create(CultureInfo.InvariantCulture, $"{sha} {flags} [{keywords}] {summary.InternalDate:O}"));
             }, cancellationToken);
             lines.Sort(StringComparer.Ordinal);
-            result[FolderNames.DisplayName(folder, personal.Path)] = lines;
+            result[DisplayName(folder, personal.Path)] = lines;
         }
 
         await client.DisconnectAsync(true, cancellationToken);
@@ -85,4 +83,22 @@ internal static class MailboxSnapshot
     }
 
     public static int Count(SortedDictionary<string, List<string>> snapshot) => snapshot.Values.Sum(v => v.Count);
+
+    /// <summary>The folder as the API names it: relative to the personal namespace, <c>/</c> between levels.</summary>
+    private static string DisplayName(IMailFolder folder, string namespacePath)
+    {
+        if (string.Equals(folder.FullName, "INBOX", StringComparison.OrdinalIgnoreCase))
+        {
+            return "INBOX";
+        }
+
+        var name = folder.FullName;
+        var prefix = namespacePath.TrimEnd(folder.DirectorySeparator);
+        if (prefix.Length > 0 && name.StartsWith(prefix + folder.DirectorySeparator, StringComparison.Ordinal))
+        {
+            name = name[(prefix.Length + 1)..];
+        }
+
+        return folder.DirectorySeparator is '\0' or '/' ? name : name.Replace(folder.DirectorySeparator, '/');
+    }
 }
