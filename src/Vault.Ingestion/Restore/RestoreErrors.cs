@@ -13,16 +13,42 @@ namespace Vault.Ingestion.Restore;
 /// </summary>
 internal static class RestoreErrors
 {
-    public static ClassifiedError? Classify(Exception exception, SourceSettings target, ServerTranscript? transcript, CancellationToken cancellationToken) => exception switch
+    /// <summary>What a source's hint asks of a person, said of a restore (whose settings cannot be edited: it is started again).</summary>
+    private static readonly (string Source, string Restore)[] Wording =
+    [
+        ("then edit this source with it.", "then start the restore again with it; what is already restored is not appended twice."),
+        ("then edit this source.", "then start the restore again with them; what is already restored is not appended twice."),
+        ("then resume this source.", "then resume the restore."),
+        ("for this source", "for the restore's target"),
+    ];
+
+    public static ClassifiedError? Classify(Exception exception, SourceSettings target, ServerTranscript? transcript, CancellationToken cancellationToken) =>
+        ForRestore(exception switch
+        {
+            MailConnectionException failure => failure.Error,
+            RestoreRefusedException refused => Refused(refused),
+            ArchiveStorageException storage => ErrorClassifier.ClassifyStorageFailure(storage),
+            RestoreTargetGoneException gone => new ClassifiedError(ErrorCodes.AuthenticationFailed, gone.Message,
+                "Start a new restore to a mailbox given by its server and password, or to a mailbox of an existing connector.", null, false),
+            _ when MailConnector.IsConnectionFailure(exception, cancellationToken) => ErrorClassifier.Classify(exception, target, transcript),
+            _ => null,
+        });
+
+    private static ClassifiedError? ForRestore(ClassifiedError? error)
     {
-        MailConnectionException failure => failure.Error,
-        RestoreRefusedException refused => Refused(refused),
-        ArchiveStorageException storage => ErrorClassifier.ClassifyStorageFailure(storage),
-        RestoreTargetGoneException gone => new ClassifiedError(ErrorCodes.AuthenticationFailed, gone.Message,
-            "Start a new restore to a mailbox given by its server and password, or to a mailbox of an existing connector.", null, false),
-        _ when MailConnector.IsConnectionFailure(exception, cancellationToken) => ErrorClassifier.Classify(exception, target, transcript),
-        _ => null,
-    };
+        if (error is null)
+        {
+            return null;
+        }
+
+        var hint = error.Hint;
+        foreach (var (source, restore) in Wording)
+        {
+            hint = hint.Replace(source, restore, StringComparison.Ordinal);
+        }
+
+        return error with { Hint = hint };
+    }
 
     private static ClassifiedError Refused(RestoreRefusedException refused)
     {

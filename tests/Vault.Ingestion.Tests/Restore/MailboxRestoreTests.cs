@@ -180,6 +180,8 @@ public sealed class MailboxRestoreTests
         Assert.Equal(JobStatus.Failed, failed!.Status);
         Assert.Equal(ErrorCodes.AuthenticationFailed, failed.Error!.Code);
         Assert.Contains("username or password", failed.Error.Message, StringComparison.Ordinal);
+        Assert.Contains("start the restore again", failed.Error.Hint, StringComparison.Ordinal);
+        Assert.DoesNotContain("source", failed.Error.Hint, StringComparison.Ordinal);
         Assert.DoesNotContain("not-the-password", failed.Error.Message + failed.Error.Hint + failed.Error.ServerResponse, StringComparison.Ordinal);
         Assert.Equal(0L, failed.MessagesRestored);
         // One login: five attempts with their backoff (2.5 s, 5 s, 10 s, 20 s at least) would take far longer.
