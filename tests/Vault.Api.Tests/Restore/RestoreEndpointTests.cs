@@ -149,7 +149,7 @@ public sealed class RestoreEndpointTests : IDisposable
         Assert.Empty((await ReadAsync(await _client.GetAsync(new Uri("/api/restores", UriKind.Relative), Ct))).AsArray());
     }
 
-    private static JsonObject Target(TestDovecot dovecot, TestUser user) => new()
+    internal static JsonObject Target(TestDovecot dovecot, TestUser user) => new()
     {
         ["host"] = dovecot.Host,
         ["port"] = dovecot.ImapPort,
@@ -158,18 +158,22 @@ public sealed class RestoreEndpointTests : IDisposable
         ["password"] = user.Password,
     };
 
+    private Task<string> ArchivedSourceAsync(TestDovecot dovecot, TestUser owner) => ArchivedSourceAsync(_client, dovecot, owner);
+
+    private Task<JsonNode> FinishedAsync(string restoreId) => FinishedAsync(_client, restoreId);
+
     /// <summary>Creates the source and waits until it is Active with every message searchable.</summary>
-    private async Task<string> ArchivedSourceAsync(TestDovecot dovecot, TestUser owner)
+    internal static async Task<string> ArchivedSourceAsync(HttpClient client, TestDovecot dovecot, TestUser owner)
     {
         var body = Target(dovecot, owner);
         body["name"] = owner.Name;
-        var created = await _client.PostAsync(new Uri("/api/sources", UriKind.Relative), Json(body), Ct);
+        var created = await client.PostAsync(new Uri("/api/sources", UriKind.Relative), Json(body), Ct);
         Assert.Equal(HttpStatusCode.Created, created.StatusCode);
         var id = (await ReadAsync(created))["id"]!.GetValue<string>();
         JsonNode source = new JsonObject();
         await Deadline.UntilAsync(async () =>
         {
-            source = await ReadAsync(await _client.GetAsync(new Uri($"/api/sources/{id}", UriKind.Relative), Ct));
+            source = await ReadAsync(await client.GetAsync(new Uri($"/api/sources/{id}", UriKind.Relative), Ct));
             var progress = source["progress"]!;
             return source["status"]!.GetValue<string>() == "Active"
                 && progress["messagesIndexed"]!.GetValue<long>() == progress["messagesArchived"]!.GetValue<long>();
@@ -177,12 +181,12 @@ public sealed class RestoreEndpointTests : IDisposable
         return id;
     }
 
-    private async Task<JsonNode> FinishedAsync(string restoreId)
+    internal static async Task<JsonNode> FinishedAsync(HttpClient client, string restoreId)
     {
         JsonNode restore = new JsonObject();
         await Deadline.UntilAsync(async () =>
         {
-            restore = await ReadAsync(await _client.GetAsync(new Uri($"/api/restores/{restoreId}", UriKind.Relative), Ct));
+            restore = await ReadAsync(await client.GetAsync(new Uri($"/api/restores/{restoreId}", UriKind.Relative), Ct));
             return restore["status"]!.GetValue<string>() != "Running";
         }, Within, () => $"the restore ends: {restore.ToJsonString()}", Ct);
         return restore;
