@@ -62,9 +62,3 @@ public sealed record RestoreResponse(
             restore.FinishedAt);
     }
 }
-
-public sealed record RestoreErrorResponse(string Code, string Message, string Hint, string? ServerResponse, DateTimeOffset OccurredAt, DateTimeOffset? NextRetryAt);
-
-/// <summary>Where the restore writes; deliberately no password field.</summary>
-public sealed record RestoreTargetResponse(
-    string Host, int Port, bool Tls, string? TlsMode, bool AllowInsecureCertificate, string Username, string? FolderPrefix, string? ConnectorId);

@@ -103,6 +103,42 @@ public sealed class RestoreEndpointTests : IDisposable
     }
 
     [Fact]
+    public async Task A_restore_into_a_master_user_connectors_mailbox_needs_no_password_of_its_own()
+    {
+        var dovecot = TestDovecot.Require();
+        var owner = dovecot.CreateUser("api-restore-conn");
+        await dovecot.AppendAsync(owner, "INBOX", "From: a@example.org\r\nSubject: one\r\nMessage-ID: <c1@x>\r\n\r\nHello.\r\n"u8.ToArray(), Ct);
+        await dovecot.AppendAsync(owner, "Projects/2024", "From: b@example.org\r\nSubject: two\r\nMessage-ID: <c2@x>\r\n\r\nHi.\r\n"u8.ToArray(), Ct);
+        var sourceId = await ArchivedSourceAsync(dovecot, owner);
+        var target = dovecot.CreateUser("api-restore-conn-to");
+        var connector = await _client.PostAsync(new Uri("/api/connectors", UriKind.Relative), Json(new JsonObject
+        {
+            ["name"] = "restore target server",
+            ["host"] = dovecot.Host,
+            ["port"] = dovecot.ImapPort,
+            ["tls"] = false,
+            ["authMode"] = "masterUser",
+            ["adminUsername"] = dovecot.MasterUser,
+            ["adminPassword"] = dovecot.MasterPassword,
+        }), Ct);
+        Assert.Equal(HttpStatusCode.Created, connector.StatusCode);
+        var connectorId = (await ReadAsync(connector))["id"]!.GetValue<string>();
+
+        var started = await _client.PostAsync(new Uri($"/api/sources/{sourceId}/restore", UriKind.Relative),
+            Json(new JsonObject { ["connectorId"] = connectorId, ["username"] = target.Name }), Ct);
+
+        Assert.Equal(HttpStatusCode.Accepted, started.StatusCode);
+        var accepted = await ReadAsync(started);
+        Assert.Equal((connectorId, dovecot.ImapPort), (accepted["target"]!["connectorId"]!.GetValue<string>(), accepted["target"]!["port"]!.GetValue<int>()));
+        var done = await FinishedAsync(accepted["id"]!.GetValue<string>());
+        Assert.Equal("Completed", done["status"]!.GetValue<string>());
+        var source = await MailboxSnapshot.ReadAsync(dovecot, owner, Ct);
+        Assert.Equal(["INBOX", "Projects/2024"], source.Keys);
+        Assert.Equal(source, await MailboxSnapshot.ReadAsync(dovecot, target, Ct));
+        _factory.AssertNeverShown(dovecot.MasterPassword);
+    }
+
+    [Fact]
     public async Task Bad_requests_are_400s_naming_each_field_and_unknown_ids_404s()
     {
         var created = await _client.PostAsync(new Uri("/api/sources", UriKind.Relative), Json(new JsonObject
