@@ -33,6 +33,7 @@ public static class IngestionServiceCollectionExtensions
         services.AddSingleton<Files.FileImporter>();
         services.AddSingleton<IProtocolSynchronizer, ImapSourceSynchronizer>();
         services.AddSingleton<IProtocolSynchronizer, Files.FileSourceSynchronizer>();
+        services.AddSingleton<IProtocolSynchronizer, Pop3.Pop3SourceSynchronizer>();
         services.AddSingleton<SourceSynchronizer>();
         services.AddSingleton<SourceJobRegistry>();
         services.AddSingleton<ISourceRunner, QuartzSourceRunner>();

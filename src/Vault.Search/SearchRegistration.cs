@@ -1,4 +1,5 @@
 using Microsoft.Extensions.DependencyInjection;
+using Microsoft.Extensions.DependencyInjection.Extensions;
 using Microsoft.Extensions.Hosting;
 using Microsoft.Extensions.Options;
 using Vault.Archive;
@@ -17,6 +18,7 @@ public static class SearchRegistration
     {
         ArgumentNullException.ThrowIfNull(builder);
         var services = builder.Services;
+        services.TryAddSingleton(TimeProvider.System);
         services.AddSingleton(sp => new SearchIndex(Path.Combine(sp.GetRequiredService<IOptions<ArchiveOptions>>().Value.DataDirectory, "index")));
         services.AddSingleton<ReindexProgress>();
         services.AddSingleton<MessageIndexer>();

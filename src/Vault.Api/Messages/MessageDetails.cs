@@ -18,4 +18,8 @@ public sealed record MessageDetails(
     DateTimeOffset? Date,
     string Text,
     IReadOnlyList<AttachmentEntry> Attachments,
-    bool ParseError);
+    bool ParseError)
+{
+    /// <summary>When the message was found gone from every folder on the server (it stays archived); null while it is there.</summary>
+    public DateTimeOffset? DeletedOnServerAt { get; init; }
+}

@@ -83,6 +83,9 @@ public sealed class SourceRequestValidator : AbstractValidator<SourceRequest>
         RuleFor(r => r.SyncMode)
             .Must(mode => mode is null or "idle" or "poll")
             .WithMessage("The sync mode is 'idle' or 'poll'.");
+        RuleFor(r => r.SyncMode)
+            .Must(mode => mode != "idle").When(r => r.Protocol == "pop3")
+            .WithMessage("POP3 has no IDLE: a POP3 source polls ('poll').");
 
         RuleFor(r => r.PollInterval)
             .Must(interval => interval is null || (TryParseDuration(interval, out var value) && value >= MinPollInterval))

@@ -50,7 +50,7 @@ public static class SourceSettingsFactory
             Provider = preset?.Id,
             IncludeFolders = request.IncludeFolders ?? [],
             ExcludeFolders = request.ExcludeFolders ?? [],
-            SyncMode = request.SyncMode == "poll" ? SyncMode.Poll : SyncMode.Idle,
+            SyncMode = protocol == MailProtocol.Pop3 || request.SyncMode == "poll" ? SyncMode.Poll : SyncMode.Idle, // POP3 has no IDLE
             PollInterval = Duration(request.PollInterval),
             Since = request.Since is not null && SourceRequestValidator.TryParseSince(request.Since, out var since) ? since : null,
         };

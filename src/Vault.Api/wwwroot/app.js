@@ -54,7 +54,7 @@ async function render() {
   else if (section === 'sources' && id === 'import') leave = showImport(view);
   else if (section === 'sources' && id && action === 'restore') leave = showRestore(view, { id });
   else if (section === 'sources' && id && action === 'edit') leave = showWizard(view, { mode: 'edit', id, retry: params.get('retry') === '1' });
-  else if (section === 'search') leave = showSearch(view, { q: params.get('q') ?? '', page: Number(params.get('page') ?? 1) || 1 });
+  else if (section === 'search') leave = showSearch(view, { q: params.get('q') ?? '', page: Number(params.get('page') ?? 1) || 1, sort: params.get('sort') ?? '' });
   else if (section === 'messages' && id) leave = showMessage(view, { id, back: params.get('back') });
   else leave = showSources(view, { focusId: id });
   leaveCurrent = typeof leave === 'function' ? leave : () => {};

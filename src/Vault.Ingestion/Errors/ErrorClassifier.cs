@@ -85,7 +85,7 @@ public static partial class ErrorClassifier
     {
         var words = ServerWords(message, transcript);
         var text = string.Join('\n', [message, .. transcript.Alerts, .. transcript.LastLines]);
-        if (ClassifyServerText(text, transcript) is { Transient: true } limit)
+        if (ClassifyServerText(text, transcript) is { } limit)
         {
             return limit;
         }
@@ -133,9 +133,10 @@ public static partial class ErrorClassifier
                 $"{ProviderPresets.Outlook.Steps} See {ProviderPresets.Outlook.HelpUrl}.", words, false);
         }
 
-        if (ClassifyServerText(text, transcript) is { Transient: true } limit)
+        if (ClassifyServerText(text, transcript) is { } limit)
         {
-            // Connection caps and rate limits can arrive as the answer to LOGIN; they pass on their own.
+            // Connection caps, rate limits and a server's own trouble ([SYS/TEMP], [SYS/PERM]) can arrive as the answer
+            // to LOGIN; they are not the password's fault.
             return limit;
         }
 
@@ -194,6 +195,29 @@ public static partial class ErrorClassifier
         if (Contains(text, "[LIMIT]") || Contains(text, "Rate limit") || Contains(text, "[THROTTLED]"))
         {
             return new ClassifiedError(ErrorCodes.RateLimited, "The server is limiting how fast Vault may fetch.", "Nothing to do: Vault slows down and retries.", words, true);
+        }
+
+        if (Contains(text, "[IN-USE]"))
+        {
+            // RFC 2449 §8.1.2: the maildrop is locked by another POP3 session (Dovecot ≥ 2.4.3 also says it for its
+            // per-user connection limit). It passes once the other client lets go.
+            return new ClassifiedError(ErrorCodes.TooManyConnections, "Another mail client holds this POP3 mailbox right now.", "Nothing to do: Vault retries later. A mail app that keeps POP3 open (or checks very often) makes this happen more.", words, true);
+        }
+
+        if (Contains(text, "[LOGIN-DELAY]"))
+        {
+            return new ClassifiedError(ErrorCodes.RateLimited, "The POP3 server allows logins only every so often.", "Nothing to do: Vault waits and retries; a longer poll interval avoids it.", words, true);
+        }
+
+        if (Contains(text, "[SYS/TEMP]"))
+        {
+            // RFC 3206 §4: a temporary problem on the server's side.
+            return new ClassifiedError(ErrorCodes.ServerUnavailable, "The POP3 server reports a temporary problem.", "Nothing to do: Vault retries later. The password is not the problem.", words, true);
+        }
+
+        if (Contains(text, "[SYS/PERM]"))
+        {
+            return new ClassifiedError(ErrorCodes.ProtocolError, "The POP3 server reports a permanent problem with this mailbox.", "Ask the server's administrator (its log names the problem); resume this source once it is fixed.", words, false);
         }
 
         if (Contains(text, "[UNAVAILABLE]") || Contains(text, "temporarily unavailable") || Contains(text, "[INUSE]") || Contains(text, "[SERVERBUG]"))

@@ -22,6 +22,7 @@ public static class ErrorCodes
     public const string ServerUnavailable = nameof(ServerUnavailable);
     public const string ProtocolError = nameof(ProtocolError);
     public const string ProtocolNotSupported = nameof(ProtocolNotSupported);
+    public const string UidlNotSupported = nameof(UidlNotSupported);
     public const string StorageError = nameof(StorageError);
     public const string Unknown = nameof(Unknown);
 }

@@ -40,8 +40,10 @@ public static class MessageDocumentBuilder
                 var content = MessageTextExtractor.Extract(message, MaxTextChars);
                 var date = message.Headers.Contains(HeaderId.Date) && message.Date != DateTimeOffset.MinValue ? message.Date : (DateTimeOffset?)null;
                 AddHeaders(document, message.From, message.To, message.Cc, message.Bcc, message.Subject);
+                OperatorFieldWriter.AddListId(document, message.Headers[HeaderId.ListId]);
                 AddDate(document, date ?? Fallback(metadata));
                 AddContent(document, content);
+                OperatorFieldWriter.AddFileNames(document, content.Attachments);
                 return document;
             }
         }
@@ -62,6 +64,7 @@ public static class MessageDocumentBuilder
                 var headers = HeaderList.Load(Parsing, raw, cancellationToken);
                 AddHeaders(document, Addresses(headers, HeaderId.From), Addresses(headers, HeaderId.To), Addresses(headers, HeaderId.Cc),
                     Addresses(headers, HeaderId.Bcc), headers[HeaderId.Subject]);
+                OperatorFieldWriter.AddListId(document, headers[HeaderId.ListId]);
                 headerDate = headers[HeaderId.Date] is { } value && DateUtils.TryParse(value, out var parsed) ? parsed : null;
             }
             catch (FormatException)
@@ -94,6 +97,7 @@ public static class MessageDocumentBuilder
         }
 
         document.Add(new Int64Field(SearchFields.Size, metadata.Size, Field.Store.YES));
+        OperatorFieldWriter.AddMetadata(document, metadata);
     }
 
     private static void AddDate(Document document, DateTimeOffset date)
@@ -109,6 +113,7 @@ public static class MessageDocumentBuilder
     private static void AddHeaders(Document document, InternetAddressList from, InternetAddressList to, InternetAddressList cc, InternetAddressList bcc, string? subject)
     {
         AddAddresses(document, SearchFields.From, from);
+        OperatorFieldWriter.AddFrom(document, from);
         AddAddresses(document, SearchFields.To, to);
         AddAddresses(document, SearchFields.Cc, cc);
         AddAddresses(document, SearchFields.Bcc, bcc);

@@ -12,4 +12,8 @@ public sealed record SearchHit(
     long Size,
     bool HasAttachments,
     string Snippet,
-    IReadOnlyList<SnippetHighlight> Highlights);
+    IReadOnlyList<SnippetHighlight> Highlights)
+{
+    /// <summary>When the message was found gone from every folder on the server (it stays archived); null while it is there.</summary>
+    public DateTimeOffset? DeletedOnServerAt { get; init; }
+}

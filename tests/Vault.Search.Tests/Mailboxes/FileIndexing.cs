@@ -27,10 +27,12 @@ internal static class FileIndexing
         };
     }
 
-    public static Lucene.Net.Documents.Document Build(byte[] raw, string sourceId, string folder, long uid)
+    public static Lucene.Net.Documents.Document Build(byte[] raw, string sourceId, string folder, long uid) => Build(raw, Metadata(raw, sourceId, folder, uid));
+
+    public static Lucene.Net.Documents.Document Build(byte[] raw, ArchivedMessage metadata)
     {
         using var stream = new MemoryStream(raw, writable: false);
-        return MessageDocumentBuilder.Build(Metadata(raw, sourceId, folder, uid), stream, CancellationToken.None);
+        return MessageDocumentBuilder.Build(metadata, stream, CancellationToken.None);
     }
 
     /// <summary>Builds documents on every core, like the indexer, then commits once.</summary>

@@ -130,7 +130,7 @@ function render(view, state, { editing, id, retry }) {
     passwordLabel.textContent = preset.needsAppPassword ? 'App Password' : 'Password';
     replaceChildren(guidance, providerGuidance(preset));
   };
-  providerSelect.addEventListener('change', () => applyProvider(findProvider(state, providerSelect.value), true));
+  providerSelect.addEventListener('change', () => { applyProvider(findProvider(state, providerSelect.value), true); followProtocol(); });
   input('name').addEventListener('input', () => { input('name').dataset.auto = ''; });
   // Switching TLS or protocol moves the port along when it still is a standard one.
   const adjustPort = previous => {
@@ -144,6 +144,13 @@ function render(view, state, { editing, id, retry }) {
   const showTlsMode = () => { tlsModeField.hidden = !input('tls').checked; };
   input('tls').addEventListener('change', () => { adjustPort(input('port').value); showTlsMode(); });
   input('protocol').addEventListener('change', () => adjustPort(input('port').value));
+  // POP3 has no IDLE: a POP3 mailbox always polls.
+  const followProtocol = () => {
+    const pop3 = input('protocol').value === 'pop3';
+    input('syncMode').querySelector('option[value="idle"]').disabled = pop3;
+    if (pop3) input('syncMode').value = 'poll';
+  };
+  input('protocol').addEventListener('change', followProtocol);
   input('allowInsecureCertificate').addEventListener('change', () => { insecureWarning.hidden = !input('allowInsecureCertificate').checked; });
 
   if (source) {
@@ -168,6 +175,7 @@ function render(view, state, { editing, id, retry }) {
   }
 
   showTlsMode();
+  followProtocol();
 
   const body = () => {
     const request = {
@@ -178,7 +186,7 @@ function render(view, state, { editing, id, retry }) {
       tls: input('tls').checked,
       allowInsecureCertificate: input('allowInsecureCertificate').checked,
       username: input('username').value.trim(),
-      syncMode: input('syncMode').value,
+      syncMode: input('protocol').value === 'pop3' ? 'poll' : input('syncMode').value,
     };
     if (input('description').value.trim()) request.description = input('description').value.trim();
     if (request.tls && input('tlsMode').value) request.tlsMode = input('tlsMode').value;
