@@ -12,6 +12,7 @@ using Vault.Api.Overview;
 using Vault.Api.Search;
 using Vault.Search;
 using Vault.Api.Providers;
+using Vault.Api.Restore;
 using Vault.Api.Sources;
 using Vault.Archive;
 using Vault.Archive.Schema;
@@ -64,6 +65,7 @@ api.MapOverview();
 api.MapProviders();
 api.MapExport();
 api.MapVerify();
+api.MapRestore();
 
 try
 {
