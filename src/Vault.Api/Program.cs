@@ -7,6 +7,7 @@ using Vault.Api.Import;
 using Vault.Api.Integrity;
 using Vault.Api.Hosting;
 using Vault.Api.Messages;
+using Vault.Api.OAuth;
 using Vault.Api.Overview;
 using Vault.Api.Search;
 using Vault.Search;
@@ -29,6 +30,7 @@ builder.AddIngestion();
 builder.AddHealth();
 builder.AddExport();
 builder.AddImport();
+builder.AddOAuth();
 builder.Services.AddProblemDetails();
 builder.AddBadRequestProblems();
 builder.Services.AddOpenApi();
@@ -47,6 +49,7 @@ app.MapPrometheusScrapingEndpoint("/metrics");
 app.MapOpenApi("/openapi/{documentName}.json");
 app.MapDocs();
 app.MapDownloads();
+app.MapOAuthCallback();
 
 var api = app.MapGroup("/api").RequireApiKey();
 api.MapGet("/", () => TypedResults.Ok(new { name = "Vault" })).WithName("ApiRoot");
@@ -59,6 +62,7 @@ api.MapOverview();
 api.MapProviders();
 api.MapExport();
 api.MapVerify();
+api.MapOAuth();
 
 try
 {
