@@ -28,7 +28,7 @@ public static class OAuthProviderProfiles
         [],
         "common",
         new Uri("https://entra.microsoft.com/#view/Microsoft_AAD_RegisteredApps/ApplicationsListBlade"),
-        "In Microsoft Entra admin center open App registrations > New registration, choose who may sign in (this organisation only, any organisation, or also personal Microsoft accounts), add a Web redirect URI (below), create a client secret under Certificates & secrets, and add the delegated API permissions IMAP.AccessAsUser.All (Office 365 Exchange Online) and offline_access; grant admin consent if your tenant blocks user consent.");
+        "In Microsoft Entra admin center open App registrations > New registration, choose who may sign in (this organisation only, any organisation, or also personal Microsoft accounts), add a Web redirect URI (below), create a client secret under Certificates & secrets, and under API permissions add the delegated Microsoft Graph permissions IMAP.AccessAsUser.All and offline_access; grant admin consent if your tenant blocks user consent.");
 
     public static IReadOnlyList<OAuthProviderProfile> All { get; } = [Google, Microsoft];
 
