@@ -8,10 +8,12 @@ using Vault.Api.Integrity;
 using Vault.Api.Hosting;
 using Vault.Api.Messages;
 using Vault.Api.OAuth;
+using Vault.Api.Onboarding;
 using Vault.Api.Overview;
 using Vault.Api.Search;
 using Vault.Search;
 using Vault.Api.Providers;
+using Vault.Api.Restore;
 using Vault.Api.Sources;
 using Vault.Archive;
 using Vault.Archive.Schema;
@@ -31,6 +33,7 @@ builder.AddHealth();
 builder.AddExport();
 builder.AddImport();
 builder.AddOAuth();
+builder.AddOnboarding();
 builder.Services.AddProblemDetails();
 builder.AddBadRequestProblems();
 builder.Services.AddOpenApi();
@@ -43,6 +46,7 @@ app.UseStatusCodePages();
 app.UseMiddleware<DocsPolicyMiddleware>();
 app.UseDefaultFiles();
 app.UseStaticFiles();
+app.UseRateLimiter();
 
 app.MapHealth();
 app.MapPrometheusScrapingEndpoint("/metrics");
@@ -50,6 +54,7 @@ app.MapOpenApi("/openapi/{documentName}.json");
 app.MapDocs();
 app.MapDownloads();
 app.MapOAuthCallback();
+app.MapOnboarding();
 
 var api = app.MapGroup("/api").RequireApiKey();
 api.MapGet("/", () => TypedResults.Ok(new { name = "Vault" })).WithName("ApiRoot");
@@ -58,11 +63,13 @@ api.MapMessages();
 api.MapImport();
 api.MapSources();
 api.MapConnectors();
+api.MapInvitations();
 api.MapOverview();
 api.MapProviders();
 api.MapExport();
 api.MapVerify();
 api.MapOAuth();
+api.MapRestore();
 
 try
 {

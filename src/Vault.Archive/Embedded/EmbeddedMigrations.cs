@@ -34,11 +34,24 @@ internal static class EmbeddedMigrations
                 gone_at INTEGER,
                 PRIMARY KEY (source_id, uidl)) WITHOUT ROWID;
             """),
-        // Versions 5 and 6 belong to branches not merged yet (self-service invitations, restores): these stand in for them
-        // so the numbering has no gap, and the merge of each replaces its stand-in. An archive opened before that is at
-        // version 7 and would skip the real step: development only; no release may carry a stand-in.
-        Sql(5, "reserved for self-service invitations", "SELECT 1;"),
-        Sql(6, "reserved for restores", "SELECT 1;"),
+        Sql(5, "self-service invitations, found by the hash of their token", """
+            CREATE TABLE IF NOT EXISTS invitations (
+                id TEXT PRIMARY KEY,
+                connector_id TEXT NOT NULL,
+                email TEXT NOT NULL,
+                token_hash BLOB NOT NULL UNIQUE,
+                created_at INTEGER NOT NULL,
+                expires_at INTEGER NOT NULL,
+                revoked_at INTEGER,
+                used_at INTEGER,
+                source_id TEXT,
+                sent_at INTEGER,
+                send_error TEXT);
+            CREATE INDEX IF NOT EXISTS invitations_by_connector ON invitations (connector_id, created_at);
+            """),
+        // Version 6 was kept for the restore branch, which merged needing no schema change (restores are job reports,
+        // version 3): it changes nothing, and keeps OAuth2 at the version other branches were told.
+        Sql(6, "nothing: kept for restores, which needed no schema change", "SELECT 1;"),
         Sql(7, "OAuth2: client settings per provider, sign-ins in flight by the hash of their state, grants per source", """
             CREATE TABLE IF NOT EXISTS oauth_clients (
                 provider TEXT PRIMARY KEY,
