@@ -15,7 +15,7 @@ namespace Vault.Ingestion;
 
 public static class IngestionServiceCollectionExtensions
 {
-    /// <summary>The sync engine, its options (<c>Vault:Sync</c>), the Quartz scheduler and the per-source jobs.</summary>
+    /// <summary>The sync engine, its options (<c>Vault:Sync</c>), OAuth2 sign-in and tokens, the Quartz scheduler and the per-source jobs.</summary>
     public static IHostApplicationBuilder AddIngestion(this IHostApplicationBuilder builder)
     {
         ArgumentNullException.ThrowIfNull(builder);
@@ -26,6 +26,10 @@ public static class IngestionServiceCollectionExtensions
         services.TryAddSingleton<MailConnector>();
         services.TryAddSingleton(sp => new Errors.RetryPolicy(sp.GetRequiredService<TimeProvider>()));
         services.TryAddSingleton<IMailCredentialProvider, StoredCredentials>();
+        services.AddSingleton<OAuth.OAuthClients>();
+        services.AddSingleton<OAuth.OAuthTokenEndpoint>();
+        services.AddSingleton<OAuth.OAuthAccessTokens>();
+        services.AddSingleton<OAuth.OAuthSignIns>();
         services.AddSingleton<ConnectorBudgets>();
         services.AddSingleton<SyncMetrics>();
         services.AddSingleton<ImportSlots>();
@@ -33,6 +37,7 @@ public static class IngestionServiceCollectionExtensions
         services.AddSingleton<Files.FileImporter>();
         services.AddSingleton<IProtocolSynchronizer, ImapSourceSynchronizer>();
         services.AddSingleton<IProtocolSynchronizer, Files.FileSourceSynchronizer>();
+        services.AddSingleton<IProtocolSynchronizer, Pop3.Pop3SourceSynchronizer>();
         services.AddSingleton<SourceSynchronizer>();
         services.AddSingleton<SourceJobRegistry>();
         services.AddSingleton<ISourceRunner, QuartzSourceRunner>();
@@ -41,6 +46,11 @@ public static class IngestionServiceCollectionExtensions
         services.AddOptions<Integrity.IntegrityOptions>().BindConfiguration(Integrity.IntegrityOptions.SectionName);
         services.AddSingleton<Integrity.IntegrityChecker>();
         services.AddSingleton<Integrity.VerifyRunner>();
+        services.AddOptions<Restore.RestoreOptions>().BindConfiguration(Restore.RestoreOptions.SectionName);
+        services.AddSingleton<Restore.RestoreSelection>(sp => new(sp.GetService<Search.Querying.SearchService>()));
+        services.AddSingleton<Restore.RestoreLogin>();
+        services.AddSingleton<Restore.MailboxRestorer>();
+        services.AddSingleton<Restore.RestoreRunner>();
 
         // Quartz keeps schedulers in a process-wide repository by name: each host gets its own, so several hosts in
         // one process (the API tests) never pick up another's scheduler, nor one that host has already shut down.
@@ -59,6 +69,7 @@ public static class IngestionServiceCollectionExtensions
         // After the Quartz hosted service, so it stops first and interrupts the jobs Quartz would wait for.
         services.AddHostedService<SourceJobsHostedService>();
         services.AddHostedService<Integrity.IntegritySchedule>();
+        services.AddHostedService<Restore.RestoreResumption>();
         return builder;
     }
 }

@@ -32,6 +32,7 @@ public static class SearchRegistration
         services.AddSingleton<IMessageIndexer>(sp => sp.GetRequiredService<MessageIndexer>());
         services.AddSingleton(sp => new SearchService(
             sp.GetRequiredService<SearchIndex>(),
+            sp.GetRequiredService<TimeProvider>(),
             sp.GetRequiredService<IArchiveStore>(),
             sp.GetRequiredService<IOptions<SearchOptions>>().Value.AttachmentText ? sp.GetRequiredService<AttachmentTextExtraction>() : null));
         services.AddHostedService<IndexingWorker>();

@@ -13,6 +13,9 @@ if (args.Length == 0 || args[0] is "-h" or "--help" or "help")
               N Dovecot users, N sources on one Vault process: time to all Active, then RSS and threads of the
               idle process against the same process before the sources, and the connections Dovecot counts;
               --connector adds them as the mailboxes of one master-user connector (max 20 connections)
+          restore [--count 3000] [--seed 42]
+              archive the generated mailbox from one Dovecot user with a Vault process, restore it into a second,
+              empty user over HTTP: messages/s, MB/s and RSS; then a second restore that finds everything there
           micro [filter]
               BenchmarkDotNet micro-benchmarks of the hot paths (pass BenchmarkDotNet arguments after "micro")
         """);
@@ -54,6 +57,35 @@ switch (args[0])
             return await IdleSourcesBenchmark.RunAsync(idle.Count, idle.Messages, idle.Connector, stop.Token);
         }
 
+    case "restore":
+        var count = 3000;
+        var seed = 42;
+        for (var i = 1; i + 1 < args.Length; i += 2)
+        {
+            switch (args[i])
+            {
+                case "--count":
+                    count = int.Parse(args[i + 1], System.Globalization.CultureInfo.InvariantCulture);
+                    break;
+                case "--seed":
+                    seed = int.Parse(args[i + 1], System.Globalization.CultureInfo.InvariantCulture);
+                    break;
+                default:
+                    Console.Error.WriteLine($"Unknown option '{args[i]}'.");
+                    return 2;
+            }
+        }
+
+        using (var stop = new CancellationTokenSource())
+        {
+            Console.CancelKeyPress += (_, e) =>
+            {
+                e.Cancel = true;
+                stop.Cancel();
+            };
+            return await RestoreBenchmark.RunAsync(count, seed, stop.Token);
+        }
+
     case "micro":
         var micro = args.Skip(1).ToArray();
         // A bare filter ("micro Query") is the common case; BenchmarkDotNet wants it as --filter.
@@ -66,6 +98,6 @@ switch (args[0])
         return 0;
 
     default:
-        Console.Error.WriteLine($"Unknown command '{args[0]}'. Use e2e, sources or micro.");
+        Console.Error.WriteLine($"Unknown command '{args[0]}'. Use e2e, sources, restore or micro.");
         return 2;
 }

@@ -8,11 +8,23 @@ using Vault.Ingestion.Connections;
 using Vault.Ingestion.Errors;
 using Vault.Ingestion.Connectors;
 using Vault.Ingestion.Imap;
+using Vault.Ingestion.Restore;
 using Vault.Ingestion.Sync;
 using Vault.Ingestion.ImportRunner;
 
-// A child process for the kill -9 test: one import pass of one source over a data directory, then exit 0.
+// A child process for the kill -9 tests: one import pass of one source over a data directory, or one run of a restore,
+// then exit 0.
 // Usage: Vault.Ingestion.ImportRunner <dataDirectory> <sourceId>
+//        Vault.Ingestion.ImportRunner restore <dataDirectory> <restoreId>
+if (args[0] == "restore")
+{
+    await using var restoreStore = new EmbeddedArchiveStore(args[1], TimeProvider.System);
+    await restoreStore.InitializeAsync(CancellationToken.None);
+    var restorer = RestoreFactory.Create(restoreStore, args[1], new RestoreOptions { BatchMaxMessages = 20 });
+    var restored = await restorer.RunAsync(args[2], CancellationToken.None);
+    return restored?.Status == Vault.Archive.Jobs.JobStatus.Completed ? 0 : 1;
+}
+
 var dataDirectory = args[0];
 var sourceId = args[1];
 await using var store = new EmbeddedArchiveStore(dataDirectory, TimeProvider.System);

@@ -1,6 +1,7 @@
 using System.Security.Cryptography;
 using MailKit;
 using MailKit.Net.Imap;
+using MailKit.Net.Pop3;
 using MailKit.Security;
 
 namespace Vault.TestSupport;
@@ -38,6 +39,25 @@ public static class ServedMail
         }
 
         await client.DisconnectAsync(true, cancellationToken);
+        return hashes;
+    }
+
+    /// <summary>SHA-256 (lowercase hex) of every message POP3 serves (RETR), in message-number order; ends without DELE.</summary>
+    public static async Task<List<string>> Pop3Sha256Async(TestDovecot dovecot, TestUser user, CancellationToken cancellationToken)
+    {
+        ArgumentNullException.ThrowIfNull(dovecot);
+        ArgumentNullException.ThrowIfNull(user);
+        using var client = new Pop3Client();
+        await client.ConnectAsync(dovecot.Host, dovecot.Pop3Port, SecureSocketOptions.None, cancellationToken);
+        await client.AuthenticateAsync(user.Name, user.Password, cancellationToken);
+        var hashes = new List<string>(client.Count);
+        for (var i = 0; i < client.Count; i++)
+        {
+            await using var stream = await client.GetStreamAsync(i, headersOnly: false, cancellationToken);
+            hashes.Add(Convert.ToHexStringLower(await SHA256.HashDataAsync(stream, cancellationToken)));
+        }
+
+        await client.DisconnectAsync(quit: true, cancellationToken);
         return hashes;
     }
 }

@@ -81,6 +81,8 @@ public sealed class ConnectorRequestValidator : AbstractValidator<ConnectorReque
             .WithMessage(SourceRequestValidator.SinceMessage);
         RuleFor(r => r.SyncMode)
             .Must(mode => mode is null or "idle" or "poll").WithMessage("The sync mode is 'idle' or 'poll'.");
+        RuleFor(r => r.SyncMode)
+            .Must(mode => mode != "idle").When(r => r.Protocol == "pop3").WithMessage("POP3 has no IDLE: a POP3 connector polls ('poll').");
         RuleFor(r => r.PollInterval)
             .Must(interval => interval is null || (SourceRequestValidator.TryParseDuration(interval, out var value) && value >= SourceRequestValidator.MinPollInterval))
             .WithMessage($"The poll interval is a TimeSpan of at least {SourceRequestValidator.MinPollInterval:c}.");

@@ -43,7 +43,7 @@ public static class ConnectorSettingsFactory
             IncludeFolders = request.IncludeFolders ?? [],
             ExcludeFolders = request.ExcludeFolders ?? [],
             Since = request.Since is not null && SourceRequestValidator.TryParseSince(request.Since, out var since) ? since : null,
-            SyncMode = request.SyncMode == "poll" ? SyncMode.Poll : SyncMode.Idle,
+            SyncMode = protocol == MailProtocol.Pop3 || request.SyncMode == "poll" ? SyncMode.Poll : SyncMode.Idle, // POP3 has no IDLE
             PollInterval = SourceSettingsFactory.Duration(request.PollInterval),
         };
     }

@@ -21,4 +21,8 @@ public sealed record MessageDetails(
     string Text,
     IReadOnlyList<AttachmentEntry> Attachments,
     bool ParseError,
-    IReadOnlyList<AttachmentErrorEntry> AttachmentErrors);
+    IReadOnlyList<AttachmentErrorEntry> AttachmentErrors)
+{
+    /// <summary>When the message was found gone from every folder on the server (it stays archived); null while it is there.</summary>
+    public DateTimeOffset? DeletedOnServerAt { get; init; }
+}

@@ -44,8 +44,10 @@ public static class MessageDocumentBuilder
                 var content = MessageTextExtractor.Extract(message, MaxTextChars);
                 var date = message.Headers.Contains(HeaderId.Date) && message.Date != DateTimeOffset.MinValue ? message.Date : (DateTimeOffset?)null;
                 AddHeaders(document, message.From, message.To, message.Cc, message.Bcc, message.Subject);
+                OperatorFieldWriter.AddListId(document, message.Headers[HeaderId.ListId]);
                 AddDate(document, date ?? Fallback(metadata));
                 AddContent(document, content);
+                OperatorFieldWriter.AddFileNames(document, content.Attachments);
                 AttachmentFields.Add(document, content.Attachments, attachmentText?.Extract(content.Attachments, cancellationToken));
                 return document;
             }
@@ -67,6 +69,7 @@ public static class MessageDocumentBuilder
                 var headers = HeaderList.Load(Parsing, raw, cancellationToken);
                 AddHeaders(document, Addresses(headers, HeaderId.From), Addresses(headers, HeaderId.To), Addresses(headers, HeaderId.Cc),
                     Addresses(headers, HeaderId.Bcc), headers[HeaderId.Subject]);
+                OperatorFieldWriter.AddListId(document, headers[HeaderId.ListId]);
                 headerDate = headers[HeaderId.Date] is { } value && DateUtils.TryParse(value, out var parsed) ? parsed : null;
             }
             catch (FormatException)
@@ -99,6 +102,7 @@ public static class MessageDocumentBuilder
         }
 
         document.Add(new Int64Field(SearchFields.Size, metadata.Size, Field.Store.YES));
+        OperatorFieldWriter.AddMetadata(document, metadata);
     }
 
     private static void AddDate(Document document, DateTimeOffset date)
@@ -114,6 +118,7 @@ public static class MessageDocumentBuilder
     private static void AddHeaders(Document document, InternetAddressList from, InternetAddressList to, InternetAddressList cc, InternetAddressList bcc, string? subject)
     {
         AddAddresses(document, SearchFields.From, from);
+        OperatorFieldWriter.AddFrom(document, from);
         AddAddresses(document, SearchFields.To, to);
         AddAddresses(document, SearchFields.Cc, cc);
         AddAddresses(document, SearchFields.Bcc, bcc);

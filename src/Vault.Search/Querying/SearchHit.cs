@@ -16,4 +16,8 @@ public sealed record SearchHit(
     bool HasAttachments,
     string Snippet,
     IReadOnlyList<SnippetHighlight> Highlights,
-    string? MatchedAttachment = null);
+    string? MatchedAttachment = null)
+{
+    /// <summary>When the message was found gone from every folder on the server (it stays archived); null while it is there.</summary>
+    public DateTimeOffset? DeletedOnServerAt { get; init; }
+}

@@ -26,61 +26,83 @@ public sealed class SearchService
     private readonly AttachmentTextExtraction? _attachmentText;
     private readonly SearchQueryParser _parser;
     private readonly SnippetWriter _snippets;
+    private readonly OperatorFieldCoverage _coverage;
 
     /// <summary>With <paramref name="attachmentText"/> null, a snippet never re-reads an attachment beyond its stored preview.</summary>
-    public SearchService(SearchIndex index, IArchiveStore? store = null, AttachmentTextExtraction? attachmentText = null)
-        : this(index, store is null ? null : store.OpenRawAsync, attachmentText)
+    public SearchService(SearchIndex index, TimeProvider timeProvider, IArchiveStore? store = null, AttachmentTextExtraction? attachmentText = null)
+        : this(index, timeProvider, store is null ? null : store.OpenRawAsync, attachmentText)
     {
     }
 
     /// <summary>With <paramref name="openRaw"/> null, snippets come from the stored prefixes only.</summary>
-    internal SearchService(SearchIndex index, Func<string, CancellationToken, Task<Stream?>>? openRaw, AttachmentTextExtraction? attachmentText = null)
+    internal SearchService(SearchIndex index, TimeProvider timeProvider, Func<string, CancellationToken, Task<Stream?>>? openRaw, AttachmentTextExtraction? attachmentText = null)
     {
         ArgumentNullException.ThrowIfNull(index);
         _index = index;
         _openRaw = openRaw;
         _attachmentText = attachmentText;
-        _parser = new SearchQueryParser(index.Analyzer);
+        _parser = new SearchQueryParser(index.Analyzer, timeProvider);
         _snippets = new SnippetWriter(index.Analyzer);
+        _coverage = new OperatorFieldCoverage();
     }
 
-    /// <exception cref="SearchQueryException">The query does not parse.</exception>
-    public async Task<SearchResults> SearchAsync(string query, int page, int pageSize, SearchSort sort, CancellationToken cancellationToken)
+    /// <exception cref="SearchQueryException">The query does not parse, or its prefixes match too many words.</exception>
+    public Task<SearchResults> SearchAsync(string query, int page, int pageSize, SearchSort sort, CancellationToken cancellationToken) =>
+        SearchAsync(query, page, pageSize, sort, [], cancellationToken);
+
+    /// <summary>As above, with the exact counts of <paramref name="facets"/> over the whole result.</summary>
+    /// <exception cref="SearchQueryException">The query does not parse, or its prefixes match too many words.</exception>
+    public async Task<SearchResults> SearchAsync(string query, int page, int pageSize, SearchSort sort, IReadOnlyList<SearchFacet> facets, CancellationToken cancellationToken)
     {
         ArgumentOutOfRangeException.ThrowIfLessThan(page, 1);
         ArgumentOutOfRangeException.ThrowIfLessThan(pageSize, 1);
         ArgumentOutOfRangeException.ThrowIfGreaterThan(pageSize, MaxPageSize);
+        ArgumentNullException.ThrowIfNull(facets);
         var parsed = _parser.Parse(query);
 
         // In long: (page - 1) * pageSize overflows int for page = int.MaxValue, and a negative skip returned every hit.
         var skip = (long)(page - 1) * pageSize;
-        var (total, found) = _index.Search(searcher =>
+        var (total, found, counted, missing) = _index.Search(searcher =>
         {
+            // Prefixes expand here, once, against this searcher's terms (and may refuse to: SearchQueryException).
+            var rewritten = searcher.Rewrite(parsed.Query);
+            var counter = facets.Count > 0 ? new FacetCounter(facets) : null;
+            var missing = parsed.UsesOperatorFields || counter is not null ? _coverage.Missing(searcher) : 0;
             if (skip >= searcher.IndexReader.MaxDoc)
             {
                 // A page beyond the last possible hit: count, collect nothing.
                 var count = new TotalHitCountCollector();
-                searcher.Search(parsed.Query, count);
-                return (count.TotalHits, new List<Found>());
+                searcher.Search(rewritten, counter is null ? count : MultiCollector.Wrap(count, counter));
+                return (count.TotalHits, new List<Found>(), counter?.Result(), missing);
             }
 
             var wanted = (int)Math.Min(skip + pageSize, searcher.IndexReader.MaxDoc);
-            var top = sort == SearchSort.Relevance
-                ? searcher.Search(parsed.Query, wanted)
-                : searcher.Search(parsed.Query, null, wanted, new Sort(new SortField(SearchFields.Date, SortFieldType.INT64, true)));
+            ITopDocsCollector collector = sort == SearchSort.Relevance
+                ? TopScoreDocCollector.Create(wanted, docsScoredInOrder: false)
+                : TopFieldCollector.Create(new Sort(new SortField(SearchFields.Date, SortFieldType.INT64, sort == SearchSort.Date)), wanted,
+                    fillFields: false, trackDocScores: false, trackMaxScore: false, docsScoredInOrder: false);
+            searcher.Search(rewritten, counter is null ? collector : MultiCollector.Wrap(collector, counter));
+            var top = collector.GetTopDocs();
             var reader = searcher.IndexReader;
             var docs = top.ScoreDocs.Skip((int)skip).Select(d => new Found(
                 searcher.Doc(d.Doc),
                 AttachmentMatch.Find(reader, d.Doc, parsed.AttachmentTerms),
                 parsed.HighlightTerms.Count > 0 && AttachmentMatch.FieldHasAny(reader, d.Doc, SearchFields.Body, parsed.HighlightTerms))).ToList();
-            return (top.TotalHits, docs);
+            return (top.TotalHits, docs, counter?.Result(), missing);
         });
 
         // Only a hit whose match lies beyond a stored prefix re-reads its message; those run side by side.
         var hits = await Task.WhenAll(found.Select(f => Rereads(f, parsed)
             ? Task.Run(() => ToHitAsync(f, parsed, cancellationToken), cancellationToken)
             : ToHitAsync(f, parsed, cancellationToken)));
-        return new SearchResults(total, page, pageSize, hits);
+        var warnings = parsed.Warnings.ToList();
+        if (missing > 0)
+        {
+            warnings.Add(string.Create(CultureInfo.InvariantCulture,
+                $"{missing:N0} messages were indexed by an earlier Vault without flags, Message-IDs, lists, file names and facets, so is:, flag:, msgid:, list:, filename: and the facets do not count them yet; POST /api/admin/reindex adds them from the archive (nothing is downloaded again)"));
+        }
+
+        return new SearchResults(total, page, pageSize, hits) { Warnings = warnings, Facets = counted };
     }
 
     /// <summary>Parses the query only, for a caller that must answer a syntax error before it starts work.</summary>
@@ -169,7 +191,12 @@ public sealed class SearchService
             Get(document, SearchFields.Has) is not null,
             snippet.Text,
             snippet.Highlights,
-            found.Attachment is { } matched && matched.Attachment < names.Length ? names[matched.Attachment] : null);
+            found.Attachment is { } matched && matched.Attachment < names.Length ? names[matched.Attachment] : null)
+        {
+            DeletedOnServerAt = document.GetField(OperatorFields.DeletedOnServerAt)?.GetInt64Value() is { } deleted
+                ? new DateTimeOffset(deleted, TimeSpan.Zero)
+                : null,
+        };
     }
 
     private static string? AttachmentPreview(Document document, AttachmentMatch match)

@@ -47,6 +47,35 @@ public sealed class ConnectorsOverDovecotTests : IDisposable
         _api.AssertNeverShown(_dovecot.MasterPassword);
     }
 
+    [Theory]
+    [InlineData("masterUser", null)]
+    [InlineData("masterUser", "*")]
+    [InlineData("magicPassword", null)]
+    public async Task A_pop3_connector_archives_every_inbox_exactly(string authMode, string? separator)
+    {
+        var users = await UsersAsync("conn-pop3", 2, sharedPassword: authMode == "magicPassword" ? "magic-" + Guid.NewGuid().ToString("N") : null);
+        var connector = Connector("pop3 " + authMode + (separator ?? string.Empty), authMode);
+        connector["protocol"] = "pop3";
+        connector["port"] = _dovecot.Pop3Port;
+        connector["adminUsername"] = authMode == "masterUser" ? _dovecot.MasterUser : null;
+        connector["adminPassword"] = authMode == "masterUser" ? _dovecot.MasterPassword : users[0].Password;
+        connector["masterUserSeparator"] = separator;
+
+        var id = await CreateConnectorAsync(connector);
+        await AddAsync(id, users.Select(u => new JsonObject { ["username"] = u.Name }));
+
+        var mailboxes = await UntilMailboxesAsync(id, all => all.Count == users.Count && all.All(m => m!["status"]!.GetValue<string>() == "Active"), "every POP3 mailbox Active", Within);
+        foreach (var user in users)
+        {
+            var mailbox = mailboxes.Single(m => m!["username"]!.GetValue<string>() == user.Name)!;
+            var archived = (await GetAsync($"/api/messages?sourceId={mailbox["id"]!.GetValue<string>()}&pageSize=200"))["items"]!.AsArray().Select(i => i!["sha256"]!.GetValue<string>()).Order().ToList();
+            Assert.Equal((await ServedMail.Pop3Sha256Async(_dovecot, user, Ct)).Distinct().Order().ToList(), archived);
+            Assert.NotEmpty(archived);
+        }
+
+        _api.AssertNeverShown(_dovecot.MasterPassword);
+    }
+
     [Fact]
     public async Task A_magic_password_connector_logs_in_to_every_mailbox_with_the_one_password()
     {

@@ -68,13 +68,9 @@ internal sealed class VaultProcess : IAsyncDisposable
                 {
                     return (await client.GetAsync(new Uri("/healthz", UriKind.Relative), cancellationToken)).StatusCode == HttpStatusCode.OK;
                 }
-                catch (HttpRequestException)
+                catch (Exception ex) when (ex is HttpRequestException || (ex is TaskCanceledException && !cancellationToken.IsCancellationRequested))
                 {
-                    return false;
-                }
-                catch (TaskCanceledException) when (!cancellationToken.IsCancellationRequested)
-                {
-                    // One probe outlasted the client's 5 s (a fresh process's first request, JIT on a busy machine): ask again.
+                    // Not listening yet, or too busy starting to answer within the request's timeout: ask again.
                     return false;
                 }
             },

@@ -104,20 +104,51 @@ public sealed class SourceLifecycleOverDovecotTests : IDisposable
     }
 
     [Fact]
-    public async Task A_pop3_source_says_it_cannot_be_archived_yet_instead_of_importing_forever()
+    public async Task A_pop3_source_over_stls_archives_the_inbox_polls_and_is_searchable()
     {
         var user = _dovecot.CreateUser("api-pop3");
+        await FillAsync(user, "INBOX", 3);
+        await FillAsync(user, "Archive", 2);
+        var body = Body(user, _dovecot.Pop3Port, tls: true);
+        body["protocol"] = "pop3";
+        body["tlsMode"] = "starttls";
+        body["allowInsecureCertificate"] = true;
+        body["pollInterval"] = "00:00:05";
+
+        var test = await ReadAsync(await _client.PostAsync(Relative("/api/sources/test"), Json(body), Ct));
+        Assert.True(test["ok"]!.GetValue<bool>(), test.ToJsonString());
+        var source = await ReadAsync(await _client.PostAsync(Relative("/api/sources"), Json(body), Ct));
+        var id = source["id"]!.GetValue<string>();
+        Assert.Equal("poll", source["syncMode"]!.GetValue<string>());
+        var active = await UntilAsync(id, s => Status(s) == "Active", "the POP3 import finishes", Within);
+        Assert.Equal(3, active["progress"]!["messagesArchived"]!.GetValue<long>());
+
+        // POP3 sees INBOX only: the Archive folder is IMAP's business.
+        var archived = (await GetAsync($"/api/messages?sourceId={id}&pageSize=50"))["items"]!.AsArray();
+        Assert.Equal(3, archived.Count);
+        Assert.All(archived, m => Assert.Equal(["INBOX"], m!["folders"]!.AsArray().Select(f => f!.GetValue<string>())));
+        await Deadline.UntilAsync(async () => await FoundAsync() == 3, Within, "the POP3 messages are searchable", Ct);
+
+        await _dovecot.AppendAsync(user, "INBOX", Encoding.UTF8.GetBytes($"From: a@example.org\r\nSubject: later\r\nMessage-ID: <later.{user.Name}@example.org>\r\n\r\nNew mail.\r\n"), Ct);
+        await UntilAsync(id, s => s["progress"]!["messagesArchived"]!.GetValue<long>() == 4, "new mail within a poll", TimeSpan.FromSeconds(20));
+        _api.AssertNeverShown(user.Password);
+
+        async Task<long> FoundAsync() =>
+            (await GetAsync($"/api/search?q=source:{id}"))["total"]!.GetValue<long>();
+    }
+
+    [Fact]
+    public async Task A_pop3_source_asked_to_idle_is_a_400_naming_the_sync_mode()
+    {
+        var user = _dovecot.CreateUser("api-pop3-idle");
         var body = Body(user, _dovecot.Pop3Port, tls: false);
         body["protocol"] = "pop3";
+        body["syncMode"] = "idle";
 
-        var source = await ReadAsync(await _client.PostAsync(Relative("/api/sources"), Json(body), Ct));
-        var failed = await UntilAsync(source["id"]!.GetValue<string>(), s => Status(s) == "Error", "the engine refuses POP3", Within);
+        var response = await _client.PostAsync(Relative("/api/sources"), Json(body), Ct);
 
-        var error = failed["error"]!;
-        Assert.Equal("ProtocolNotSupported", error["code"]!.GetValue<string>());
-        Assert.Contains("IMAP", error["hint"]!.GetValue<string>(), StringComparison.Ordinal);
-        Assert.Null(error["nextRetryAt"]);
-        _api.AssertNeverShown(user.Password);
+        Assert.Equal(HttpStatusCode.BadRequest, response.StatusCode);
+        Assert.Contains("syncMode", (await ReadAsync(response))["errors"]!.AsObject().Select(e => e.Key), StringComparer.OrdinalIgnoreCase);
     }
 
     [Fact]

@@ -55,6 +55,47 @@ public sealed class SourcesDashboardTests : IDisposable
     }
 
     [Fact]
+    public async Task The_pop3_preset_polls_and_its_source_archives_the_inbox()
+    {
+        var dovecot = TestDovecot.Require();
+        var user = dovecot.CreateUser("dash-pop3");
+        var ct = TestContext.Current.CancellationToken;
+        for (var i = 1; i <= 2; i++)
+        {
+            await dovecot.AppendAsync(user, "INBOX", MailFixture.Message($"POP3 message {i}", $"Body {i}"), ct);
+        }
+
+        await using var browser = await BrowserSession.StartAsync();
+        var dashboard = new DashboardPage(browser, _host);
+        var page = dashboard.Page;
+        await dashboard.SignInAsync();
+
+        await page.GetByRole(AriaRole.Link, new() { Name = "Add source" }).First.ClickAsync();
+        await page.GetByLabel("Mail provider").SelectOptionAsync(new SelectOptionValue { Label = "Other POP3 server" });
+        await Expect(page.GetByLabel("Protocol")).ToHaveValueAsync("pop3");
+        await Expect(page.GetByLabel("Port", new() { Exact = true })).ToHaveValueAsync("995");
+        // POP3 has no IDLE: the wizard polls and offers nothing else.
+        await Expect(page.GetByLabel("After the import")).ToHaveValueAsync("poll");
+        await Expect(page.Locator("select[name=syncMode] option[value=idle]")).ToBeDisabledAsync();
+        await page.GetByLabel("Server (host name)").FillAsync(dovecot.Host);
+        await page.GetByLabel("Use TLS (encrypted connection)").UncheckAsync();
+        await Expect(page.GetByLabel("Port", new() { Exact = true })).ToHaveValueAsync("110");
+        await page.GetByLabel("Port", new() { Exact = true }).FillAsync(dovecot.Pop3Port.ToString(System.Globalization.CultureInfo.InvariantCulture));
+        await page.GetByLabel("Name in Vault").FillAsync("POP3 mailbox");
+        await page.GetByLabel("User name").FillAsync(user.Name);
+        await page.GetByLabel("Password", new() { Exact = true }).FillAsync(user.Password);
+
+        await page.GetByRole(AriaRole.Button, new() { Name = "Test connection" }).ClickAsync();
+        await Expect(page.Locator("#test-ok")).ToContainTextAsync("Connection works", new() { Timeout = 20_000 });
+        await page.GetByRole(AriaRole.Button, new() { Name = "Save and start import" }).ClickAsync();
+        await dashboard.WaitForStatusAsync("POP3 mailbox", "Active", ImportDeadline);
+        await Expect(dashboard.SourceRow("POP3 mailbox").Locator(".progress-cell")).ToContainTextAsync("2 / 2");
+        await browser.ScreenshotAsync("sources-table-pop3");
+
+        dashboard.AssertNoRequestLeftTheOrigin();
+    }
+
+    [Fact]
     public async Task A_gmail_style_preset_shows_the_app_password_steps_and_connects_over_tls_with_an_insecure_certificate()
     {
         var dovecot = TestDovecot.Require();
@@ -67,6 +108,9 @@ public sealed class SourcesDashboardTests : IDisposable
         await page.GetByRole(AriaRole.Link, new() { Name = "Add source" }).First.ClickAsync();
 
         await page.GetByLabel("Mail provider").SelectOptionAsync("gmail");
+        // Gmail offers Google sign-in first (OAuthDashboardTests); the App Password is the other choice.
+        await Expect(page.GetByLabel("Sign in with Google (OAuth2)")).ToBeCheckedAsync();
+        await page.GetByLabel("Use an App Password").CheckAsync();
         await Expect(page.GetByLabel("Server (host name)")).ToHaveValueAsync("imap.gmail.com");
         await Expect(page.GetByLabel("Port", new() { Exact = true })).ToHaveValueAsync("993");
         await Expect(page.GetByLabel("Use TLS (encrypted connection)")).ToBeCheckedAsync();

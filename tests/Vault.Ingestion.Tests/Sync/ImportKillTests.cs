@@ -47,7 +47,7 @@ public sealed class ImportKillTests
         }
     }
 
-    private static Process StartRunner(SyncHarness harness)
+    internal static Process StartRunner(SyncHarness harness)
     {
         var start = new ProcessStartInfo("dotnet") { UseShellExecute = false };
         start.ArgumentList.Add(Path.Combine(AppContext.BaseDirectory, "Vault.Ingestion.ImportRunner.dll"));

@@ -44,7 +44,7 @@ internal sealed class SyncHarness : IAsyncDisposable
 
     public string SourceId { get; private set; } = "";
 
-    public static async Task<SyncHarness> CreateAsync(string prefix, Action<SyncOptions>? configure = null, int? port = null, TimeSpan? sourcePollInterval = null, TempDirectory? data = null, CancellationToken cancellationToken = default)
+    public static async Task<SyncHarness> CreateAsync(string prefix, Action<SyncOptions>? configure = null, int? port = null, TimeSpan? sourcePollInterval = null, TempDirectory? data = null, MailProtocol protocol = MailProtocol.Imap, CancellationToken cancellationToken = default)
     {
         var dovecot = TestDovecot.Require();
         var user = dovecot.CreateUser(prefix);
@@ -61,12 +61,14 @@ internal sealed class SyncHarness : IAsyncDisposable
             Settings = new SourceSettings
             {
                 Name = prefix,
+                Protocol = protocol,
                 Host = dovecot.Host,
-                Port = port ?? dovecot.ImapPort,
+                Port = port ?? (protocol == MailProtocol.Pop3 ? dovecot.Pop3Port : dovecot.ImapPort),
                 TlsMode = TlsMode.None,
                 Username = user.Name,
                 Timeout = TimeSpan.FromSeconds(10),
                 PollInterval = sourcePollInterval,
+                SyncMode = protocol == MailProtocol.Pop3 ? SyncMode.Poll : SyncMode.Idle,
             },
             EncryptedPassword = Encoding.UTF8.GetBytes(user.Password),
             CreatedAt = DateTimeOffset.UtcNow,
@@ -75,8 +77,15 @@ internal sealed class SyncHarness : IAsyncDisposable
     }
 
     /// <param name="time">A FakeTimeProvider lets a test step through retry delays without waiting them out.</param>
-    public SourceSynchronizer CreateSynchronizer(TimeProvider? time = null, ImportSlots? importSlots = null) =>
-        EngineFactory.Create(Store, Options, Data.Path, time ?? TimeProvider.System, importSlots);
+    /// <param name="indexer">Where committed and changed messages go; none by default.</param>
+    public SourceSynchronizer CreateSynchronizer(TimeProvider? time = null, ImportSlots? importSlots = null, IMessageIndexer? indexer = null) =>
+        EngineFactory.Create(Store, Options, Data.Path, time ?? TimeProvider.System, importSlots, indexer: indexer);
+
+    /// <summary>The one-folder pass on its own, for a test that opens the folder itself.</summary>
+    public ImapFolderSynchronizer CreateFolderSynchronizer(IMessageIndexer indexer, TimeProvider? time = null, SyncMetrics? metrics = null) =>
+        new(Store, indexer, metrics ?? new SyncMetrics(new RunnerMeterFactory()), Microsoft.Extensions.Options.Options.Create(Options),
+            Microsoft.Extensions.Options.Options.Create(new ArchiveOptions { DataDirectory = Data.Path }), time ?? TimeProvider.System,
+            NullLogger<ImapFolderSynchronizer>.Instance);
 
     /// <summary>Folder -> set of SHA-256 of what the archive holds there (locations not marked gone are not told apart).</summary>
     public async Task<Dictionary<string, List<string>>> ArchivedAsync(CancellationToken cancellationToken)

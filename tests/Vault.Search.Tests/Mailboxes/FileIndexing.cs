@@ -31,10 +31,13 @@ internal static class FileIndexing
         };
     }
 
-    public static Lucene.Net.Documents.Document Build(byte[] raw, string sourceId, string folder, long uid, AttachmentTextExtraction? attachmentText = null)
+    public static Lucene.Net.Documents.Document Build(byte[] raw, string sourceId, string folder, long uid, AttachmentTextExtraction? attachmentText = null) =>
+        Build(raw, Metadata(raw, sourceId, folder, uid), attachmentText);
+
+    public static Lucene.Net.Documents.Document Build(byte[] raw, ArchivedMessage metadata, AttachmentTextExtraction? attachmentText = null)
     {
         using var stream = new MemoryStream(raw, writable: false);
-        return MessageDocumentBuilder.Build(Metadata(raw, sourceId, folder, uid), stream, attachmentText ?? AttachmentText, CancellationToken.None);
+        return MessageDocumentBuilder.Build(metadata, stream, attachmentText ?? AttachmentText, CancellationToken.None);
     }
 
     /// <summary>Builds documents on every core, like the indexer, then commits once.</summary>

@@ -1,4 +1,6 @@
 using System.Text;
+using Microsoft.Extensions.Time.Testing;
+using Vault.Archive.Messages;
 using Vault.Search.Attachments;
 using Vault.Search.Indexing;
 using Vault.Search.Querying;
@@ -20,12 +22,17 @@ internal sealed class ScratchIndex : IDisposable
     {
         AttachmentText = attachmentText ?? FileIndexing.AttachmentText;
         Index = new SearchIndex(IndexPath);
-        Search = new SearchService(Index, (id, _) => Task.FromResult<Stream?>(_raw.TryGetValue(id, out var bytes) ? new MemoryStream(bytes) : null), AttachmentText);
+        Search = new SearchService(Index, Clock, (id, _) => Task.FromResult<Stream?>(_raw.TryGetValue(id, out var bytes) ? new MemoryStream(bytes) : null), AttachmentText);
     }
 
     public AttachmentTextExtraction AttachmentText { get; }
 
     public string IndexPath => Path.Combine(_data.Path, "index");
+
+    /// <summary>The search's clock (for newer_than: and older_than:), at <see cref="Now"/> until a test moves it.</summary>
+    public FakeTimeProvider Clock { get; } = new(Now);
+
+    public static DateTimeOffset Now { get; } = new(2026, 3, 15, 12, 0, 0, TimeSpan.Zero);
 
     public SearchIndex Index { get; private set; }
 
@@ -33,10 +40,16 @@ internal sealed class ScratchIndex : IDisposable
 
     public string Add(string rawMessage, string folder = "INBOX") => Add(Encoding.UTF8.GetBytes(rawMessage.ReplaceLineEndings("\r\n")), folder);
 
-    public string Add(byte[] raw, string folder = "INBOX")
+    /// <summary>Adds a message with archive metadata changed by <paramref name="adjust"/> (its flags, its deletion on the server).</summary>
+    public string Add(string rawMessage, Func<ArchivedMessage, ArchivedMessage> adjust, string folder = "INBOX") =>
+        Add(Encoding.UTF8.GetBytes(rawMessage.ReplaceLineEndings("\r\n")), folder, adjust);
+
+    public string Add(byte[] raw, string folder = "INBOX", Func<ArchivedMessage, ArchivedMessage>? adjust = null)
     {
-        var document = FileIndexing.Build(raw, SourceId, folder, ++_uid, AttachmentText);
-        var id = FileIndexing.Metadata(raw, SourceId, folder, _uid).Id;
+        var metadata = FileIndexing.Metadata(raw, SourceId, folder, ++_uid);
+        metadata = adjust is null ? metadata : adjust(metadata);
+        var document = FileIndexing.Build(raw, metadata, AttachmentText);
+        var id = metadata.Id;
         _raw[id] = raw;
         Index.Upsert(document);
         return id;

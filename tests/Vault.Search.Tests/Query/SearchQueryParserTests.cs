@@ -13,7 +13,7 @@ public sealed class SearchQueryParserTests
     private static readonly long FirstDay = DateTimeOffset.MinValue.ToUnixTimeMilliseconds();
     private static readonly long LastDay = new DateTimeOffset(9999, 12, 31, 0, 0, 0, TimeSpan.Zero).ToUnixTimeMilliseconds();
 
-    private readonly SearchQueryParser _parser = new(new MailAnalyzer());
+    private readonly SearchQueryParser _parser = new(new MailAnalyzer(), TimeProvider.System);
 
     public static TheoryData<string, string> Queries => new()
     {

@@ -143,6 +143,13 @@ function render(view, connector, { editing, id }) {
   const showTlsMode = () => show('#tls-mode-field', input('tls').checked);
   input('tls').addEventListener('change', () => { adjustPort(); showTlsMode(); });
   input('protocol').addEventListener('change', adjustPort);
+  // POP3 has no IDLE: a POP3 mailbox always polls.
+  const followProtocol = () => {
+    const pop3 = input('protocol').value === 'pop3';
+    input('syncMode').querySelector('option[value="idle"]').disabled = pop3;
+    if (pop3) input('syncMode').value = 'poll';
+  };
+  input('protocol').addEventListener('change', followProtocol);
   input('allowInsecureCertificate').addEventListener('change', () => show('#insecure-warning', input('allowInsecureCertificate').checked));
 
   if (connector) {
@@ -170,6 +177,7 @@ function render(view, connector, { editing, id }) {
   }
   showMode();
   showTlsMode();
+  followProtocol();
   input('name').focus();
 
   const body = () => {
@@ -185,7 +193,7 @@ function render(view, connector, { editing, id }) {
       domains: words(input('domains').value),
       includeFolders: lines(input('includeFolders').value),
       excludeFolders: lines(input('excludeFolders').value),
-      syncMode: input('syncMode').value,
+      syncMode: input('protocol').value === 'pop3' ? 'poll' : input('syncMode').value,
     };
     if (input('description').value.trim()) request.description = input('description').value.trim();
     if (request.tls && input('tlsMode').value) request.tlsMode = input('tlsMode').value;

@@ -24,6 +24,7 @@ function headerRows(message) {
     ['Cc', formatAddresses(message.cc)],
     ['Date', message.date ? formatDateTime(message.date) : ''],
     ['Folders', (message.folders ?? []).join(', ')],
+    ['Deleted on the server', message.deletedOnServerAt ? formatDateTime(message.deletedOnServerAt) : ''],
   ];
   return rows.filter(([, value]) => value);
 }
@@ -65,6 +66,8 @@ function render(view, id, message, backHref) {
         h('button', { type: 'button', class: 'secondary', id: 'download-eml',
           onclick: () => save(`/api/messages/${encodeURIComponent(id)}/raw`, `${safeFileName(message.subject, id)}.eml`) }, 'Download .eml')),
       status,
+      message.deletedOnServerAt && h('p', { class: 'notice', id: 'deleted-on-server' },
+        `This message was deleted on the mail server on ${formatDateTime(message.deletedOnServerAt)}. Vault keeps it archived.`),
       message.parseError && h('p', { class: 'notice' }, 'Vault could not fully read this message; what it could read is below. Download the .eml for the whole message.'),
       attachments.length > 0 && h('section', { 'aria-labelledby': 'attachments-title' },
         h('h2', { id: 'attachments-title' }, `Attachments (${attachments.length})`),
