@@ -14,8 +14,9 @@ public sealed class LargeMessage
 {
     private const int LineBytes = 57; // 76 base64 characters a line (RFC 2045 §6.8)
 
-    private LargeMessage(string path, string bodyWord, string attachmentName, long length, string sha256)
+    private LargeMessage(string path, string bodyWord, string attachmentName, long length, string sha256, string attachmentSha256)
     {
+        AttachmentSha256 = attachmentSha256;
         Path = path;
         BodyWord = bodyWord;
         AttachmentName = attachmentName;
@@ -35,6 +36,9 @@ public sealed class LargeMessage
 
     /// <summary>Lowercase hex of the file's bytes.</summary>
     public string Sha256 { get; }
+
+    /// <summary>Lowercase hex of the attachment's decoded bytes.</summary>
+    public string AttachmentSha256 { get; }
 
     /// <summary>Writes the message to <paramref name="path"/> (about <paramref name="approximateBytes"/> long).</summary>
     public static async Task<LargeMessage> WriteAsync(string path, long approximateBytes, int seed, CancellationToken cancellationToken)
@@ -68,6 +72,7 @@ public sealed class LargeMessage
         var tail = Encoding.ASCII.GetBytes($"--{boundary}--\r\n");
 
         using var hash = IncrementalHash.CreateHash(HashAlgorithmName.SHA256);
+        using var attachmentHash = IncrementalHash.CreateHash(HashAlgorithmName.SHA256);
         await using var file = new FileStream(path, FileMode.CreateNew, FileAccess.Write, FileShare.None, 1 << 16, useAsync: true);
         long length = 0;
         async Task WriteAsync(ReadOnlyMemory<byte> bytes)
@@ -86,6 +91,7 @@ public sealed class LargeMessage
         {
             var count = (int)Math.Min(LinesPerBlock, lines - written);
             random.NextBytes(raw);
+            attachmentHash.AppendData(raw, 0, count * LineBytes);
             for (var i = 0; i < count; i++)
             {
                 Base64.EncodeToUtf8(raw.AsSpan(i * LineBytes, LineBytes), encoded.AsSpan(i * 78, 76), out _, out _);
@@ -97,6 +103,6 @@ public sealed class LargeMessage
         }
 
         await WriteAsync(tail);
-        return new LargeMessage(path, bodyWord, attachmentName, length, Convert.ToHexStringLower(hash.GetHashAndReset()));
+        return new LargeMessage(path, bodyWord, attachmentName, length, Convert.ToHexStringLower(hash.GetHashAndReset()), Convert.ToHexStringLower(attachmentHash.GetHashAndReset()));
     }
 }

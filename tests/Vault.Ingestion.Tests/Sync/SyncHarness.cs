@@ -77,8 +77,8 @@ internal sealed class SyncHarness : IAsyncDisposable
     }
 
     /// <param name="time">A FakeTimeProvider lets a test step through retry delays without waiting them out.</param>
-    public SourceSynchronizer CreateSynchronizer(TimeProvider? time = null, ImportSlots? importSlots = null) =>
-        EngineFactory.Create(Store, Options, Data.Path, time ?? TimeProvider.System, importSlots);
+    public SourceSynchronizer CreateSynchronizer(TimeProvider? time = null, ImportSlots? importSlots = null, InFlightBudget? inFlight = null) =>
+        EngineFactory.Create(Store, Options, Data.Path, time ?? TimeProvider.System, importSlots, inFlight: inFlight);
 
     /// <summary>Folder -> set of SHA-256 of what the archive holds there (locations not marked gone are not told apart).</summary>
     public async Task<Dictionary<string, List<string>>> ArchivedAsync(CancellationToken cancellationToken)
