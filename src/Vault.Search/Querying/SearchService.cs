@@ -138,10 +138,8 @@ public sealed class SearchService
 
         await using (raw)
         {
-            using var buffer = new MemoryStream();
-            await raw.CopyToAsync(buffer, cancellationToken);
-            buffer.Position = 0;
-            var message = MessageLoader.TryLoad(buffer, cancellationToken);
+            // The store's stream is seekable: parsed in place, the message's attachments stay where they are.
+            var message = MessageLoader.TryLoad(raw, cancellationToken);
 
             // Null: indexed from headers only (parseError); the snippet falls back to the stored prefix.
             return message is null ? string.Empty : MessageTextExtractor.Extract(message, MessageDocumentBuilder.MaxTextChars).Text;
