@@ -7,10 +7,12 @@ using Vault.Api.Import;
 using Vault.Api.Integrity;
 using Vault.Api.Hosting;
 using Vault.Api.Messages;
+using Vault.Api.Onboarding;
 using Vault.Api.Overview;
 using Vault.Api.Search;
 using Vault.Search;
 using Vault.Api.Providers;
+using Vault.Api.Restore;
 using Vault.Api.Sources;
 using Vault.Archive;
 using Vault.Archive.Schema;
@@ -29,6 +31,7 @@ builder.AddIngestion();
 builder.AddHealth();
 builder.AddExport();
 builder.AddImport();
+builder.AddOnboarding();
 builder.Services.AddProblemDetails();
 builder.AddBadRequestProblems();
 builder.Services.AddOpenApi();
@@ -41,12 +44,14 @@ app.UseStatusCodePages();
 app.UseMiddleware<DocsPolicyMiddleware>();
 app.UseDefaultFiles();
 app.UseStaticFiles();
+app.UseRateLimiter();
 
 app.MapHealth();
 app.MapPrometheusScrapingEndpoint("/metrics");
 app.MapOpenApi("/openapi/{documentName}.json");
 app.MapDocs();
 app.MapDownloads();
+app.MapOnboarding();
 
 var api = app.MapGroup("/api").RequireApiKey();
 api.MapGet("/", () => TypedResults.Ok(new { name = "Vault" })).WithName("ApiRoot");
@@ -55,10 +60,12 @@ api.MapMessages();
 api.MapImport();
 api.MapSources();
 api.MapConnectors();
+api.MapInvitations();
 api.MapOverview();
 api.MapProviders();
 api.MapExport();
 api.MapVerify();
+api.MapRestore();
 
 try
 {

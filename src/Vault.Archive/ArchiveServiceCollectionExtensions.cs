@@ -8,6 +8,7 @@ using Microsoft.Extensions.Logging.Abstractions;
 using MongoDB.Driver;
 using Vault.Archive.Connectors;
 using Vault.Archive.Embedded;
+using Vault.Archive.Invitations;
 using Vault.Archive.Jobs;
 using Vault.Archive.KeyProtection;
 using Vault.Archive.Messages;
@@ -68,6 +69,7 @@ public static class ArchiveServiceCollectionExtensions
         services.AddSingleton(sp => (Pop3.IPop3StateStore)sp.GetRequiredService<IArchiveStore>());
         services.AddSingleton(sp => (IJobReportStore)sp.GetRequiredService<IArchiveStore>());
         services.AddSingleton(sp => (IMessageCatalog)sp.GetRequiredService<IArchiveStore>());
+        services.AddSingleton(sp => (IInvitationStore)sp.GetRequiredService<IArchiveStore>());
         services.AddSingleton<CredentialProtector>();
         // Logging is the host's to register; without it (a bare ServiceCollection) the start-up step logs nowhere.
         services.AddHostedService(sp => new ArchiveInitializer(

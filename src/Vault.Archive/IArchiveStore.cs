@@ -67,12 +67,20 @@ public interface IArchiveStore
     /// <summary>Moves locations of a folder from one UIDVALIDITY to another (matched by content), without touching the bytes.</summary>
     Task RemapLocationsAsync(string sourceId, string folder, IReadOnlyList<(string Sha256, MessageLocation NewLocation)> matches, CancellationToken cancellationToken);
 
-    /// <summary>Marks the messages at these locations as gone from the server; they stay archived.</summary>
-    Task MarkDeletedOnServerAsync(string sourceId, string folder, long uidValidity, IReadOnlyList<long> uids, DateTimeOffset at, CancellationToken cancellationToken);
+    /// <summary>
+    /// Marks the messages at these locations as gone from the server; they stay archived. Returns the ids of the messages
+    /// whose index document is now stale (marked unindexed): the caller hands them to the indexer.
+    /// </summary>
+    Task<IReadOnlyList<string>> MarkDeletedOnServerAsync(string sourceId, string folder, long uidValidity, IReadOnlyList<long> uids, DateTimeOffset at, CancellationToken cancellationToken);
 
-    Task UpdateFlagsAsync(string sourceId, string folder, long uidValidity, IReadOnlyList<(long Uid, IReadOnlyList<string> Flags)> changes, CancellationToken cancellationToken);
+    /// <summary>
+    /// Records the server's flags of the messages at these locations. A message whose flags really changed is marked
+    /// unindexed (its <c>is:</c> terms are stale) and its id returned, for the caller to hand to the indexer; its bytes
+    /// are not touched, so the index is brought up to date from the store, never by downloading the message again.
+    /// </summary>
+    Task<IReadOnlyList<string>> UpdateFlagsAsync(string sourceId, string folder, long uidValidity, IReadOnlyList<(long Uid, IReadOnlyList<string> Flags)> changes, CancellationToken cancellationToken);
 
-    /// <summary>Ids of messages the search index lacks (or has with stale locations), oldest first.</summary>
+    /// <summary>Ids of messages the search index lacks (or has with stale locations, flags or deletion), oldest first.</summary>
     IAsyncEnumerable<string> ListUnindexedAsync(CancellationToken cancellationToken);
 
     /// <summary>Every message id, for a full reindex.</summary>

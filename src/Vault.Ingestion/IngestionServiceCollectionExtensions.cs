@@ -43,6 +43,11 @@ public static class IngestionServiceCollectionExtensions
         services.AddOptions<Integrity.IntegrityOptions>().BindConfiguration(Integrity.IntegrityOptions.SectionName);
         services.AddSingleton<Integrity.IntegrityChecker>();
         services.AddSingleton<Integrity.VerifyRunner>();
+        services.AddOptions<Restore.RestoreOptions>().BindConfiguration(Restore.RestoreOptions.SectionName);
+        services.AddSingleton<Restore.RestoreSelection>(sp => new(sp.GetService<Search.Querying.SearchService>()));
+        services.AddSingleton<Restore.RestoreLogin>();
+        services.AddSingleton<Restore.MailboxRestorer>();
+        services.AddSingleton<Restore.RestoreRunner>();
 
         // Quartz keeps schedulers in a process-wide repository by name: each host gets its own, so several hosts in
         // one process (the API tests) never pick up another's scheduler, nor one that host has already shut down.
@@ -61,6 +66,7 @@ public static class IngestionServiceCollectionExtensions
         // After the Quartz hosted service, so it stops first and interrupts the jobs Quartz would wait for.
         services.AddHostedService<SourceJobsHostedService>();
         services.AddHostedService<Integrity.IntegritySchedule>();
+        services.AddHostedService<Restore.RestoreResumption>();
         return builder;
     }
 }

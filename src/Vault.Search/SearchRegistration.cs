@@ -1,7 +1,9 @@
 using Microsoft.Extensions.DependencyInjection;
+using Microsoft.Extensions.DependencyInjection.Extensions;
 using Microsoft.Extensions.Hosting;
 using Microsoft.Extensions.Options;
 using Vault.Archive;
+using Vault.Search.Attachments;
 using Vault.Search.Indexing;
 using Vault.Search.Querying;
 
@@ -11,17 +13,28 @@ public static class SearchRegistration
 {
     /// <summary>
     /// The index under <c>{Vault:DataDirectory}/index</c>, the indexer queue (<see cref="IMessageIndexer"/>) and its
-    /// worker, and <see cref="SearchService"/>. Needs an <see cref="IArchiveStore"/> registered by the archive.
+    /// worker, the attachment text reader (<c>Vault:Search:AttachmentText</c>), and <see cref="SearchService"/>.
+    /// Needs an <see cref="IArchiveStore"/> registered by the archive.
     /// </summary>
     public static IHostApplicationBuilder AddSearch(this IHostApplicationBuilder builder)
     {
         ArgumentNullException.ThrowIfNull(builder);
         var services = builder.Services;
+        services.AddOptions<SearchOptions>().BindConfiguration(SearchOptions.SectionName);
+        services.TryAddSingleton(TimeProvider.System);
+        services.TryAddSingleton(AttachmentTextLimits.Default);
+        services.AddSingleton<AttachmentMetrics>();
+        services.AddSingleton(sp => new AttachmentTextExtraction(
+            sp.GetRequiredService<AttachmentTextLimits>(), sp.GetRequiredService<TimeProvider>(), sp.GetRequiredService<AttachmentMetrics>()));
         services.AddSingleton(sp => new SearchIndex(Path.Combine(sp.GetRequiredService<IOptions<ArchiveOptions>>().Value.DataDirectory, "index")));
         services.AddSingleton<ReindexProgress>();
         services.AddSingleton<MessageIndexer>();
         services.AddSingleton<IMessageIndexer>(sp => sp.GetRequiredService<MessageIndexer>());
-        services.AddSingleton<SearchService>();
+        services.AddSingleton(sp => new SearchService(
+            sp.GetRequiredService<SearchIndex>(),
+            sp.GetRequiredService<TimeProvider>(),
+            sp.GetRequiredService<IArchiveStore>(),
+            sp.GetRequiredService<IOptions<SearchOptions>>().Value.AttachmentText ? sp.GetRequiredService<AttachmentTextExtraction>() : null));
         services.AddHostedService<IndexingWorker>();
         return builder;
     }

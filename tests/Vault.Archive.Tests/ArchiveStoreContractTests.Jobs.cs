@@ -68,20 +68,53 @@ public abstract partial class ArchiveStoreContractTests
             MessagesTotal = 40,
             MessagesRestored = 30,
             MessagesSkipped = 3,
+            MessagesNormalized = 2,
+            MessagesFailed = 1,
+            BytesRestored = 123_456,
+            SelectedFolders = ["INBOX", "Archive/2022"],
+            Query = "from:alice has:attachment",
         };
         await reports.SaveRestoreAsync(progressed, Ct);
-        await reports.SaveRestoreAsync(Restore("r2", "t") with { Status = JobStatus.Failed, Error = "refused" }, Ct);
+        var refused = new JobError("QuotaExceeded", "The target mailbox is full.", "Free space, then resume.", "NO [OVERQUOTA] Quota exceeded", Time.GetUtcNow());
+        await reports.SaveRestoreAsync(Restore("r2", "t") with { Status = JobStatus.Failed, Error = refused }, Ct);
 
         var read = await reports.GetRestoreAsync("r1", Ct);
         Assert.NotNull(read);
         Assert.Equal(progressed.Target, read.Target);
         Assert.Equal(progressed.EncryptedPassword, read.EncryptedPassword);
         Assert.Equal(["INBOX", "Archive/2022"], read.Folders);
-        Assert.Equal((1, 17L, 40L, 30L, 3L), (read.FolderIndex, read.FolderMessagesDone, read.MessagesTotal, read.MessagesRestored, read.MessagesSkipped));
+        Assert.Equal(
+            (1, 17L, 40L, 30L, 3L, 2L, 1L),
+            (read.FolderIndex, read.FolderMessagesDone, read.MessagesTotal, read.MessagesRestored, read.MessagesSkipped, read.MessagesNormalized, read.MessagesFailed));
+        Assert.Equal(123_456L, read.BytesRestored);
+        Assert.Equal(["INBOX", "Archive/2022"], read.SelectedFolders);
+        Assert.Equal("from:alice has:attachment", read.Query);
+        Assert.Null(read.Error);
         Assert.Equal(JobStatus.Running, read.Status);
         Assert.Equal(["r1", "r2"], (await reports.ListRestoresAsync(Ct)).Select(r => r.Id).Order(StringComparer.Ordinal));
-        Assert.Equal("refused", (await reports.GetRestoreAsync("r2", Ct))!.Error);
+        var failed = await reports.GetRestoreAsync("r2", Ct);
+        Assert.Equal(refused, failed!.Error);
+        Assert.Null(failed.SelectedFolders);
+        Assert.Null(failed.Query);
         Assert.Null(await reports.GetRestoreAsync("nope", Ct));
+    }
+
+    [Fact]
+    public async Task A_restore_to_a_connector_mailbox_keeps_the_connector_and_no_password()
+    {
+        var store = await NewStoreAsync();
+        var reports = (IJobReportStore)store;
+        var restore = Restore("r3", "s") with
+        {
+            Target = new RestoreTarget { Host = "mail.example.org", Port = 993, Username = "bob", ConnectorId = "c1" },
+            EncryptedPassword = [],
+        };
+        await reports.SaveRestoreAsync(restore, Ct);
+
+        var read = await reports.GetRestoreAsync("r3", Ct);
+        Assert.Equal("c1", read!.Target.ConnectorId);
+        Assert.Null(read.Target.FolderPrefix);
+        Assert.Empty(read.EncryptedPassword);
     }
 
     [Fact]

@@ -499,13 +499,16 @@ public abstract partial class ArchiveStoreContractTests : IAsyncDisposable
         await store.MarkIndexedAsync([id], Ct);
         var at = Time.GetUtcNow();
 
-        await store.MarkDeletedOnServerAsync("s", "INBOX", 1, [5], at, Ct);
+        Assert.Equal([id], await store.MarkDeletedOnServerAsync("s", "INBOX", 1, [5], at, Ct));
         var message = await store.GetMessageAsync(id, Ct);
         Assert.Null(message!.DeletedOnServerAt);
         Assert.Equal(["Sent"], message.Folders);
         Assert.False(message.Indexed);
 
-        await store.MarkDeletedOnServerAsync("s", "Sent", 2, [8, 9], at, Ct);
+        // UID 9 was never archived; a location already gone is not marked (nor its message reindexed) twice.
+        await store.MarkIndexedAsync([id], Ct);
+        Assert.Equal([id], await store.MarkDeletedOnServerAsync("s", "Sent", 2, [8, 9], at, Ct));
+        Assert.Empty(await store.MarkDeletedOnServerAsync("s", "Sent", 2, [8], at.AddHours(1), Ct));
         message = await store.GetMessageAsync(id, Ct);
         Assert.Equal(at, message!.DeletedOnServerAt);
         Assert.Equal(bytes, await StoredBytes.ReadAllAsync(store, id, Ct));
@@ -543,6 +546,27 @@ public abstract partial class ArchiveStoreContractTests : IAsyncDisposable
         await store.UpdateFlagsAsync("s", "INBOX", 1, [(1, ["\\Seen", "\\Flagged"])], Ct);
 
         Assert.Equal(["\\Seen", "\\Flagged"], (await store.GetMessageAsync(id, Ct))!.Flags);
+    }
+
+    [Fact]
+    public async Task A_real_flag_change_marks_the_message_for_the_indexer_and_returns_its_id()
+    {
+        var store = await NewStoreAsync();
+        await store.CommitBatchAsync(new MessageBatch("s", [Incoming(Mail(1), "INBOX", 1, 1, ["\\Seen"]), Incoming(Mail(2), "INBOX", 1, 2)], null), Ct);
+        var (first, second) = (MessageIds.For("s", Sha(Mail(1))), MessageIds.For("s", Sha(Mail(2))));
+        await store.MarkIndexedAsync([first, second], Ct);
+
+        // UID 1 unchanged, UID 2 flagged, UID 3 unknown: only UID 2's message is stale.
+        var changed = await store.UpdateFlagsAsync("s", "INBOX", 1, [(1, ["\\Seen"]), (2, ["\\Flagged"]), (3, ["\\Seen"])], Ct);
+        Assert.Equal([second], changed);
+        Assert.Equal([second], await ToListAsync(store.ListUnindexedAsync(Ct)));
+        Assert.True((await store.GetMessageAsync(first, Ct))!.Indexed);
+
+        // Back to no flags at all: a change too; the same flags again: none.
+        await store.MarkIndexedAsync([second], Ct);
+        Assert.Equal([second], await store.UpdateFlagsAsync("s", "INBOX", 1, [(2, [])], Ct));
+        Assert.Empty((await store.GetMessageAsync(second, Ct))!.Flags);
+        Assert.Empty(await store.UpdateFlagsAsync("s", "INBOX", 1, [(2, [])], Ct));
     }
 
     [Fact]

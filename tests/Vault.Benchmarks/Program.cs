@@ -16,6 +16,9 @@ if (args.Length == 0 || args[0] is "-h" or "--help" or "help")
           large [--size 200] [--sources 1]
               N Dovecot users each holding one generated message of that many MB, N sources on one Vault process at
               once: RSS before, peak RSS while they archive and index, peak RSS while /raw streams one back
+          restore [--count 3000] [--seed 42]
+              archive the generated mailbox from one Dovecot user with a Vault process, restore it into a second,
+              empty user over HTTP: messages/s, MB/s and RSS; then a second restore that finds everything there
           micro [filter]
               BenchmarkDotNet micro-benchmarks of the hot paths (pass BenchmarkDotNet arguments after "micro")
         """);
@@ -73,6 +76,35 @@ switch (args[0])
             return await LargeMessageBenchmark.RunAsync(large.SizeMb, large.Sources, stop.Token);
         }
 
+    case "restore":
+        var count = 3000;
+        var seed = 42;
+        for (var i = 1; i + 1 < args.Length; i += 2)
+        {
+            switch (args[i])
+            {
+                case "--count":
+                    count = int.Parse(args[i + 1], System.Globalization.CultureInfo.InvariantCulture);
+                    break;
+                case "--seed":
+                    seed = int.Parse(args[i + 1], System.Globalization.CultureInfo.InvariantCulture);
+                    break;
+                default:
+                    Console.Error.WriteLine($"Unknown option '{args[i]}'.");
+                    return 2;
+            }
+        }
+
+        using (var stop = new CancellationTokenSource())
+        {
+            Console.CancelKeyPress += (_, e) =>
+            {
+                e.Cancel = true;
+                stop.Cancel();
+            };
+            return await RestoreBenchmark.RunAsync(count, seed, stop.Token);
+        }
+
     case "micro":
         var micro = args.Skip(1).ToArray();
         // A bare filter ("micro Query") is the common case; BenchmarkDotNet wants it as --filter.
@@ -85,6 +117,6 @@ switch (args[0])
         return 0;
 
     default:
-        Console.Error.WriteLine($"Unknown command '{args[0]}'. Use e2e, sources, large or micro.");
+        Console.Error.WriteLine($"Unknown command '{args[0]}'. Use e2e, sources, large, restore or micro.");
         return 2;
 }

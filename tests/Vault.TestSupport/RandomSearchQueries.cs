@@ -4,16 +4,34 @@ namespace Vault.TestSupport;
 
 /// <summary>
 /// Deterministic fuzz input for the query language (same seed, same sequence): noise, queries built from the
-/// grammar of ARCHITECTURE.md ("Search") with odd values, those same queries with a few characters changed, and
+/// grammar of ARCHITECTURE.md ("Search", and "Search, second step": prefixes and the new operators) with odd values, those same queries with a few characters changed, and
 /// now and then an input at or beyond the parser's limits (length, nesting, number of terms).
 /// </summary>
 public sealed class RandomSearchQueries(int seed)
 {
-    private static readonly string[] Fields = ["from", "to", "cc", "bcc", "subject", "body", "attachment", "folder", "source", "has", "date", "after", "before"];
+    private static readonly string[] Fields =
+    [
+        "from", "to", "cc", "bcc", "subject", "body", "attachment", "folder", "source", "has", "date", "after", "before",
+        "in", "filename", "msgid", "list", "larger", "smaller", "size", "is", "flag", "newer_than", "older_than",
+    ];
 
-    private static readonly string[] UnknownFields = ["re", "fw", "http", "foo", "larger", "in", "is", "FROM", "Subject"];
+    private static readonly string[] UnknownFields = ["re", "fw", "http", "foo", "larger2", "is_", "in-", "FROM", "Subject", "IS", "Newer_Than"];
 
-    private static readonly string[] Words = ["alice", "report", "pelican", "Übersicht", "crème", "e-mail", "re:hello", "a", "or", "not", "and", "w", "*", "x*", "3.14", "0", "https://example.org/a?b=c"];
+    private static readonly string[] Words =
+    [
+        "alice", "report", "pelican", "Übersicht", "crème", "e-mail", "re:hello", "a", "or", "not", "and", "w", "*", "x*", "3.14", "0", "https://example.org/a?b=c",
+        "pel*", "rep**", "al*", "Über*", "e-ma*", "re:he*", "***", "*a", "a*b",
+    ];
+
+    /// <summary>Values of the operators of "Search, second step": sizes, ages, flags, file name patterns, Message-IDs, lists.</summary>
+    private static readonly string[] OperatorValues =
+    [
+        "1M", "10k", "1.5MB", "0", "500b", "1K..2K", "2K..1K", "..1G", "1G..", "..", ".5K", "1.", "99999999999999G", "-1", "abc",
+        "1d", "2w", "6m", "1y", "0d", "999999y", "100001d", "1234567d", "1.5y", "d", "1x",
+        "read", "unread", "seen", "flagged", "starred", "answered", "draft", "deleted", "important", "READ",
+        "*.pdf", "invoice*", "*", "**", "report.pdf", "a?b", "\\x", "*.*", "scan*.pdf",
+        "<a@b>", "a@b", "<>", "<<x>>", "<a b>", "dev", "<dev.lists.example.org>", "dev@lists.example.org",
+    ];
 
     private static readonly string[] Days =
     [
@@ -91,13 +109,14 @@ public sealed class RandomSearchQueries(int seed)
         return text.ToString();
     }
 
-    /// <summary>At or just beyond a limit: deep nesting, many terms, long phrases, very long input.</summary>
+    /// <summary>At or just beyond a limit: deep nesting, many terms, long phrases, very long input, many prefixes.</summary>
     public string Extreme()
     {
         var depth = _random.Next(25, 40);
         var terms = _random.Next(900, 1100);
-        return _random.Next(7) switch
+        return _random.Next(8) switch
         {
+            7 => string.Join(" OR ", Enumerable.Range(0, _random.Next(100, 1100)).Select(i => Pick(["pel", "rep", "ali", "ube"]) + "*")),
             0 => new string('(', depth) + Term(0) + new string(')', depth),
             1 => string.Concat(Enumerable.Repeat(Pick(Fields) + ":(", depth)) + "a" + new string(')', depth),
             2 => string.Join(_random.Next(2) == 0 ? " " : " OR ", Enumerable.Repeat("w", terms)),
@@ -152,7 +171,7 @@ public sealed class RandomSearchQueries(int seed)
             14 or 15 when nest => Pick(Fields) + ":(" + Expression(depth + 1) + ")",
             16 => "-" + Term(depth + 1),
             17 => "NOT " + Term(depth + 1),
-            18 => Pick(["date:", "after:", "before:"]) + Pick(Days),
+            18 => _random.Next(2) == 0 ? Pick(["date:", "after:", "before:"]) + Pick(Days) : Pick(Fields[13..]) + ":" + Pick(OperatorValues),
             19 => Pick(["from:", "to:", "cc:", "bcc:"]) + Pick(Addresses),
             20 => Pick(UnknownFields) + ":" + Pick(Words),
             21 => Pick(Operators),
@@ -161,11 +180,12 @@ public sealed class RandomSearchQueries(int seed)
         };
     }
 
-    private string Value() => _random.Next(5) switch
+    private string Value() => _random.Next(6) switch
     {
         0 => Pick(Days),
         1 => Pick(Addresses),
         2 => Pick(OddText),
+        3 => Pick(OperatorValues),
         _ => Pick(Words),
     };
 

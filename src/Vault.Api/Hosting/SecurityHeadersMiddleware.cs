@@ -30,7 +30,16 @@ public sealed class SecurityHeadersMiddleware(RequestDelegate next)
     }
 
     private static string PolicyFor(PathString path) =>
-        ApiPrefixes.Any(prefix => path.StartsWithSegments(prefix, StringComparison.OrdinalIgnoreCase))
+        ApiPrefixes.Any(prefix => path.StartsWithSegments(prefix, StringComparison.OrdinalIgnoreCase)) || IsOnboardingApi(path)
             ? ContentSecurityPolicies.Api
             : ContentSecurityPolicies.Dashboard;
+
+    /// <summary><c>/onboard/{token}/api/...</c>: a self-service link's JSON, answered like the API.</summary>
+    private static bool IsOnboardingApi(PathString path)
+    {
+        var segments = (path.Value ?? string.Empty).Split('/');
+        return segments.Length > 3
+            && string.Equals(segments[1], "onboard", StringComparison.OrdinalIgnoreCase)
+            && string.Equals(segments[3], "api", StringComparison.OrdinalIgnoreCase);
+    }
 }

@@ -3,6 +3,8 @@ namespace Vault.Api.Messages;
 /// <summary>
 /// The body of <c>GET /api/messages/{id}</c>. <see cref="ParseError"/> is true when MimeKit could not read the
 /// message: headers and text are then what could be read, and the raw download is the way to the rest.
+/// <see cref="AttachmentErrors"/> lists the attachments whose text the index could not read when it last indexed the
+/// message (kept in the index, so showing them costs no second extraction); empty before the message is indexed.
 /// </summary>
 public sealed record MessageDetails(
     string Id,
@@ -18,4 +20,9 @@ public sealed record MessageDetails(
     DateTimeOffset? Date,
     string Text,
     IReadOnlyList<AttachmentEntry> Attachments,
-    bool ParseError);
+    bool ParseError,
+    IReadOnlyList<AttachmentErrorEntry> AttachmentErrors)
+{
+    /// <summary>When the message was found gone from every folder on the server (it stays archived); null while it is there.</summary>
+    public DateTimeOffset? DeletedOnServerAt { get; init; }
+}

@@ -4,6 +4,7 @@ using MimeKit;
 using Vault.Archive;
 using Vault.Archive.Messages;
 using Vault.Search.Documents;
+using Vault.Search.Querying;
 
 namespace Vault.Api.Messages;
 
@@ -47,11 +48,14 @@ public static class MessageEndpoints
         }
 
         var result = await store.ListMessagesAsync(sourceId!, page ?? 1, pageSize ?? 20, cancellationToken);
-        var items = result.Items.Select(m => new MessageListItem(m.Id, m.Sha256, m.Size, m.Folders, m.Headers.Subject, m.Headers.Date ?? m.InternalDate)).ToList();
+        var items = result.Items
+            .Select(m => new MessageListItem(m.Id, m.Sha256, m.Size, m.Folders, m.Headers.Subject, m.Headers.Date ?? m.InternalDate) { DeletedOnServerAt = m.DeletedOnServerAt })
+            .ToList();
         return TypedResults.Ok(new MessageListResponse(result.Total, result.PageNumber, result.PageSize, items));
     }
 
-    private static async Task<Results<Ok<MessageDetails>, ProblemHttpResult>> GetAsync(string id, [FromServices] IArchiveStore store, CancellationToken cancellationToken)
+    private static async Task<Results<Ok<MessageDetails>, ProblemHttpResult>> GetAsync(
+        string id, [FromServices] IArchiveStore store, [FromServices] SearchService search, CancellationToken cancellationToken)
     {
         var metadata = await store.GetMessageAsync(id, cancellationToken);
         var raw = metadata is null ? null : await store.OpenRawAsync(id, cancellationToken);
@@ -67,7 +71,8 @@ public static class MessageEndpoints
             {
                 var summary = metadata.Headers;
                 return TypedResults.Ok(new MessageDetails(metadata.Id, metadata.SourceId, metadata.Sha256, metadata.Size, metadata.Folders, [],
-                    summary.From, summary.To, null, summary.Subject, summary.Date ?? metadata.InternalDate, string.Empty, [], ParseError: true));
+                    summary.From, summary.To, null, summary.Subject, summary.Date ?? metadata.InternalDate, string.Empty, [], ParseError: true, [])
+                { DeletedOnServerAt = metadata.DeletedOnServerAt });
             }
 
             var content = MessageTextExtractor.Extract(message, MessageDocumentBuilder.MaxTextChars);
@@ -77,7 +82,9 @@ public static class MessageEndpoints
             var headers = message.Headers.Select(h => new MessageHeaderEntry(h.Field, h.Value)).ToList();
             var date = message.Headers.Contains(HeaderId.Date) && message.Date != DateTimeOffset.MinValue ? message.Date.ToUniversalTime() : metadata.Headers.Date ?? metadata.InternalDate;
             return TypedResults.Ok(new MessageDetails(metadata.Id, metadata.SourceId, metadata.Sha256, metadata.Size, metadata.Folders, headers,
-                Addresses(message.From), Addresses(message.To), Addresses(message.Cc), message.Subject, date, content.Text, attachments, ParseError: false));
+                Addresses(message.From), Addresses(message.To), Addresses(message.Cc), message.Subject, date, content.Text, attachments, ParseError: false,
+                search.AttachmentErrors(id).Select(e => new AttachmentErrorEntry(e.Index, e.Name, e.Reason.ToString(), e.Message)).ToList())
+                { DeletedOnServerAt = metadata.DeletedOnServerAt });
         }
     }
 

@@ -21,7 +21,7 @@ public static class SearchEndpoints
     }
 
     private static async Task<Results<Ok<SearchResponse>, ValidationProblem, ProblemHttpResult>> SearchAsync(
-        string? q, int? page, int? pageSize, string? sort, SearchService search, CancellationToken cancellationToken)
+        string? q, int? page, int? pageSize, string? sort, string? facets, SearchService search, CancellationToken cancellationToken)
     {
         var errors = new Dictionary<string, string[]>();
         if (string.IsNullOrWhiteSpace(q))
@@ -41,13 +41,20 @@ public static class SearchEndpoints
 
         var order = sort?.ToLowerInvariant() switch
         {
-            null or "" or "date" => SearchSort.Date,
+            null or "" or "-date" => SearchSort.Date,
+            "date" => SearchSort.DateAscending,
             "relevance" => SearchSort.Relevance,
             _ => (SearchSort?)null,
         };
         if (order is null)
         {
-            errors["sort"] = ["sort is 'date' (newest first) or 'relevance'."];
+            errors["sort"] = ["sort is '-date' (newest first, the default), 'date' (oldest first) or 'relevance'."];
+        }
+
+        var counted = SearchFacets.Parse(facets);
+        if (counted is null)
+        {
+            errors["facets"] = [$"facets is a comma-separated list of {SearchFacets.Names}."];
         }
 
         if (errors.Count > 0)
@@ -57,13 +64,18 @@ public static class SearchEndpoints
 
         try
         {
-            var results = await search.SearchAsync(q!, page ?? 1, pageSize ?? SearchService.DefaultPageSize, order!.Value, cancellationToken);
-            return TypedResults.Ok(new SearchResponse(results.Total, results.Page, results.PageSize, results.Hits));
+            var results = await search.SearchAsync(q!, page ?? 1, pageSize ?? SearchService.DefaultPageSize, order!.Value, counted!, cancellationToken);
+            return TypedResults.Ok(new SearchResponse(results.Total, results.Page, results.PageSize, results.Hits)
+            {
+                Warnings = results.Warnings,
+                Facets = results.Facets?.ToDictionary(f => SearchFacets.Name(f.Key), f => f.Value, StringComparer.Ordinal),
+            });
         }
         catch (SearchQueryException ex)
         {
+            // A syntax error, or a prefix that matches too many words: either way the position points at it.
             return TypedResults.Problem(
-                title: "The query has a syntax error",
+                title: "The query cannot be searched",
                 detail: ex.Message,
                 statusCode: StatusCodes.Status400BadRequest,
                 extensions: new Dictionary<string, object?> { ["position"] = ex.Position });

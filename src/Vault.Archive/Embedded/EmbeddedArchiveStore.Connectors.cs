@@ -51,8 +51,12 @@ public sealed partial class EmbeddedArchiveStore
             ("$settings", ArchiveJson.Serialize(settings)),
             ("$password", (object?)encryptedAdminPassword ?? DBNull.Value));
 
+    /// <summary>Its invitations go with it: a link to a connector that no longer exists opens nothing.</summary>
     public Task DeleteConnectorAsync(string connectorId, CancellationToken cancellationToken) =>
-        ExecuteWriteAsync("DELETE FROM connectors WHERE id = $id", cancellationToken, ("$id", connectorId));
+        ExecuteWriteAsync(
+            "DELETE FROM invitations WHERE connector_id = $id; DELETE FROM connectors WHERE id = $id;",
+            cancellationToken,
+            ("$id", connectorId));
 
     public Task CreateMailboxesAsync(IReadOnlyList<Source> mailboxes, IReadOnlyList<SourceEvent> events, CancellationToken cancellationToken)
     {

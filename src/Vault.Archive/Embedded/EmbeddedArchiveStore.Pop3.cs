@@ -31,7 +31,7 @@ public sealed partial class EmbeddedArchiveStore
         }, cancellationToken);
     }
 
-    public Task MarkPop3UidlsGoneAsync(string sourceId, IReadOnlyList<string> uidls, DateTimeOffset at, CancellationToken cancellationToken)
+    public Task<IReadOnlyList<string>> MarkPop3UidlsGoneAsync(string sourceId, IReadOnlyList<string> uidls, DateTimeOffset at, CancellationToken cancellationToken)
     {
         ArgumentNullException.ThrowIfNull(uidls);
         return WriteAsync(async (connection, transaction) =>
@@ -55,8 +55,7 @@ public sealed partial class EmbeddedArchiveStore
             }
 
             // Their messages: deleted on the server, still archived (as an expunged IMAP message).
-            await EmbeddedLocationWrites.MarkDeletedAsync(connection, transaction, sourceId, Pop3Locations.Folder, Pop3Locations.UidValidity, uids, at, cancellationToken);
-            return 0;
+            return await EmbeddedLocationWrites.MarkDeletedAsync(connection, transaction, sourceId, Pop3Locations.Folder, Pop3Locations.UidValidity, uids, at, cancellationToken);
         }, cancellationToken);
     }
 }

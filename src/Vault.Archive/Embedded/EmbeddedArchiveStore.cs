@@ -4,6 +4,7 @@ using Microsoft.Extensions.Logging;
 using Microsoft.Extensions.Logging.Abstractions;
 using Vault.Archive.Connectors;
 using Vault.Archive.Folders;
+using Vault.Archive.Invitations;
 using Vault.Archive.Jobs;
 using Vault.Archive.Messages;
 using Vault.Archive.Pop3;
@@ -19,7 +20,7 @@ namespace Vault.Archive.Embedded;
 /// every read opens its own pooled connection, so reads run while a batch is being written and never see half of it.
 /// Updates to a source that no longer exists change nothing (a job may still report after a delete).
 /// </summary>
-public sealed partial class EmbeddedArchiveStore : IArchiveStore, IConnectorStore, IPop3StateStore, IJobReportStore, IMessageCatalog, IAsyncDisposable, IDisposable
+public sealed partial class EmbeddedArchiveStore : IArchiveStore, IConnectorStore, IPop3StateStore, IJobReportStore, IMessageCatalog, IInvitationStore, IAsyncDisposable, IDisposable
 {
     /// <summary>Compressed bytes per <c>blob_chunks</c> row.</summary>
     internal const int ChunkSize = 1024 * 1024;
@@ -320,10 +321,10 @@ public sealed partial class EmbeddedArchiveStore : IArchiveStore, IConnectorStor
     public Task RemapLocationsAsync(string sourceId, string folder, IReadOnlyList<(string Sha256, MessageLocation NewLocation)> matches, CancellationToken cancellationToken) =>
         WriteAsync((connection, transaction) => EmbeddedLocationWrites.RemapAsync(connection, transaction, sourceId, folder, matches, cancellationToken), cancellationToken);
 
-    public Task MarkDeletedOnServerAsync(string sourceId, string folder, long uidValidity, IReadOnlyList<long> uids, DateTimeOffset at, CancellationToken cancellationToken) =>
+    public Task<IReadOnlyList<string>> MarkDeletedOnServerAsync(string sourceId, string folder, long uidValidity, IReadOnlyList<long> uids, DateTimeOffset at, CancellationToken cancellationToken) =>
         WriteAsync((connection, transaction) => EmbeddedLocationWrites.MarkDeletedAsync(connection, transaction, sourceId, folder, uidValidity, uids, at, cancellationToken), cancellationToken);
 
-    public Task UpdateFlagsAsync(string sourceId, string folder, long uidValidity, IReadOnlyList<(long Uid, IReadOnlyList<string> Flags)> changes, CancellationToken cancellationToken) =>
+    public Task<IReadOnlyList<string>> UpdateFlagsAsync(string sourceId, string folder, long uidValidity, IReadOnlyList<(long Uid, IReadOnlyList<string> Flags)> changes, CancellationToken cancellationToken) =>
         WriteAsync((connection, transaction) => EmbeddedLocationWrites.UpdateFlagsAsync(connection, transaction, sourceId, folder, uidValidity, changes, cancellationToken), cancellationToken);
 
     public IAsyncEnumerable<string> ListUnindexedAsync(CancellationToken cancellationToken) =>

@@ -56,8 +56,11 @@ internal static class EmbeddedLocationWrites
         return 0;
     }
 
-    /// <summary>Marks locations gone; the message is marked deleted once none of its locations is live any more.</summary>
-    public static async Task<int> MarkDeletedAsync(SqliteConnection connection, SqliteTransaction transaction, string sourceId, string folder, long uidValidity, IReadOnlyList<long> uids, DateTimeOffset at, CancellationToken cancellationToken)
+    /// <summary>
+    /// Marks locations gone; the message is marked deleted once none of its locations is live any more. Returns the ids of
+    /// the messages whose index document is now stale (their folders or deletion changed).
+    /// </summary>
+    public static async Task<IReadOnlyList<string>> MarkDeletedAsync(SqliteConnection connection, SqliteTransaction transaction, string sourceId, string folder, long uidValidity, IReadOnlyList<long> uids, DateTimeOffset at, CancellationToken cancellationToken)
     {
         ArgumentNullException.ThrowIfNull(uids);
         using var mark = connection.CreateCommand();
@@ -81,44 +84,59 @@ internal static class EmbeddedLocationWrites
                 deleted_on_server_at = CASE WHEN EXISTS (SELECT 1 FROM locations WHERE message_rowid = $m AND gone_at IS NULL)
                     THEN deleted_on_server_at ELSE $at END
             WHERE rowid = $m
+            RETURNING id
             """;
         message.Parameters.AddWithValue("$at", at.UtcTicks);
         var row = message.Parameters.Add("$m", SqliteType.Integer);
 
+        var stale = new List<string>();
         foreach (var value in uids)
         {
             uid.Value = value;
             if (await mark.ExecuteScalarAsync(cancellationToken) is long rowId)
             {
                 row.Value = rowId;
-                await message.ExecuteNonQueryAsync(cancellationToken);
+                if (await message.ExecuteScalarAsync(cancellationToken) is string id)
+                {
+                    stale.Add(id);
+                }
             }
         }
 
-        return 0;
+        return stale.Distinct(StringComparer.Ordinal).ToList();
     }
 
-    public static async Task<int> UpdateFlagsAsync(SqliteConnection connection, SqliteTransaction transaction, string sourceId, string folder, long uidValidity, IReadOnlyList<(long Uid, IReadOnlyList<string> Flags)> changes, CancellationToken cancellationToken)
+    /// <summary>
+    /// Sets the flags of the messages at these locations. Only a real change writes, and marks the message for the
+    /// indexer (its <c>is:</c> terms are stale); returns those messages' ids.
+    /// </summary>
+    public static async Task<IReadOnlyList<string>> UpdateFlagsAsync(SqliteConnection connection, SqliteTransaction transaction, string sourceId, string folder, long uidValidity, IReadOnlyList<(long Uid, IReadOnlyList<string> Flags)> changes, CancellationToken cancellationToken)
     {
         ArgumentNullException.ThrowIfNull(changes);
         using var update = connection.CreateCommand();
         update.Transaction = transaction;
         update.CommandText = """
-            UPDATE messages SET flags = $flags
+            UPDATE messages SET flags = $flags, indexed = 0
             WHERE rowid = (SELECT message_rowid FROM locations WHERE source_id = $source AND folder = $folder AND uid_validity = $uv AND uid = $uid)
+                AND flags IS NOT $flags
+            RETURNING id
             """;
         update.Parameters.AddWithValue("$source", sourceId);
         update.Parameters.AddWithValue("$folder", folder);
         update.Parameters.AddWithValue("$uv", uidValidity);
         var uid = update.Parameters.Add("$uid", SqliteType.Integer);
         var flags = update.Parameters.Add("$flags", SqliteType.Text);
+        var changed = new List<string>();
         foreach (var change in changes)
         {
             uid.Value = change.Uid;
             flags.Value = change.Flags.Count == 0 ? DBNull.Value : ArchiveJson.Serialize(change.Flags);
-            await update.ExecuteNonQueryAsync(cancellationToken);
+            if (await update.ExecuteScalarAsync(cancellationToken) is string id)
+            {
+                changed.Add(id);
+            }
         }
 
-        return 0;
+        return changed.Distinct(StringComparer.Ordinal).ToList();
     }
 }

@@ -34,6 +34,21 @@ internal static class EmbeddedMigrations
                 gone_at INTEGER,
                 PRIMARY KEY (source_id, uidl)) WITHOUT ROWID;
             """),
+        Sql(5, "self-service invitations, found by the hash of their token", """
+            CREATE TABLE IF NOT EXISTS invitations (
+                id TEXT PRIMARY KEY,
+                connector_id TEXT NOT NULL,
+                email TEXT NOT NULL,
+                token_hash BLOB NOT NULL UNIQUE,
+                created_at INTEGER NOT NULL,
+                expires_at INTEGER NOT NULL,
+                revoked_at INTEGER,
+                used_at INTEGER,
+                source_id TEXT,
+                sent_at INTEGER,
+                send_error TEXT);
+            CREATE INDEX IF NOT EXISTS invitations_by_connector ON invitations (connector_id, created_at);
+            """),
     ];
 
     /// <summary>

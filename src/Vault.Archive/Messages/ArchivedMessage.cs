@@ -16,7 +16,7 @@ public sealed record ArchivedMessage
     /// <summary>Set when every location is gone from the server; the message stays in the archive.</summary>
     public DateTimeOffset? DeletedOnServerAt { get; init; }
 
-    /// <summary>False until the search index has this message with its current locations.</summary>
+    /// <summary>False until the search index has this message with its current locations, flags and deletion mark.</summary>
     public bool Indexed { get; init; }
 
     public IReadOnlyList<string> Folders => Locations.Select(l => l.Folder).Distinct(StringComparer.Ordinal).ToList();

@@ -35,8 +35,12 @@ public sealed partial class MongoArchiveStore
                 .Set<BsonDocument, BsonValue>("adminPassword", encryptedAdminPassword is null ? BsonNull.Value : new BsonBinaryData(encryptedAdminPassword)),
             cancellationToken: cancellationToken);
 
-    public Task DeleteConnectorAsync(string connectorId, CancellationToken cancellationToken) =>
-        _connectors.DeleteOneAsync(Filter.Eq("_id", connectorId), cancellationToken);
+    /// <summary>Its invitations go with it: a link to a connector that no longer exists opens nothing.</summary>
+    public async Task DeleteConnectorAsync(string connectorId, CancellationToken cancellationToken)
+    {
+        await _database.GetCollection<BsonDocument>("invitations").DeleteManyAsync(Filter.Eq("connectorId", connectorId), cancellationToken);
+        await _connectors.DeleteOneAsync(Filter.Eq("_id", connectorId), cancellationToken);
+    }
 
     public async Task CreateMailboxesAsync(IReadOnlyList<Source> mailboxes, IReadOnlyList<SourceEvent> events, CancellationToken cancellationToken)
     {

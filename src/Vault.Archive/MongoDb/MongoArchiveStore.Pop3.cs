@@ -22,7 +22,7 @@ public sealed partial class MongoArchiveStore
         }
     }
 
-    public async Task MarkPop3UidlsGoneAsync(string sourceId, IReadOnlyList<string> uidls, DateTimeOffset at, CancellationToken cancellationToken)
+    public async Task<IReadOnlyList<string>> MarkPop3UidlsGoneAsync(string sourceId, IReadOnlyList<string> uidls, DateTimeOffset at, CancellationToken cancellationToken)
     {
         ArgumentNullException.ThrowIfNull(uidls);
         var uids = new List<long>();
@@ -38,7 +38,7 @@ public sealed partial class MongoArchiveStore
             }
         }
 
-        await MarkDeletedOnServerAsync(sourceId, Pop3Locations.Folder, Pop3Locations.UidValidity, uids, at, cancellationToken);
+        return await MarkDeletedOnServerAsync(sourceId, Pop3Locations.Folder, Pop3Locations.UidValidity, uids, at, cancellationToken);
     }
 
     /// <summary>Inserts a UIDL with its UID, or only updates goneAt of one already there (a UIDL keeps its first UID).</summary>

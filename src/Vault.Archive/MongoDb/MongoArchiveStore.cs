@@ -6,6 +6,7 @@ using MongoDB.Driver;
 using MongoDB.Driver.GridFS;
 using Vault.Archive.Connectors;
 using Vault.Archive.Folders;
+using Vault.Archive.Invitations;
 using Vault.Archive.Jobs;
 using Vault.Archive.Messages;
 using Vault.Archive.Pop3;
@@ -31,7 +32,7 @@ namespace Vault.Archive.MongoDb;
 /// references it, so a failed batch can leave an unreferenced blob that its retry reuses, never a message without bytes.
 /// </para>
 /// </summary>
-public sealed partial class MongoArchiveStore : IArchiveStore, IConnectorStore, IPop3StateStore, IJobReportStore, IMessageCatalog
+public sealed partial class MongoArchiveStore : IArchiveStore, IConnectorStore, IPop3StateStore, IJobReportStore, IMessageCatalog, IInvitationStore
 {
     /// <summary>Raw messages above this go to GridFS; below it the compressed bytes fit a 16 MB document.</summary>
     public const long InlineLimit = 15L * 1024 * 1024;
@@ -396,9 +397,10 @@ public sealed partial class MongoArchiveStore : IArchiveStore, IConnectorStore, 
             cancellationToken: cancellationToken);
     }
 
-    public async Task MarkDeletedOnServerAsync(string sourceId, string folder, long uidValidity, IReadOnlyList<long> uids, DateTimeOffset at, CancellationToken cancellationToken)
+    public async Task<IReadOnlyList<string>> MarkDeletedOnServerAsync(string sourceId, string folder, long uidValidity, IReadOnlyList<long> uids, DateTimeOffset at, CancellationToken cancellationToken)
     {
         ArgumentNullException.ThrowIfNull(uids);
+        var stale = new List<string>();
         foreach (var uid in uids)
         {
             var live = new MessageLocation(folder, uidValidity, uid);
@@ -412,6 +414,8 @@ public sealed partial class MongoArchiveStore : IArchiveStore, IConnectorStore, 
                 continue;
             }
 
+            stale.Add(marked["_id"].AsString);
+
             // Deleted on the server once no live location is left: one conditional single-document update.
             await _messages.UpdateOneAsync(
                 Filter.Eq("_id", marked["_id"]) & Filter.Eq("deletedOnServerAt", BsonNull.Value)
@@ -419,18 +423,30 @@ public sealed partial class MongoArchiveStore : IArchiveStore, IConnectorStore, 
                 Update.Set("deletedOnServerAt", at.UtcTicks),
                 cancellationToken: cancellationToken);
         }
+
+        return stale.Distinct(StringComparer.Ordinal).ToList();
     }
 
-    public async Task UpdateFlagsAsync(string sourceId, string folder, long uidValidity, IReadOnlyList<(long Uid, IReadOnlyList<string> Flags)> changes, CancellationToken cancellationToken)
+    public async Task<IReadOnlyList<string>> UpdateFlagsAsync(string sourceId, string folder, long uidValidity, IReadOnlyList<(long Uid, IReadOnlyList<string> Flags)> changes, CancellationToken cancellationToken)
     {
         ArgumentNullException.ThrowIfNull(changes);
+        var changed = new List<string>();
         foreach (var (uid, flags) in changes)
         {
-            await _messages.UpdateOneAsync(
-                Filter.Eq("sourceId", sourceId) & Filter.ElemMatch<BsonValue>("locations", LocationFilter(new MessageLocation(folder, uidValidity, uid))),
-                Update.Set("flags", new BsonArray(flags)),
-                cancellationToken: cancellationToken);
+            // Only a real change is written, and marks the message for the indexer (its is: terms are stale).
+            var updated = await _messages.FindOneAndUpdateAsync(
+                Filter.Eq("sourceId", sourceId) & Filter.ElemMatch<BsonValue>("locations", LocationFilter(new MessageLocation(folder, uidValidity, uid)))
+                    & Filter.Ne("flags", new BsonArray(flags)),
+                Update.Set("flags", new BsonArray(flags)).Set("indexed", false),
+                new FindOneAndUpdateOptions<BsonDocument> { Projection = Builders<BsonDocument>.Projection.Include("_id") },
+                cancellationToken);
+            if (updated is not null)
+            {
+                changed.Add(updated["_id"].AsString);
+            }
         }
+
+        return changed.Distinct(StringComparer.Ordinal).ToList();
     }
 
     public IAsyncEnumerable<string> ListUnindexedAsync(CancellationToken cancellationToken) =>

@@ -20,6 +20,7 @@ internal static class MongoMigrations
         new(2, "connectors, sources as their mailboxes, messages by day archived", CreateVersion2Async),
         new(3, "job reports (integrity checks, restores) and messages by source in id order", CreateVersion3Async),
         new(4, "POP3 UIDLs and the UIDs Vault gave them", CreateVersion4Async),
+        new(5, "self-service invitations, found by the hash of their token", CreateVersion5Async),
     ];
 
     private static async Task CreateVersion3Async(IMongoDatabase database, CancellationToken cancellationToken)
@@ -120,5 +121,28 @@ internal static class MongoMigrations
                 Builders<BsonDocument>.IndexKeys.Ascending("sourceId").Ascending("uidl"),
                 new CreateIndexOptions { Unique = true, Name = "source_uidl" }),
             cancellationToken: cancellationToken);
+    }
+
+    private static async Task CreateVersion5Async(IMongoDatabase database, CancellationToken cancellationToken)
+    {
+        var existing = await (await database.ListCollectionNamesAsync(cancellationToken: cancellationToken)).ToListAsync(cancellationToken);
+        if (!existing.Contains("invitations"))
+        {
+            try
+            {
+                await database.CreateCollectionAsync("invitations", cancellationToken: cancellationToken);
+            }
+            catch (MongoCommandException e) when (e.CodeName == "NamespaceExists")
+            {
+                // Another Vault instance on the same replica set created it first.
+            }
+        }
+
+        var keys = Builders<BsonDocument>.IndexKeys;
+        await database.GetCollection<BsonDocument>("invitations").Indexes.CreateManyAsync(
+        [
+            new CreateIndexModel<BsonDocument>(keys.Ascending("tokenHash"), new CreateIndexOptions { Unique = true, Name = "token_hash" }),
+            new CreateIndexModel<BsonDocument>(keys.Ascending("connectorId").Ascending("createdAt"), new CreateIndexOptions { Name = "connector_created" }),
+        ], cancellationToken);
     }
 }

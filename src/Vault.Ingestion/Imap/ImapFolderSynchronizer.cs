@@ -71,9 +71,23 @@ public sealed class ImapFolderSynchronizer(
         state = state with { GoneAt = null };
         var pass = new Pass(state, await LoadStaleLocationsAsync(state, cancellationToken));
 
-        if (state.ImportDone && state.HighestModSeq > 0 && modSeq > state.HighestModSeq && state.Watermark > 0)
+        if (state.ImportDone && state.Watermark > 0)
         {
-            await RecordFlagChangesAsync(folder, state, cancellationToken);
+            // CONDSTORE with a MODSEQ from the last pass to count from: only what changed since. Otherwise (no CONDSTORE, or
+            // no MODSEQ last time) every flag is compared. Dovecot reports HIGHESTMODSEQ to a client that did not enable
+            // CONDSTORE once any client used it, so the MODSEQ alone does not tell what the connection can ask for.
+            var condstore = folder.Supports(FolderFeature.ModSequences) && modSeq > 0;
+            if (condstore && state.HighestModSeq > 0 && modSeq >= state.HighestModSeq)
+            {
+                if (modSeq > state.HighestModSeq)
+                {
+                    await RecordFlagChangesAsync(folder, state, cancellationToken);
+                }
+            }
+            else
+            {
+                await RecordAllFlagsAsync(folder, state, cancellationToken);
+            }
         }
 
         var retry = state.RetryList.Where(r => r.Attempts < _options.MaxFetchAttempts).Select(r => r.Uid).ToHashSet();
@@ -120,7 +134,9 @@ public sealed class ImapFolderSynchronizer(
             // Archived under the old UIDVALIDITY and not served any more: kept, marked gone.
             foreach (var group in pass.Stale.Values.SelectMany(l => l).GroupBy(l => l.UidValidity))
             {
-                await store.MarkDeletedOnServerAsync(state.SourceId, state.Folder, group.Key, group.Select(l => l.Uid).ToList(), timeProvider.GetUtcNow(), cancellationToken);
+                await indexer.EnqueueAsync(
+                    await store.MarkDeletedOnServerAsync(state.SourceId, state.Folder, group.Key, group.Select(l => l.Uid).ToList(), timeProvider.GetUtcNow(), cancellationToken),
+                    cancellationToken);
             }
         }
 
@@ -382,6 +398,10 @@ public sealed class ImapFolderSynchronizer(
         return failures;
     }
 
+    /// <summary>
+    /// Flags changed on the server since the last pass: stored, and the messages whose flags really changed are handed
+    /// to the indexer, which rebuilds their documents from the store. Only UID and FLAGS are fetched, never a body.
+    /// </summary>
     private async Task RecordFlagChangesAsync(IMailFolder folder, FolderSyncState state, CancellationToken cancellationToken)
     {
         // RFC 7162 §3.1.4: FETCH (CHANGEDSINCE m) returns only messages whose flags changed.
@@ -393,7 +413,39 @@ public sealed class ImapFolderSynchronizer(
             .ToList();
         if (changes.Count > 0)
         {
-            await store.UpdateFlagsAsync(state.SourceId, state.Folder, state.UidValidity, changes, cancellationToken);
+            await indexer.EnqueueAsync(await store.UpdateFlagsAsync(state.SourceId, state.Folder, state.UidValidity, changes, cancellationToken), cancellationToken);
+        }
+    }
+
+    /// <summary>
+    /// Without CONDSTORE a server cannot say which flags changed (notes §4, "neither"): every archived UID's flags are
+    /// fetched (UID and FLAGS only) and compared with the stored ones; only the differences are written and reindexed.
+    /// </summary>
+    private async Task RecordAllFlagsAsync(IMailFolder folder, FolderSyncState state, CancellationToken cancellationToken)
+    {
+        var stored = new Dictionary<long, IReadOnlyList<string>>();
+        await foreach (var message in store.ListMessagesInFolderAsync(state.SourceId, state.Folder, cancellationToken))
+        {
+            foreach (var location in message.Locations.Where(l => l.Folder == state.Folder && l.UidValidity == state.UidValidity && l.Uid <= state.Watermark))
+            {
+                stored[location.Uid] = message.Flags;
+            }
+        }
+
+        if (stored.Count == 0)
+        {
+            return;
+        }
+
+        var range = new UniqueIdRange(new UniqueId((uint)state.UidValidity, 1), new UniqueId((uint)state.UidValidity, (uint)state.Watermark));
+        var onServer = await folder.FetchAsync(range, MessageSummaryItems.UniqueId | MessageSummaryItems.Flags, cancellationToken);
+        var changes = onServer
+            .Select(s => (Uid: (long)s.UniqueId.Id, Flags: (IReadOnlyList<string>)FlagNames(s)))
+            .Where(c => stored.TryGetValue(c.Uid, out var flags) && !flags.SequenceEqual(c.Flags, StringComparer.Ordinal))
+            .ToList();
+        if (changes.Count > 0)
+        {
+            await indexer.EnqueueAsync(await store.UpdateFlagsAsync(state.SourceId, state.Folder, state.UidValidity, changes, cancellationToken), cancellationToken);
         }
     }
 
@@ -410,7 +462,8 @@ public sealed class ImapFolderSynchronizer(
 
         if (gone.Count > 0)
         {
-            await store.MarkDeletedOnServerAsync(state.SourceId, state.Folder, state.UidValidity, gone, timeProvider.GetUtcNow(), cancellationToken);
+            // Their documents are rebuilt from the store with their new folders and, once gone everywhere, is:deleted.
+            await indexer.EnqueueAsync(await store.MarkDeletedOnServerAsync(state.SourceId, state.Folder, state.UidValidity, gone, timeProvider.GetUtcNow(), cancellationToken), cancellationToken);
         }
     }
 

@@ -180,7 +180,11 @@ public sealed class Pop3SourceSynchronizer(
         if (vanished.Count > 0)
         {
             // Gone from the server (deleted by another client): kept in the archive, marked.
-            await uidlStore.MarkPop3UidlsGoneAsync(sourceId, vanished, timeProvider.GetUtcNow(), cancellationToken);
+            var changed = await uidlStore.MarkPop3UidlsGoneAsync(sourceId, vanished, timeProvider.GetUtcNow(), cancellationToken);
+            if (changed.Count > 0)
+            {
+                await indexer.EnqueueAsync(changed, cancellationToken);
+            }
         }
 
         await store.SaveFolderStateAsync(state with { MessagesOnServer = uidls.Count, UidNext = nextUid, ImportDone = true }, cancellationToken);

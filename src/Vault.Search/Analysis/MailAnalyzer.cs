@@ -16,9 +16,16 @@ public sealed class MailAnalyzer : Analyzer
 
     protected override TokenStreamComponents CreateComponents(string fieldName, TextReader reader)
     {
+        var (tokenizer, stream) = CreateChain(reader);
+        return new TokenStreamComponents(tokenizer, stream);
+    }
+
+    /// <summary>The tokenizer and filters on their own, for a token stream that analyzes several texts in turn.</summary>
+    internal static (Tokenizer Source, TokenStream Result) CreateChain(TextReader reader)
+    {
         var tokenizer = new StandardTokenizer(Version, reader) { MaxTokenLength = 128 };
         TokenStream stream = new LowerCaseFilter(Version, tokenizer);
         stream = new ASCIIFoldingFilter(stream);
-        return new TokenStreamComponents(tokenizer, stream);
+        return (tokenizer, stream);
     }
 }

@@ -29,9 +29,14 @@ internal sealed class CollapsedText(int capacity, int maxLength)
         }
     }
 
-    public void Append(string data)
+    public int Length => _text.Length;
+
+    public void Append(string data) => Append(data.AsSpan());
+
+    /// <summary>Appends text; text appended by consecutive calls with no blank between joins into one word.</summary>
+    public void Append(ReadOnlySpan<char> data)
     {
-        var rest = data.AsSpan();
+        var rest = data;
         while (!rest.IsEmpty && !IsFull)
         {
             var blank = rest.IndexOfAny(Blanks);

@@ -14,15 +14,28 @@ public static class HtmlTextReducer
     public static string Reduce(string html, int maxLength = int.MaxValue)
     {
         ArgumentNullException.ThrowIfNull(html);
-        // Markup is most of an HTML body: the text is rarely above a quarter of it.
-        var text = new CollapsedText(Math.Min((html.Length / 4) + 16, 64 * 1024), maxLength);
         using var reader = new StringReader(html);
 
+        // Markup is most of an HTML body: the text is rarely above a quarter of it.
+        return Reduce(reader, Math.Min((html.Length / 4) + 16, 64 * 1024), maxLength, CancellationToken.None);
+    }
+
+    /// <summary>As above, streaming from <paramref name="html"/> and checking <paramref name="cancellationToken"/> every few hundred tokens.</summary>
+    internal static string Reduce(TextReader html, int capacity, int maxLength, CancellationToken cancellationToken)
+    {
+        var text = new CollapsedText(capacity, maxLength);
+
         // A tag cut off by the end of the part is markup, not text.
-        var tokenizer = new HtmlTokenizer(reader) { IgnoreTruncatedTags = true };
+        var tokenizer = new HtmlTokenizer(html) { IgnoreTruncatedTags = true };
         var scope = new HtmlHiddenScope();
+        var tokens = 0;
         while (!text.IsFull && tokenizer.ReadNextToken(out var token))
         {
+            if (++tokens % 512 == 0)
+            {
+                cancellationToken.ThrowIfCancellationRequested();
+            }
+
             switch (token)
             {
                 case HtmlTagToken tag:

@@ -4,6 +4,7 @@ using Lucene.Net.Documents;
 using MimeKit;
 using MimeKit.Utils;
 using Vault.Archive.Messages;
+using Vault.Search.Attachments;
 
 namespace Vault.Search.Documents;
 
@@ -24,8 +25,11 @@ public static class MessageDocumentBuilder
 
     private static ParserOptions Parsing => MessageLoader.Options;
 
-    /// <summary>Builds the document. A seekable <paramref name="raw"/> lets a failed parse fall back to reading the header block alone.</summary>
-    public static Document Build(ArchivedMessage metadata, Stream raw, CancellationToken cancellationToken)
+    /// <summary>
+    /// Builds the document. A seekable <paramref name="raw"/> lets a failed parse fall back to reading the header block alone.
+    /// With <paramref name="attachmentText"/> the text inside attachments is indexed too; without it, their names and types only.
+    /// </summary>
+    public static Document Build(ArchivedMessage metadata, Stream raw, AttachmentTextExtraction? attachmentText, CancellationToken cancellationToken)
     {
         ArgumentNullException.ThrowIfNull(metadata);
         ArgumentNullException.ThrowIfNull(raw);
@@ -40,8 +44,11 @@ public static class MessageDocumentBuilder
                 var content = MessageTextExtractor.Extract(message, MaxTextChars);
                 var date = message.Headers.Contains(HeaderId.Date) && message.Date != DateTimeOffset.MinValue ? message.Date : (DateTimeOffset?)null;
                 AddHeaders(document, message.From, message.To, message.Cc, message.Bcc, message.Subject);
+                OperatorFieldWriter.AddListId(document, message.Headers[HeaderId.ListId]);
                 AddDate(document, date ?? Fallback(metadata));
                 AddContent(document, content);
+                OperatorFieldWriter.AddFileNames(document, content.Attachments);
+                AttachmentFields.Add(document, content.Attachments, attachmentText?.Extract(content.Attachments, cancellationToken));
                 return document;
             }
         }
@@ -62,6 +69,7 @@ public static class MessageDocumentBuilder
                 var headers = HeaderList.Load(Parsing, raw, cancellationToken);
                 AddHeaders(document, Addresses(headers, HeaderId.From), Addresses(headers, HeaderId.To), Addresses(headers, HeaderId.Cc),
                     Addresses(headers, HeaderId.Bcc), headers[HeaderId.Subject]);
+                OperatorFieldWriter.AddListId(document, headers[HeaderId.ListId]);
                 headerDate = headers[HeaderId.Date] is { } value && DateUtils.TryParse(value, out var parsed) ? parsed : null;
             }
             catch (FormatException)
@@ -94,6 +102,7 @@ public static class MessageDocumentBuilder
         }
 
         document.Add(new Int64Field(SearchFields.Size, metadata.Size, Field.Store.YES));
+        OperatorFieldWriter.AddMetadata(document, metadata);
     }
 
     private static void AddDate(Document document, DateTimeOffset date)
@@ -109,6 +118,7 @@ public static class MessageDocumentBuilder
     private static void AddHeaders(Document document, InternetAddressList from, InternetAddressList to, InternetAddressList cc, InternetAddressList bcc, string? subject)
     {
         AddAddresses(document, SearchFields.From, from);
+        OperatorFieldWriter.AddFrom(document, from);
         AddAddresses(document, SearchFields.To, to);
         AddAddresses(document, SearchFields.Cc, cc);
         AddAddresses(document, SearchFields.Bcc, bcc);
@@ -150,24 +160,10 @@ public static class MessageDocumentBuilder
     {
         document.Add(new TextField(SearchFields.Body, content.Text, Field.Store.NO));
         document.Add(new StoredField(SearchFields.Preview, Cap(content.Text, PreviewChars)));
-        if (content.Attachments.Count == 0)
-        {
-            return;
-        }
-
-        document.Add(new StringField(SearchFields.Has, SearchFields.HasAttachmentValue, Field.Store.YES));
-        var names = new StringBuilder();
-        foreach (var attachment in content.Attachments)
-        {
-            // "Q1 report.pdf" keeps "report.pdf" as one UAX #29 word; the pieces make attachment:report and attachment:pdf match too.
-            names.Append(attachment.FileName).Append(' ').Append(Pieces(attachment.FileName)).Append(' ')
-                .Append(attachment.ContentType).Append(' ').Append(Pieces(attachment.ContentType)).Append('\n');
-        }
-
-        document.Add(new TextField(SearchFields.Attachment, names.ToString(), Field.Store.NO));
     }
 
-    private static string Pieces(string? value)
+    /// <summary>"alice.johnson" as "alice johnson": the pieces of a name that UAX #29 keeps as one word.</summary>
+    internal static string Pieces(string? value)
     {
         if (string.IsNullOrEmpty(value))
         {

@@ -10,13 +10,19 @@ namespace Vault.Search.Documents;
 /// </summary>
 public static class MessageTextExtractor
 {
-    public static MessageTextContent Extract(MimeMessage message, int maxTextChars)
+    public static MessageTextContent Extract(MimeMessage message, int maxTextChars) => Extract(message, maxTextChars, intoAttachedMessages: true);
+
+    /// <summary>
+    /// With <paramref name="intoAttachedMessages"/> false, an attached message is listed as an attachment but neither its
+    /// text nor its own attachments are read (the attachment reader takes each attached message on its own).
+    /// </summary>
+    public static MessageTextContent Extract(MimeMessage message, int maxTextChars, bool intoAttachedMessages)
     {
         ArgumentNullException.ThrowIfNull(message);
-        var walk = new Walk(maxTextChars);
+        var walk = new Walk(maxTextChars, intoAttachedMessages);
         if (message.Body is not null)
         {
-            walk.Visit(message.Body, depth: 0);
+            walk.Visit(message.Body, depth: 0, messageDepth: 0);
         }
 
         return new MessageTextContent(walk.Text.ToString(), walk.Attachments, walk.Truncated);
@@ -86,7 +92,7 @@ public static class MessageTextExtractor
         return new string(buffer, 0, read);
     }
 
-    private sealed class Walk(int maxTextChars)
+    private sealed class Walk(int maxTextChars, bool intoAttachedMessages)
     {
         // A hostile message nests multiparts thousands deep; MimeKit's parser has its own limit, this keeps the walk bounded too.
         private const int MaxDepth = 32;
@@ -97,7 +103,8 @@ public static class MessageTextExtractor
 
         public bool Truncated { get; private set; }
 
-        public void Visit(MimeEntity entity, int depth)
+        /// <summary><paramref name="messageDepth"/> counts the attached messages around <paramref name="entity"/>.</summary>
+        public void Visit(MimeEntity entity, int depth, int messageDepth)
         {
             if (depth > MaxDepth)
             {
@@ -114,7 +121,7 @@ public static class MessageTextExtractor
                     {
                         if (ReferenceEquals(child, preferred) || child is not TextPart)
                         {
-                            Visit(child, depth + 1);
+                            Visit(child, depth + 1, messageDepth);
                         }
                     }
 
@@ -122,17 +129,17 @@ public static class MessageTextExtractor
                 case Multipart multipart:
                     foreach (var child in multipart)
                     {
-                        Visit(child, depth + 1);
+                        Visit(child, depth + 1, messageDepth);
                     }
 
                     break;
                 case MessagePart forwarded:
                     var name = forwarded.ContentDisposition?.FileName
                         ?? (forwarded.Message?.Subject is { Length: > 0 } s ? s + ".eml" : "message.eml");
-                    Attachments.Add(new MessageAttachment(Attachments.Count, name, forwarded.ContentType.MimeType, forwarded));
-                    if (forwarded.Message?.Body is not null)
+                    Attachments.Add(new MessageAttachment(Attachments.Count, name, forwarded.ContentType.MimeType, forwarded, messageDepth));
+                    if (intoAttachedMessages && forwarded.Message?.Body is not null)
                     {
-                        Visit(forwarded.Message.Body, depth + 1);
+                        Visit(forwarded.Message.Body, depth + 1, messageDepth + 1);
                     }
 
                     break;
@@ -140,7 +147,7 @@ public static class MessageTextExtractor
                     AppendText(text);
                     break;
                 case MimePart part:
-                    Attachments.Add(new MessageAttachment(Attachments.Count, part.FileName, part.ContentType.MimeType, part));
+                    Attachments.Add(new MessageAttachment(Attachments.Count, part.FileName, part.ContentType.MimeType, part, messageDepth));
                     break;
             }
         }

@@ -29,8 +29,23 @@ public static class SearchFields
     public const string Subject = "subject";
     public const string Body = "body";
 
-    /// <summary>Attachment file names and content types, tokenized.</summary>
+    /// <summary>
+    /// Attachment file names and content types, tokenized; attachment n at positions from n × 2^20
+    /// (<see cref="AttachmentTokenStream"/>), so a match's position names the attachment.
+    /// </summary>
     public const string Attachment = "attachment";
+
+    /// <summary>The text inside attachments (PDF, Office, ...), positioned per attachment like <see cref="Attachment"/>.</summary>
+    public const string AttachmentText = "attachmentText";
+
+    /// <summary>Each attachment's name (stored only, one value per attachment in order), to say which one matched.</summary>
+    public const string AttachmentName = "attachmentName";
+
+    /// <summary>The first characters of each attachment's text (stored only, one value per attachment), for snippets.</summary>
+    public const string AttachmentPreview = "attachmentPreview";
+
+    /// <summary>An attachment whose text could not be read (stored only, JSON of an AttachmentError, one value each).</summary>
+    public const string AttachmentError = "attachmentError";
 
     /// <summary>UTC milliseconds since the Unix epoch; indexed for ranges, doc values for sorting, stored.</summary>
     public const string Date = "date";
@@ -49,5 +64,8 @@ public static class SearchFields
     public const string HasAttachmentValue = "attachment";
 
     /// <summary>The fields a bare word or phrase searches.</summary>
-    public static IReadOnlyList<string> Default { get; } = [Subject, Body, From, To, Cc, Bcc, Attachment];
+    public static IReadOnlyList<string> Default { get; } = [Subject, Body, From, To, Cc, Bcc, Attachment, AttachmentText];
+
+    /// <summary>The fields <c>attachment:</c> searches: names and text.</summary>
+    public static IReadOnlyList<string> Attachments { get; } = [Attachment, AttachmentText];
 }

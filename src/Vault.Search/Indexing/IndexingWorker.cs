@@ -1,6 +1,8 @@
 using Microsoft.Extensions.Hosting;
 using Microsoft.Extensions.Logging;
+using Microsoft.Extensions.Options;
 using Vault.Archive;
+using Vault.Search.Attachments;
 
 namespace Vault.Search.Indexing;
 
@@ -20,14 +22,22 @@ public sealed class IndexingWorker : BackgroundService
     private readonly StoreIndexer _indexer;
     private readonly ILogger<IndexingWorker> _logger;
 
-    public IndexingWorker(MessageIndexer queue, SearchIndex index, ReindexProgress progress, IArchiveStore store, ILoggerFactory loggerFactory)
+    public IndexingWorker(
+        MessageIndexer queue,
+        SearchIndex index,
+        ReindexProgress progress,
+        IArchiveStore store,
+        AttachmentTextExtraction attachmentText,
+        IOptions<SearchOptions> options,
+        ILoggerFactory loggerFactory)
     {
+        ArgumentNullException.ThrowIfNull(options);
         ArgumentNullException.ThrowIfNull(loggerFactory);
         _queue = queue;
         _index = index;
         _progress = progress;
         _store = store;
-        _indexer = new StoreIndexer(index, store, loggerFactory.CreateLogger<StoreIndexer>());
+        _indexer = new StoreIndexer(index, store, options.Value.AttachmentText ? attachmentText : null, loggerFactory.CreateLogger<StoreIndexer>());
         _logger = loggerFactory.CreateLogger<IndexingWorker>();
     }
 

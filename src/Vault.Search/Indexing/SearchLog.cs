@@ -21,4 +21,7 @@ internal static partial class SearchLog
 
     [LoggerMessage(EventId = 7006, Level = LogLevel.Warning, Message = "The search index at {Path} could not be opened ({Reason}); it starts empty and is rebuilt from the archive")]
     public static partial void IndexDiscarded(ILogger logger, string path, string reason);
+
+    [LoggerMessage(EventId = 7007, Level = LogLevel.Debug, Message = "Message {MessageId}: the text of attachment {AttachmentName} was not indexed ({Reason})")]
+    public static partial void AttachmentNotRead(ILogger logger, string messageId, string attachmentName, Attachments.AttachmentFailure reason);
 }

@@ -2,6 +2,7 @@ using System.Collections.Concurrent;
 using System.Globalization;
 using Microsoft.Extensions.Logging;
 using Vault.Archive;
+using Vault.Search.Attachments;
 using Vault.Search.Documents;
 
 namespace Vault.Search.Indexing;
@@ -9,9 +10,10 @@ namespace Vault.Search.Indexing;
 /// <summary>
 /// Reads messages from the store and writes their documents: parsing (the hot path) runs on every core but one,
 /// the index writer takes documents from all of them, one commit and refresh per batch, then the store
-/// learns which ids the index now has.
+/// learns which ids the index now has. With <paramref name="attachmentText"/> (<c>Vault:Search:AttachmentText</c>)
+/// the text inside attachments is read here too: in the indexing pipeline, never in the sync engine's commit.
 /// </summary>
-public sealed class StoreIndexer(SearchIndex index, IArchiveStore store, ILogger<StoreIndexer> logger)
+public sealed class StoreIndexer(SearchIndex index, IArchiveStore store, AttachmentTextExtraction? attachmentText, ILogger<StoreIndexer> logger)
 {
     /// <summary>
     /// Messages up to this size are copied into memory and parsed from there (one decompression); larger ones are parsed
@@ -73,10 +75,15 @@ public sealed class StoreIndexer(SearchIndex index, IArchiveStore store, ILogger
                 input = buffer;
             }
 
-            var document = MessageDocumentBuilder.Build(metadata, input, cancellationToken);
+            var document = MessageDocumentBuilder.Build(metadata, input, attachmentText, cancellationToken);
             if (document.Get(SearchFields.ParseError, CultureInfo.InvariantCulture) is not null)
             {
                 SearchLog.ParseError(logger, id);
+            }
+
+            foreach (var error in AttachmentFields.Errors(document))
+            {
+                SearchLog.AttachmentNotRead(logger, id, error.Name, error.Reason);
             }
 
             index.Upsert(document);

@@ -1,5 +1,4 @@
 using Lucene.Net.Analysis;
-using Lucene.Net.Analysis.TokenAttributes;
 using Lucene.Net.Index;
 using Lucene.Net.Search;
 using Vault.Search.Documents;
@@ -7,9 +6,12 @@ using Vault.Search.Documents;
 namespace Vault.Search.Query;
 
 /// <summary>The recursive descent of <see cref="SearchQueryParser"/> over one query's tokens, with its limits.</summary>
-internal sealed class QueryBuilder(Analyzer analyzer, List<QueryToken> tokens)
+internal sealed class QueryBuilder(Analyzer analyzer, List<QueryToken> tokens, DateTimeOffset now)
 {
     private static readonly QueryClause Nothing = new(null, false);
+
+    private readonly ExpansionBudget _budget = new(SearchQueryParser.MaxExpansion);
+    private readonly HashSet<string> _warned = new(StringComparer.OrdinalIgnoreCase);
 
     private int _index;
     private int _negations;
@@ -20,6 +22,15 @@ internal sealed class QueryBuilder(Analyzer analyzer, List<QueryToken> tokens)
     private string? _groupField;
 
     public List<IReadOnlyList<string>> Highlights { get; } = [];
+
+    /// <summary>What the query did not mean to the parser, said to the person (an unknown <c>name:</c> searched as text).</summary>
+    public List<string> Warnings { get; } = [];
+
+    /// <summary>True when the query uses a field that only documents indexed since "Search, second step" have.</summary>
+    public bool UsesOperatorFields { get; private set; }
+
+    /// <summary>The words and phrases that search attachment names and text (bare words and <c>attachment:</c>), not negated.</summary>
+    public List<IReadOnlyList<string>> AttachmentTerms { get; } = [];
 
     public QueryToken Current => tokens[_index];
 
@@ -128,6 +139,12 @@ internal sealed class QueryBuilder(Analyzer analyzer, List<QueryToken> tokens)
     private QueryClause ParsePrimary()
     {
         var token = Advance();
+        if (token.Kind == QueryTokenKind.Word && QueryLexer.UnknownOperator(token.Text) is { } name && _warned.Add(name))
+        {
+            // Kept from before the operators existed: "re:hello" and URLs are still searched, but no longer silently.
+            Warnings.Add($"'{name}:' is not an operator; searched as text");
+        }
+
         switch (token.Kind)
         {
             case QueryTokenKind.Open:
@@ -138,6 +155,8 @@ internal sealed class QueryBuilder(Analyzer analyzer, List<QueryToken> tokens)
                 // Inside subject:( ... ) a bare word or phrase is that field's value.
                 var valuePosition = token.Kind == QueryTokenKind.Phrase ? token.Position + 1 : token.Position;
                 return new QueryClause(Field(new QueryToken(QueryTokenKind.Field, _groupField, token.Position, token.Text, token.Kind == QueryTokenKind.Phrase, valuePosition)), false);
+            case QueryTokenKind.Word when QueryPrefixes.IsPrefix(token.Text):
+                return new QueryClause(Prefix(SearchFields.Default, token.Text, token.Position, highlight: true), false);
             case QueryTokenKind.Word or QueryTokenKind.Phrase:
                 return new QueryClause(Text(SearchFields.Default, token.Text, token.Position, highlight: true), false);
             case QueryTokenKind.Field:
@@ -172,6 +191,11 @@ internal sealed class QueryBuilder(Analyzer analyzer, List<QueryToken> tokens)
     private Lucene.Net.Search.Query? Field(QueryToken token)
     {
         var value = token.Value;
+        if (!token.ValueQuoted && QueryPrefixes.IsPrefix(value) && token.Text is "from" or "to" or "cc" or "bcc" or "subject" or "body" or "attachment")
+        {
+            return PrefixField(token);
+        }
+
         switch (token.Text)
         {
             case "from" or "to" or "cc" or "bcc":
@@ -184,25 +208,35 @@ internal sealed class QueryBuilder(Analyzer analyzer, List<QueryToken> tokens)
             case "subject" or "body":
                 return Text([token.Text], value, token.Position, highlight: true);
             case "attachment":
-                return Text([SearchFields.Attachment], value, token.Position, highlight: false);
-            case "folder":
-                return Counted(new TermQuery(new Term(SearchFields.FolderMatch, value.ToLowerInvariant())), token);
-            case "source":
-                return Counted(new TermQuery(new Term(SearchFields.Source, value)), token);
-            case "has":
-                if (value.Equals("attachment", StringComparison.OrdinalIgnoreCase) || value.Equals("attachments", StringComparison.OrdinalIgnoreCase))
-                {
-                    return Counted(new TermQuery(new Term(SearchFields.Has, SearchFields.HasAttachmentValue)), token);
-                }
-
-                throw new SearchQueryException("'has:' knows only 'attachment'", token.ValuePosition);
-            case "after":
-                return Counted(QueryDates.After(value, token.ValuePosition), token);
-            case "before":
-                return Counted(QueryDates.Before(value, token.ValuePosition), token);
+                return Text(SearchFields.Attachments, value, token.Position, highlight: false);
             default:
-                return Counted(QueryDates.During(value, token.ValuePosition), token);
+                UsesOperatorFields |= QueryOperators.NeedsOperatorFields(token.Text);
+                return Counted(QueryOperators.Build(token, now, _budget), token);
         }
+    }
+
+    /// <summary><c>subject:budg*</c>; an address field with '@' in the prefix searches the exact address keywords.</summary>
+    private Lucene.Net.Search.Query PrefixField(QueryToken token)
+    {
+        if (token.Text is "from" or "to" or "cc" or "bcc" && token.Value.Contains('@', StringComparison.Ordinal) && !token.Value.StartsWith('@'))
+        {
+            return Counted(new QueryPrefixes(analyzer, _budget).Keyword(token.Text + SearchFields.AddressSuffix, token.Value, token.ValuePosition), token);
+        }
+
+        var fields = token.Text == "attachment" ? SearchFields.Attachments : [token.Text];
+        return Prefix(fields, token.Value.TrimStart('@'), token.ValuePosition, highlight: token.Text is "subject" or "body");
+    }
+
+    private Lucene.Net.Search.Query Prefix(IReadOnlyList<string> fields, string text, int position, bool highlight)
+    {
+        var (query, folded) = new QueryPrefixes(analyzer, _budget).Build(fields, text, position);
+        Count(1, position);
+        if (highlight && _negations == 0)
+        {
+            Highlights.Add([folded + "*"]);
+        }
+
+        return query;
     }
 
     private Lucene.Net.Search.Query Counted(Lucene.Net.Search.Query query, QueryToken token)
@@ -232,6 +266,11 @@ internal sealed class QueryBuilder(Analyzer analyzer, List<QueryToken> tokens)
         if (highlight && _negations == 0)
         {
             Highlights.Add(words);
+        }
+
+        if (_negations == 0 && fields.Contains(SearchFields.AttachmentText))
+        {
+            AttachmentTerms.Add(words);
         }
 
         if (fields.Count == 1)
@@ -264,20 +303,7 @@ internal sealed class QueryBuilder(Analyzer analyzer, List<QueryToken> tokens)
         return phrase;
     }
 
-    private List<string> Analyze(string text)
-    {
-        var words = new List<string>();
-        using var stream = analyzer.GetTokenStream(SearchFields.Body, text);
-        var term = stream.AddAttribute<ICharTermAttribute>();
-        stream.Reset();
-        while (stream.IncrementToken())
-        {
-            words.Add(term.ToString());
-        }
-
-        stream.End();
-        return words;
-    }
+    private List<string> Analyze(string text) => QueryPrefixes.Analyze(analyzer, text);
 
     private QueryToken Advance() => tokens[_index < tokens.Count - 1 ? _index++ : _index];
 }

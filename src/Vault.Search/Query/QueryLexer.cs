@@ -6,6 +6,7 @@ internal static class QueryLexer
     private static readonly HashSet<string> Fields = new(StringComparer.OrdinalIgnoreCase)
     {
         "from", "to", "cc", "bcc", "subject", "body", "attachment", "folder", "source", "has", "date", "after", "before",
+        "in", "filename", "msgid", "list", "larger", "smaller", "size", "is", "flag", "newer_than", "older_than",
     };
 
     public static List<QueryToken> Tokenize(string query)
@@ -94,6 +95,20 @@ internal static class QueryLexer
         };
         tokens.Add(new QueryToken(kind, word, start));
         return end;
+    }
+
+    /// <summary>"re" of "re:hello", "https" of a URL: a word's <c>name:</c> that is no field, so the word is searched as text.</summary>
+    public static string? UnknownOperator(string word)
+    {
+        ArgumentNullException.ThrowIfNull(word);
+        var colon = word.IndexOf(':', StringComparison.Ordinal);
+        if (colon <= 0 || !char.IsAsciiLetter(word[0]))
+        {
+            return null;
+        }
+
+        var name = word[..colon];
+        return !Fields.Contains(name) && name.All(c => char.IsAsciiLetterOrDigit(c) || c is '_' or '-') ? name : null;
     }
 
     private static (string Text, int Next) ReadPhrase(string query, int quote)

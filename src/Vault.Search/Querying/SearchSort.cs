@@ -2,8 +2,11 @@ namespace Vault.Search.Querying;
 
 public enum SearchSort
 {
-    /// <summary>Newest message date first (the default).</summary>
+    /// <summary>Newest message date first (the default; <c>sort=-date</c>).</summary>
     Date,
 
     Relevance,
+
+    /// <summary>Oldest message date first (<c>sort=date</c>).</summary>
+    DateAscending,
 }

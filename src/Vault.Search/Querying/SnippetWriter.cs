@@ -8,7 +8,7 @@ namespace Vault.Search.Querying;
 
 /// <summary>
 /// Our small stand-in for Lucene's Highlighter: runs the index analyzer over the text (so matching folds case and
-/// accents exactly as the search did), finds the first occurrence of any query word or phrase, and cuts ~160
+/// accents exactly as the search did), finds the first occurrence of any query word, prefix ("budg*") or phrase, and cuts ~160
 /// characters around it on word boundaries, blanks collapsed, with the offsets of every match inside.
 /// </summary>
 public sealed class SnippetWriter(Analyzer analyzer)
@@ -64,7 +64,7 @@ public sealed class SnippetWriter(Analyzer analyzer)
         var first = int.MaxValue;
         foreach (var words in terms)
         {
-            var at = compare.IndexOf(text, words[0], CompareOptions.IgnoreCase | CompareOptions.IgnoreNonSpace);
+            var at = compare.IndexOf(text, words[0].TrimEnd('*'), CompareOptions.IgnoreCase | CompareOptions.IgnoreNonSpace);
             if (at >= 0)
             {
                 first = Math.Min(first, at);
@@ -120,7 +120,14 @@ public sealed class SnippetWriter(Analyzer analyzer)
 
         for (var i = 0; i < words.Count; i++)
         {
-            if (!string.Equals(tokens[tokens.Count - words.Count + i].Word, words[i], StringComparison.Ordinal))
+            var token = tokens[tokens.Count - words.Count + i].Word;
+            var word = words[i];
+
+            // A prefix query's word ("budg*") matches every word that starts with it.
+            var matches = word.EndsWith('*')
+                ? token.StartsWith(word.AsSpan(0, word.Length - 1), StringComparison.Ordinal)
+                : string.Equals(token, word, StringComparison.Ordinal);
+            if (!matches)
             {
                 return false;
             }

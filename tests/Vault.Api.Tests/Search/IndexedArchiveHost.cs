@@ -39,12 +39,16 @@ internal sealed class IndexedArchiveHost : IAsyncDisposable
     public IReadOnlyList<string> MessageIds { get; private set; } = [];
 
     /// <summary>Starts the host with <paramref name="count"/> plain messages (the last one HTML with an attachment) indexed.</summary>
-    public static async Task<IndexedArchiveHost> StartAsync(int count, CancellationToken cancellationToken)
+    public static Task<IndexedArchiveHost> StartAsync(int count, CancellationToken cancellationToken) =>
+        StartAsync(Enumerable.Range(1, count).Select(n => n == count ? HtmlWithAttachment(n) : Plain(n)).ToList(), cancellationToken);
+
+    /// <summary>Starts the host with these raw messages archived in INBOX and indexed.</summary>
+    public static async Task<IndexedArchiveHost> StartAsync(IReadOnlyList<byte[]> messages, CancellationToken cancellationToken)
     {
         var host = new IndexedArchiveHost();
+        var count = messages.Count;
         var store = host._factory.Services.GetRequiredService<IArchiveStore>();
         await store.InitializeAsync(cancellationToken);
-        var messages = Enumerable.Range(1, count).Select(n => n == count ? HtmlWithAttachment(n) : Plain(n)).ToList();
         var incoming = messages.Select((m, i) => new IncomingMessage(new MessageLocation("INBOX", 1, i + 1), MessageContent.FromBytes(m), null, [], MessageHeaderSummary.Read(new MemoryStream(m)))).ToList();
         var result = await store.CommitBatchAsync(new MessageBatch(SourceId, incoming, null), cancellationToken);
         host.MessageIds = result.ChangedIds.ToList();

@@ -24,7 +24,9 @@ public sealed class ReadEndpointFuzzTests(ITestOutputHelper output)
 
     private static readonly string[] RawEscapes = ["%", "%zz", "%C3", "%ED%A0%80", "%00", "+", "%2F", "%3F", "%23", "%26q%3D", "%FF%FE", "&q=x", "&&", "="];
 
-    private static readonly string[] Sorts = ["date", "relevance", "DATE", "size", "", "-date", "%00"];
+    private static readonly string[] Sorts = ["date", "relevance", "DATE", "size", "", "-date", "%00", "%2Bdate", "--date"];
+
+    private static readonly string[] Facets = ["folder", "year,from", "folder,year,from,source", "FROM", "label", "", ",", "folder,,year", "%00", "folder%2Cyear", "year,year"];
 
     private static CancellationToken Ct => TestContext.Current.CancellationToken;
 
@@ -100,6 +102,11 @@ public sealed class ReadEndpointFuzzTests(ITestOutputHelper output)
         if (random.Next(4) == 0)
         {
             parameters.Add("sort=" + Sorts[random.Next(Sorts.Length)]);
+        }
+
+        if (random.Next(4) == 0)
+        {
+            parameters.Add("facets=" + Facets[random.Next(Facets.Length)]);
         }
 
         return string.Join('&', parameters.OrderBy(_ => random.Next()));

@@ -12,9 +12,10 @@ internal sealed class LoopbackRelay : IAsyncDisposable
     private readonly Task _accepting;
     private int _connections;
 
-    public LoopbackRelay(IPAddress listenOn, IPEndPoint target)
+    /// <param name="port">The port to listen on; 0 (the default) for any free one.</param>
+    public LoopbackRelay(IPAddress listenOn, IPEndPoint target, int port = 0)
     {
-        _listener = new TcpListener(listenOn, 0);
+        _listener = new TcpListener(listenOn, port);
         _target = target;
         _listener.Start();
         _accepting = AcceptAsync();

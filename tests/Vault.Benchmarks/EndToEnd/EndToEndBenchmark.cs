@@ -85,6 +85,8 @@ public static class EndToEndBenchmark
             SearchSamples = runs.Sum(r => r.SearchSamples),
             SearchP50Milliseconds = Of(r => r.SearchP50Milliseconds),
             SearchP95Milliseconds = Of(r => r.SearchP95Milliseconds),
+            FacetedSearchP50Milliseconds = Of(r => r.FacetedSearchP50Milliseconds),
+            FacetedSearchP95Milliseconds = Of(r => r.FacetedSearchP95Milliseconds),
             IdleAppendToSearchableMedianSeconds = Of(r => r.IdleAppendToSearchableMedianSeconds),
             NoOpSyncPassMilliseconds = Of(r => r.NoOpSyncPassMilliseconds),
             NoOpSyncPassSource = runs[0].NoOpSyncPassSource,

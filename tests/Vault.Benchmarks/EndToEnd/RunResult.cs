@@ -20,6 +20,9 @@ public sealed class RunResult
     public int SearchSamples { get; set; }
     public double? SearchP50Milliseconds { get; set; }
     public double? SearchP95Milliseconds { get; set; }
+    /// <summary>The same queries with <c>facets=folder,year,from,source</c>.</summary>
+    public double? FacetedSearchP50Milliseconds { get; set; }
+    public double? FacetedSearchP95Milliseconds { get; set; }
     public List<double?> IdleAppendToSearchableSeconds { get; } = [];
     public double? IdleAppendToSearchableMedianSeconds { get; set; }
     public double? NoOpSyncPassMilliseconds { get; set; }

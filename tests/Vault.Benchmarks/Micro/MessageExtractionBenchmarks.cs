@@ -1,6 +1,7 @@
 using BenchmarkDotNet.Attributes;
 using Lucene.Net.Documents;
 using Vault.Archive.Messages;
+using Vault.Search.Attachments;
 using Vault.Search.Documents;
 
 namespace Vault.Benchmarks.Micro;
@@ -8,15 +9,19 @@ namespace Vault.Benchmarks.Micro;
 /// <summary>
 /// The per-message MIME work, over 100 real messages per invocation (reported per message): the indexer's
 /// <see cref="MessageDocumentBuilder.Build"/> (parse, text extraction, Lucene document) and the sync engine's
-/// <see cref="MessageHeaderSummary.Read"/> (header block only).
+/// <see cref="MessageHeaderSummary.Read"/> (header block only). <see cref="AttachmentText"/> is <c>Vault:Search:AttachmentText</c>.
 /// </summary>
 [MemoryDiagnoser]
 public class MessageExtractionBenchmarks
 {
     private const int Messages = 100;
 
+    private readonly AttachmentTextExtraction attachmentText = new(AttachmentTextLimits.Default, TimeProvider.System);
     private List<byte[]> messages = [];
     private List<ArchivedMessage> metadata = [];
+
+    [Params(true, false)]
+    public bool AttachmentText { get; set; }
 
     [GlobalSetup]
     public async Task SetupAsync()
@@ -49,7 +54,7 @@ public class MessageExtractionBenchmarks
         for (var i = 0; i < messages.Count; i++)
         {
             using var raw = new MemoryStream(messages[i], writable: false);
-            Document document = MessageDocumentBuilder.Build(metadata[i], raw, CancellationToken.None);
+            Document document = MessageDocumentBuilder.Build(metadata[i], raw, AttachmentText ? attachmentText : null, CancellationToken.None);
             fields += document.Fields.Count;
         }
 

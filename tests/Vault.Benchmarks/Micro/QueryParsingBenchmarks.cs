@@ -43,7 +43,7 @@ public class QueryParsingBenchmarks
         }
 
         analyzer = new MailAnalyzer();
-        parser = new SearchQueryParser(analyzer);
+        parser = new SearchQueryParser(analyzer, TimeProvider.System);
     }
 
     [Benchmark(OperationsPerInvoke = QueryCount)]

@@ -8,7 +8,8 @@ namespace Vault.Ingestion.Tests.Sync;
 /// A loopback TCP proxy in front of Dovecot that drops both sockets after the server has sent <c>cutAfterBytes</c>
 /// to the client: deep inside a FETCH response that is almost all message literals, i.e. a disconnect in the middle
 /// of a literal, which a real server cannot be made to show on demand. Once by default; with <c>everyConnection</c>,
-/// every connection is cut at the same point (a broken middlebox, a server that crashes on one message).
+/// every connection is cut at the same point (a broken middlebox, a server that crashes on one message). With
+/// <c>countUpstream</c> it counts what the client sends instead: a cut inside an APPEND's literal.
 /// </summary>
 internal sealed class CuttingProxy : IAsyncDisposable
 {
@@ -17,14 +18,16 @@ internal sealed class CuttingProxy : IAsyncDisposable
     private readonly int _port;
     private readonly long _cutAfterBytes;
     private readonly bool _everyConnection;
+    private readonly bool _countUpstream;
     private readonly CancellationTokenSource _stop = new();
     private readonly Task _accepting;
     private long _served;
     private int _cuts;
     private int _connections;
 
-    public CuttingProxy(string host, int port, long cutAfterBytes, bool everyConnection = false)
+    public CuttingProxy(string host, int port, long cutAfterBytes, bool everyConnection = false, bool countUpstream = false)
     {
+        _countUpstream = countUpstream;
         _host = host;
         _port = port;
         _cutAfterBytes = cutAfterBytes;
@@ -69,8 +72,8 @@ internal sealed class CuttingProxy : IAsyncDisposable
             await server.ConnectAsync(_host, _port, _stop.Token);
             using var connection = CancellationTokenSource.CreateLinkedTokenSource(_stop.Token);
             var served = new StrongBox<long>();
-            var up = PumpAsync(client.GetStream(), server.GetStream(), count: false, served, connection);
-            var down = PumpAsync(server.GetStream(), client.GetStream(), count: true, served, connection);
+            var up = PumpAsync(client.GetStream(), server.GetStream(), count: _countUpstream, served, connection);
+            var down = PumpAsync(server.GetStream(), client.GetStream(), count: !_countUpstream, served, connection);
             await Task.WhenAny(up, down);
             await connection.CancelAsync();
             client.Client.LingerState = new LingerOption(true, 0);

@@ -52,7 +52,7 @@ public sealed class SearchIndexTests
                 await FileIndexing.IndexAsync(index, files, "src", TestContext.Current.CancellationToken);
             }
 
-            var search = new SearchService(index);
+            var search = new SearchService(index, TimeProvider.System);
             var lines = new List<string>();
             foreach (var query in queries)
             {

@@ -1,5 +1,6 @@
 using System.Security.Cryptography;
 using Vault.Archive.Messages;
+using Vault.Search.Attachments;
 using Vault.Search.Documents;
 using Vault.Search.Indexing;
 using Vault.TestSupport;
@@ -10,6 +11,9 @@ namespace Vault.Search.Tests.Mailboxes;
 internal static class FileIndexing
 {
     public static readonly DateTimeOffset FirstSeen = new(2025, 1, 1, 0, 0, 0, TimeSpan.Zero);
+
+    /// <summary>The attachment reader as the host runs it (attachment text on, the default limits).</summary>
+    public static AttachmentTextExtraction AttachmentText { get; } = new(AttachmentTextLimits.Default, TimeProvider.System);
 
     public static ArchivedMessage Metadata(byte[] raw, string sourceId, string folder, long uid)
     {
@@ -27,10 +31,13 @@ internal static class FileIndexing
         };
     }
 
-    public static Lucene.Net.Documents.Document Build(byte[] raw, string sourceId, string folder, long uid)
+    public static Lucene.Net.Documents.Document Build(byte[] raw, string sourceId, string folder, long uid, AttachmentTextExtraction? attachmentText = null) =>
+        Build(raw, Metadata(raw, sourceId, folder, uid), attachmentText);
+
+    public static Lucene.Net.Documents.Document Build(byte[] raw, ArchivedMessage metadata, AttachmentTextExtraction? attachmentText = null)
     {
         using var stream = new MemoryStream(raw, writable: false);
-        return MessageDocumentBuilder.Build(Metadata(raw, sourceId, folder, uid), stream, CancellationToken.None);
+        return MessageDocumentBuilder.Build(metadata, stream, attachmentText ?? AttachmentText, CancellationToken.None);
     }
 
     /// <summary>Builds documents on every core, like the indexer, then commits once.</summary>

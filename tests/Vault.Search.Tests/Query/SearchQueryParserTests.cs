@@ -13,19 +13,19 @@ public sealed class SearchQueryParserTests
     private static readonly long FirstDay = DateTimeOffset.MinValue.ToUnixTimeMilliseconds();
     private static readonly long LastDay = new DateTimeOffset(9999, 12, 31, 0, 0, 0, TimeSpan.Zero).ToUnixTimeMilliseconds();
 
-    private readonly SearchQueryParser _parser = new(new MailAnalyzer());
+    private readonly SearchQueryParser _parser = new(new MailAnalyzer(), TimeProvider.System);
 
     public static TheoryData<string, string> Queries => new()
     {
-        { "zanzibarite", "subject:zanzibarite body:zanzibarite from:zanzibarite to:zanzibarite cc:zanzibarite bcc:zanzibarite attachment:zanzibarite" },
-        { "\"Quarterly Budget Review\"", "subject:\"quarterly budget review\" body:\"quarterly budget review\" from:\"quarterly budget review\" to:\"quarterly budget review\" cc:\"quarterly budget review\" bcc:\"quarterly budget review\" attachment:\"quarterly budget review\"" },
+        { "zanzibarite", "subject:zanzibarite body:zanzibarite from:zanzibarite to:zanzibarite cc:zanzibarite bcc:zanzibarite attachment:zanzibarite attachmentText:zanzibarite" },
+        { "\"Quarterly Budget Review\"", "subject:\"quarterly budget review\" body:\"quarterly budget review\" from:\"quarterly budget review\" to:\"quarterly budget review\" cc:\"quarterly budget review\" bcc:\"quarterly budget review\" attachment:\"quarterly budget review\" attachmentText:\"quarterly budget review\"" },
         { "body:Übersicht", "body:ubersicht" },
         { "subject:\"Café crème\"", "subject:\"cafe creme\"" },
         { "from:Alice.Johnson@Example.org", "from_addr:alice.johnson@example.org" },
         { "from:alice", "from:alice" },
         { "to:\"Alice Johnson\"", "to:\"alice johnson\"" },
         { "cc:@example.org", "cc:example.org" },
-        { "attachment:pdf", "attachment:pdf" },
+        { "attachment:pdf", "attachment:pdf attachmentText:pdf" },
         { "folder:\"Archive/2022\"", "folder_lc:archive/2022" },
         { "folder:INBOX", "folder_lc:inbox" },
         { "source:Src_AbC1", "source:Src_AbC1" },
@@ -48,7 +48,7 @@ public sealed class SearchQueryParserTests
         { "NOT NOT subject:a", "subject:a" },
         { "subject:e-mail", "subject:\"e mail\"" },
         // UAX #29 keeps "re:hello" one word (':' is MidLetter), at index time too.
-        { "re:hello", "subject:re:hello body:re:hello from:re:hello to:re:hello cc:re:hello bcc:re:hello attachment:re:hello" },
+        { "re:hello", "subject:re:hello body:re:hello from:re:hello to:re:hello cc:re:hello bcc:re:hello attachment:re:hello attachmentText:re:hello" },
         { "source:s1 subject:or", "+source:s1 +subject:or" },
         { "subject:a !!!", "subject:a" },
         { "date:9999-12-31", $"date:[{LastDay} TO *}}" },
@@ -64,11 +64,11 @@ public sealed class SearchQueryParserTests
         { "subject:(a -b)", "+subject:a -subject:b" },
         { "subject:(a (b OR c))", "+subject:a +(subject:b subject:c)" },
         { "subject:(a from:b)", "+subject:a +from:b" },
-        { "subject:(a body:(b c)) d", "+(+subject:a +(+body:b +body:c)) +(subject:d body:d from:d to:d cc:d bcc:d attachment:d)" },
+        { "subject:(a body:(b c)) d", "+(+subject:a +(+body:b +body:c)) +(subject:d body:d from:d to:d cc:d bcc:d attachment:d attachmentText:d)" },
         { "from:(alice@example.org @example.net)", "+from_addr:alice@example.org +from:example.net" },
         { "date:(2023-03-01 OR 2023-03-02)", $"date:[{Mar1} TO {Mar2}}} date:[{Mar2} TO {Mar2 + 86_400_000}}}" },
         { "has:(attachment)", "has:attachment" },
-        { "subject:x (a)", "+subject:x +(subject:a body:a from:a to:a cc:a bcc:a attachment:a)" },
+        { "subject:x (a)", "+subject:x +(subject:a body:a from:a to:a cc:a bcc:a attachment:a attachmentText:a)" },
     };
 
     public static TheoryData<string, int> BadQueries => new()

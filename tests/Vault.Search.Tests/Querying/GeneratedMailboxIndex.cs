@@ -35,7 +35,7 @@ public sealed class GeneratedMailboxIndex : IAsyncLifetime
         Index = new SearchIndex(IndexPath);
         var paths = files.Select((f, i) => (f.Path, Id: Vault.Search.Tests.Mailboxes.FileIndexing.Metadata(File.ReadAllBytes(f.Path), SourceId, f.Folder, i + 1).Id))
             .ToDictionary(x => x.Id, x => x.Path);
-        Search = new SearchService(Index, (id, _) => Task.FromResult<Stream?>(paths.TryGetValue(id, out var path) ? File.OpenRead(path) : null));
+        Search = new SearchService(Index, TimeProvider.System, (id, _) => Task.FromResult<Stream?>(paths.TryGetValue(id, out var path) ? File.OpenRead(path) : null));
         var clock = Stopwatch.StartNew();
         RawBytes = await FileIndexing.IndexAsync(Index, files, SourceId, CancellationToken.None);
         IndexingTime = clock.Elapsed;

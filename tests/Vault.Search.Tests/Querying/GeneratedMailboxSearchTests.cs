@@ -92,6 +92,27 @@ public sealed class GeneratedMailboxSearchTests(GeneratedMailboxIndex fixture) :
     }
 
     [Fact]
+    public async Task A_prefix_of_the_rare_word_finds_exactly_the_manifest_count()
+    {
+        var rare = fixture.Mailbox.Needle("rare_word");
+        Assert.Equal(fixture.Mailbox.NeedleCount("rare_word"), (await SearchAsync(rare[..8] + "*")).Total);
+        Assert.Equal(fixture.Mailbox.NeedleCount("rare_word"), (await SearchAsync("body:" + rare[..3] + "*")).Total);
+    }
+
+    [Fact]
+    public async Task Folder_facet_counts_equal_the_manifests_folder_counts_and_in_finds_each()
+    {
+        var folders = fixture.Mailbox.Manifest.GetProperty("folders").EnumerateObject().ToDictionary(f => f.Name, f => (long)f.Value.GetInt32());
+        var all = await fixture.Search.SearchAsync($"source:{GeneratedMailboxIndex.SourceId}", 1, 1, SearchSort.Date, [SearchFacet.Folder, SearchFacet.Source], TestContext.Current.CancellationToken);
+        Assert.Equal(folders, all.Facets![SearchFacet.Folder].ToDictionary(v => v.Value, v => v.Count));
+        Assert.Equal(fixture.MessageCount, Assert.Single(all.Facets[SearchFacet.Source]).Count);
+        foreach (var (folder, count) in folders)
+        {
+            Assert.Equal(count, (await SearchAsync($"in:\"{folder}\"")).Total);
+        }
+    }
+
+    [Fact]
     public async Task Pages_partition_the_results()
     {
         var first = await fixture.Search.SearchAsync("meeting", 1, 10, SearchSort.Date, TestContext.Current.CancellationToken);

@@ -6,6 +6,7 @@ import { formatDate, formatNumber } from './format.js';
 import { refreshEvery, sourceTable } from './sources.js';
 import { loginSummary, serverLine, serverProgress, summaryCounts } from './connectors.js';
 import { busy } from './wizard.js';
+import { invitationsCard } from './invitations.js';
 
 /** The filters over the mailbox table; Queued is an importing mailbox waiting for an import slot. */
 const filters = [
@@ -41,10 +42,14 @@ export function showConnector(view, { id }) {
       : h('a', { class: 'button primary', href: `#/connectors/${encodeURIComponent(id)}/edit` }, 'Edit the connector and retry'),
   });
   const adder = addMailboxes(id, state, () => refresh());
+  // A perUser connector's owners can bring their own passwords through a link; the card appears once its mode is known.
+  const invitationsSlot = h('div', { id: 'invitations-slot' });
+  let invitations = null;
   replaceChildren(view,
     head,
     message,
     adder.element,
+    invitationsSlot,
     h('section', { class: 'mailboxes', 'aria-labelledby': 'mailboxes-title' },
       h('h2', { id: 'mailboxes-title' }, 'Mailboxes'),
       filterBar,
@@ -64,6 +69,11 @@ export function showConnector(view, { id }) {
         document.title = `${connector.name} · Vault`;
         adder.prepare(connector, mailboxes.length === 0);
       }
+      if (connector.authMode === 'perUser' && !invitations) {
+        invitations = invitationsCard(id, { showMessage });
+        replaceChildren(invitationsSlot, invitations.element);
+      }
+      await invitations?.refresh();
       renderHead(head, connector, { refresh, showMessage });
       renderMailboxes();
     } catch (error) {

@@ -24,6 +24,7 @@ function headerRows(message) {
     ['Cc', formatAddresses(message.cc)],
     ['Date', message.date ? formatDateTime(message.date) : ''],
     ['Folders', (message.folders ?? []).join(', ')],
+    ['Deleted on the server', message.deletedOnServerAt ? formatDateTime(message.deletedOnServerAt) : ''],
   ];
   return rows.filter(([, value]) => value);
 }
@@ -53,6 +54,7 @@ function render(view, id, message, backHref) {
     }
   };
   const attachments = message.attachments ?? [];
+  const attachmentErrors = message.attachmentErrors ?? [];
   const headers = allHeaders(message);
   const text = message.text ?? message.textBody ?? message.body ?? '';
   replaceChildren(view,
@@ -64,15 +66,20 @@ function render(view, id, message, backHref) {
         h('button', { type: 'button', class: 'secondary', id: 'download-eml',
           onclick: () => save(`/api/messages/${encodeURIComponent(id)}/raw`, `${safeFileName(message.subject, id)}.eml`) }, 'Download .eml')),
       status,
+      message.deletedOnServerAt && h('p', { class: 'notice', id: 'deleted-on-server' },
+        `This message was deleted on the mail server on ${formatDateTime(message.deletedOnServerAt)}. Vault keeps it archived.`),
       message.parseError && h('p', { class: 'notice' }, 'Vault could not fully read this message; what it could read is below. Download the .eml for the whole message.'),
       attachments.length > 0 && h('section', { 'aria-labelledby': 'attachments-title' },
         h('h2', { id: 'attachments-title' }, `Attachments (${attachments.length})`),
         h('ul', { class: 'attachments' }, attachments.map((attachment, index) => {
           const name = attachment.fileName ?? attachment.name ?? `attachment-${index + 1}`;
           const path = attachment.url ?? attachment.href ?? `/api/messages/${encodeURIComponent(id)}/attachments/${attachment.index ?? index}`;
+          const errors = attachmentErrors.filter(error => error.index === (attachment.index ?? index));
           return h('li', {},
             h('button', { type: 'button', class: 'link-button', onclick: () => save(path, safeFileName(name, `attachment-${index + 1}`)) }, name),
-            h('span', { class: 'muted small' }, ` ${attachment.contentType ?? attachment.mimeType ?? ''} ${attachment.size != null ? formatBytes(attachment.size) : ''}`));
+            h('span', { class: 'muted small' }, ` ${attachment.contentType ?? attachment.mimeType ?? ''} ${attachment.size != null ? formatBytes(attachment.size) : ''}`),
+            errors.map(error => h('p', { class: 'attachment-error small' },
+              `Text not searchable${error.name !== name ? ` (${error.name})` : ''}: ${error.error}`)));
         }))),
       h('h2', { class: 'visually-hidden' }, 'Text'),
       h('pre', { class: 'message-text' }, text || '(This message has no text part.)'),

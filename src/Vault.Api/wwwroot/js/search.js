@@ -1,36 +1,40 @@
-// Search: the query box with its syntax help, and paged results newest first.
+// Search: the query box with its syntax help, sort and warnings, paged results (newest first by default), facets beside them.
 import { api, ApiError, downloadExport } from './api.js';
 import { h, replaceChildren } from './dom.js';
 import { formatAddresses, formatDate, formatDateTime, formatNumber } from './format.js';
+import { syntaxHelp } from './search-syntax.js';
+import { facetNames, facetPanel } from './search-facets.js';
+import { normalSort, sortSelect, warningList } from './search-options.js';
 
 const pageSize = 25;
-const syntax = [
-  ['invoice', 'messages containing the word'],
-  ['"quarterly report"', 'an exact phrase'],
-  ['from:anna@example.com', 'also to:, cc:, subject:, body:, attachment:, folder:, source:'],
-  ['has:attachment', 'only messages with attachments'],
-  ['date:2023-03-01..2023-03-31', 'a date range (UTC, inclusive); also after: and before:'],
-  ['invoice -draft', 'leave out a word (or NOT draft)'],
-  ['(invoice OR receipt) from:shop', 'OR and parentheses; words side by side must all match'],
-];
 
-export function showSearch(view, { q, page }) {
+/** The dashboard address of a search; the default sort is left out. */
+function searchHref(q, sort, page = 1) {
+  const params = { q };
+  if (normalSort(sort) !== '-date') params.sort = normalSort(sort);
+  if (page > 1) params.page = page;
+  return `#/search?${new URLSearchParams(params)}`;
+}
+
+export function showSearch(view, { q, page, sort = '' }) {
   document.title = q ? `${q} · Search · Vault` : 'Search · Vault';
   const box = h('input', { type: 'search', id: 'search-query', name: 'q', value: q, autocomplete: 'off', spellcheck: false, 'aria-describedby': 'search-help-summary' });
   const results = h('div', { id: 'search-results', 'aria-live': 'polite' });
+  const facets = h('div', { id: 'search-facets' });
+  const warnings = h('div', { id: 'search-warnings' });
   replaceChildren(view,
     h('h1', {}, 'Search the archive'),
     h('form', { class: 'search-form', role: 'search', onsubmit: event => {
       event.preventDefault();
-      location.hash = `#/search?${new URLSearchParams({ q: box.value.trim() })}`;
+      location.hash = searchHref(box.value.trim(), sort);
     } },
       h('label', { for: 'search-query', class: 'visually-hidden' }, 'Search query'),
       box,
+      sortSelect(sort, value => { location.hash = searchHref(box.value.trim() || q, value); }),
       h('button', { type: 'submit', class: 'primary' }, 'Search')),
-    h('details', { class: 'syntax-help' },
-      h('summary', { id: 'search-help-summary' }, 'Query syntax'),
-      h('table', {}, h('tbody', {}, syntax.map(([example, meaning]) => h('tr', {}, h('td', {}, h('code', {}, example)), h('td', {}, meaning)))))),
-    results);
+    warnings,
+    syntaxHelp(),
+    h('div', { class: 'search-layout' }, results, facets));
   box.focus();
   if (!q) {
     replaceChildren(results, h('p', { class: 'muted' }, 'Type a word, a phrase or a filter such as from: and press Enter.'));
@@ -38,19 +42,26 @@ export function showSearch(view, { q, page }) {
   }
   let stopped = false;
   replaceChildren(results, h('p', { class: 'muted' }, 'Searching…'));
-  api('GET', `/api/search?${new URLSearchParams({ q, page, pageSize })}`)
-    .then(answer => { if (!stopped) replaceChildren(results, resultList(answer, q)); })
+  const names = api('GET', '/api/sources').then(list => new Map((list ?? []).map(s => [s.id, s.name]))).catch(() => new Map());
+  api('GET', `/api/search?${new URLSearchParams({ q, page, pageSize, sort: normalSort(sort), facets: facetNames.join(',') })}`)
+    .then(async answer => {
+      if (stopped) return;
+      replaceChildren(warnings, warningList(answer?.warnings));
+      replaceChildren(results, resultList(answer, q, sort));
+      const sourceNames = await names;
+      if (!stopped) replaceChildren(facets, facetPanel(answer?.facets, q, next => searchHref(next, sort), sourceNames));
+    })
     .catch(error => { if (!stopped) replaceChildren(results, searchError(error, q)); });
   return () => { stopped = true; };
 }
 
-function resultList(answer, q) {
+function resultList(answer, q, sort) {
   const { total = 0, page = 1, hits = [] } = answer ?? {};
   const size = answer?.pageSize ?? pageSize;
   if (total === 0) return h('p', { class: 'notice' }, `Nothing in the archive matches ${q}.`);
   const first = (page - 1) * size + 1;
   const last = first + hits.length - 1;
-  const pageLink = (target, label, rel) => h('a', { class: 'button secondary', rel, href: `#/search?${new URLSearchParams({ q, page: target })}` }, label);
+  const pageLink = (target, label, rel) => h('a', { class: 'button secondary', rel, href: searchHref(q, sort, target) }, label);
   const back = encodeURIComponent(location.hash);
   const exportAs = format => downloadExport(`/api/search/export/link?${new URLSearchParams({ q, format })}`)
     .catch(error => alert(`The export could not start: ${error.message}`));
@@ -66,6 +77,7 @@ function resultList(answer, q) {
         hit.hasAttachments && h('span', { class: 'attachment-mark', title: 'Has attachments' }, paperclip(), h('span', { class: 'visually-hidden' }, 'Has attachments')),
         h('time', { datetime: hit.date, title: formatDateTime(hit.date) }, formatDate(hit.date))),
       h('div', { class: 'hit-from' }, formatAddresses(hit.from)),
+      hit.matchedAttachment && h('p', { class: 'found-in' }, paperclip(), 'found in ', h('span', { class: 'found-in-name' }, hit.matchedAttachment)),
       hit.snippet && h('p', { class: 'snippet' }, markedSnippet(hit.snippet, hit.highlights)),
       (hit.folders ?? []).length > 0 && h('ul', { class: 'folders', 'aria-label': 'Folders' }, hit.folders.map(folder => h('li', {}, folder)))))),
     h('nav', { class: 'pager', 'aria-label': 'Result pages' },

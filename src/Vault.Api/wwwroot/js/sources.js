@@ -176,6 +176,7 @@ function sourceRow(source, { refresh, showMessage, editLink }) {
       h('button', { type: 'button', class: 'secondary', dataset: { action: 'export-zip' }, 'aria-label': `Export ${source.name} as a zip of .eml files`, onclick: () => exportAs('zip') }, 'Export zip'),
       h('button', { type: 'button', class: 'secondary', dataset: { action: 'export-mbox' }, 'aria-label': `Export ${source.name} as mbox`, onclick: () => exportAs('mbox') }, 'Export mbox'),
       h('button', { type: 'button', class: 'secondary', dataset: { action: 'verify' }, 'aria-label': `Check the integrity of ${source.name}`, onclick: verify }, 'Verify'),
+      h('a', { class: 'button secondary', dataset: { action: 'restore' }, href: `#/sources/${encodeURIComponent(source.id)}/restore`, 'aria-label': `Restore ${source.name} to a mailbox` }, 'Restore'),
       h('button', { type: 'button', class: 'danger-outline', dataset: { action: 'delete' }, 'aria-label': `Delete ${source.name}`, onclick: remove }, 'Delete')));
 }
 
