@@ -7,6 +7,7 @@ using Vault.Api.Import;
 using Vault.Api.Integrity;
 using Vault.Api.Hosting;
 using Vault.Api.Messages;
+using Vault.Api.OAuth;
 using Vault.Api.Onboarding;
 using Vault.Api.Overview;
 using Vault.Api.Search;
@@ -31,6 +32,7 @@ builder.AddIngestion();
 builder.AddHealth();
 builder.AddExport();
 builder.AddImport();
+builder.AddOAuth();
 builder.AddOnboarding();
 builder.Services.AddProblemDetails();
 builder.AddBadRequestProblems();
@@ -51,6 +53,7 @@ app.MapPrometheusScrapingEndpoint("/metrics");
 app.MapOpenApi("/openapi/{documentName}.json");
 app.MapDocs();
 app.MapDownloads();
+app.MapOAuthCallback();
 app.MapOnboarding();
 
 var api = app.MapGroup("/api").RequireApiKey();
@@ -65,6 +68,7 @@ api.MapOverview();
 api.MapProviders();
 api.MapExport();
 api.MapVerify();
+api.MapOAuth();
 api.MapRestore();
 
 try

@@ -15,7 +15,7 @@ namespace Vault.Ingestion;
 
 public static class IngestionServiceCollectionExtensions
 {
-    /// <summary>The sync engine, its options (<c>Vault:Sync</c>), the Quartz scheduler and the per-source jobs.</summary>
+    /// <summary>The sync engine, its options (<c>Vault:Sync</c>), OAuth2 sign-in and tokens, the Quartz scheduler and the per-source jobs.</summary>
     public static IHostApplicationBuilder AddIngestion(this IHostApplicationBuilder builder)
     {
         ArgumentNullException.ThrowIfNull(builder);
@@ -26,6 +26,10 @@ public static class IngestionServiceCollectionExtensions
         services.TryAddSingleton<MailConnector>();
         services.TryAddSingleton(sp => new Errors.RetryPolicy(sp.GetRequiredService<TimeProvider>()));
         services.TryAddSingleton<IMailCredentialProvider, StoredCredentials>();
+        services.AddSingleton<OAuth.OAuthClients>();
+        services.AddSingleton<OAuth.OAuthTokenEndpoint>();
+        services.AddSingleton<OAuth.OAuthAccessTokens>();
+        services.AddSingleton<OAuth.OAuthSignIns>();
         services.AddSingleton<ConnectorBudgets>();
         services.AddSingleton<SyncMetrics>();
         services.AddSingleton<ImportSlots>();

@@ -59,6 +59,28 @@ public sealed class EmbeddedSchemaVersionTests : IDisposable
     }
 
     [Fact]
+    public async Task An_archive_at_version_4_opens_at_the_latest_version_with_the_oauth_tables()
+    {
+        var data = Path.Combine(_temp.Path, "data");
+        await using (var v4 = new EmbeddedArchiveStore(data, _time, EmbeddedMigrations.All.Take(4).ToList(), null))
+        {
+            await v4.InitializeAsync(Ct);
+            await v4.CommitBatchAsync(TestMessages.Batch("s", 1, 2), Ct);
+        }
+
+        var database = Path.Combine(data, "archive.db");
+        Assert.Equal(4, await EmbeddedDatabase.UserVersionAsync(database, Ct));
+        await using var latest = new EmbeddedArchiveStore(data, _time);
+        await latest.InitializeAsync(Ct);
+
+        Assert.Equal(Latest, await EmbeddedDatabase.UserVersionAsync(database, Ct));
+        Assert.True(Latest >= 7);
+        await latest.SaveOAuthGrantAsync(new OAuth.OAuthGrant { SourceId = "s", Provider = OAuth.OAuthProvider.Google, EncryptedRefreshToken = [1], GrantedAt = _time.GetUtcNow() }, Ct);
+        Assert.NotNull(await latest.GetOAuthGrantAsync("s", Ct));
+        Assert.Equal(2, await latest.CountMessagesAsync("s", Ct));
+    }
+
+    [Fact]
     public async Task Steps_after_the_latest_version_run_once_in_order_and_the_data_stays()
     {
         var data = Path.Combine(_temp.Path, "data");

@@ -24,6 +24,7 @@ public sealed class TestDovecot
         ImapPort = int.Parse(Setting("VAULT_DOVECOT_IMAP_PORT", "10143"), CultureInfo.InvariantCulture);
         ImapsPort = int.Parse(Setting("VAULT_DOVECOT_IMAPS_PORT", "10993"), CultureInfo.InvariantCulture);
         Pop3Port = int.Parse(Setting("VAULT_DOVECOT_POP3_PORT", "10110"), CultureInfo.InvariantCulture);
+        OAuthRelayPort = int.Parse(Setting("VAULT_DOVECOT_OAUTH_PORT", "10180"), CultureInfo.InvariantCulture);
         MasterUser = Setting("VAULT_DOVECOT_MASTER_USER", "master");
         MasterPassword = Setting("VAULT_DOVECOT_MASTER_PASSWORD", "masterpass");
         RunDirectory = Path.GetFullPath(Setting("VAULT_DOVECOT_RUN", Path.Combine(RepositoryRoot.Path, "tests", "servers", "dovecot", "run")));
@@ -39,6 +40,9 @@ public sealed class TestDovecot
 
     /// <summary>Plain POP3 with STLS offered.</summary>
     public int Pop3Port { get; }
+
+    /// <summary>Where Dovecot's oauth2 passdb introspects tokens: start.sh's relay to the test authorization server that issued them.</summary>
+    public int OAuthRelayPort { get; }
 
     public string MasterUser { get; }
 
@@ -71,6 +75,23 @@ public sealed class TestDovecot
             listening
                 ? $"Dovecot listens on {dovecot.Host}:{dovecot.ImapPort} but {dovecot.UsersDirectory} is missing (VAULT_DOVECOT_RUN differs from start.sh's?)"
                 : $"the test Dovecot is not running on {dovecot.Host}:{dovecot.ImapPort} (start it with tests/servers/dovecot/start.sh)");
+        return dovecot;
+    }
+
+    /// <summary>
+    /// The running test Dovecot with XOAUTH2 (its oauth2 passdb) and the introspection relay listening; skips locally (fails
+    /// under CI=true) when either is missing, e.g. a Dovecot started from a config before OAuth2 (start.sh --reload).
+    /// </summary>
+    public static async Task<TestDovecot> RequireOAuthAsync(CancellationToken cancellationToken)
+    {
+        var dovecot = Require();
+        using var client = new MailKit.Net.Imap.ImapClient();
+        await client.ConnectAsync(dovecot.Host, dovecot.ImapPort, MailKit.Security.SecureSocketOptions.None, cancellationToken);
+        var offered = client.AuthenticationMechanisms.Contains("XOAUTH2");
+        await client.DisconnectAsync(true, cancellationToken);
+        TestRequirements.Require(offered, $"the test Dovecot on {dovecot.Host}:{dovecot.ImapPort} does not offer XOAUTH2 (its config predates OAuth2: tests/servers/dovecot/start.sh --reload)");
+        TestRequirements.Require(IsListening(dovecot.Host, dovecot.OAuthRelayPort),
+            $"nothing listens on the OAuth2 introspection relay's port {dovecot.Host}:{dovecot.OAuthRelayPort} (tests/servers/dovecot/start.sh starts it)");
         return dovecot;
     }
 

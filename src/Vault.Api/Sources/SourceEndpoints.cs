@@ -43,7 +43,9 @@ public static class SourceEndpoints
             return TypedResults.ValidationProblem(errors);
         }
 
-        var source = await lifecycle.CreateAsync(SourceSettingsFactory.From(request), passwords.Protect(request.Password!), cancellationToken);
+        // An OAuth2 source has no password: its refresh token is kept with its grant once someone signs it in.
+        var password = SourceSettingsFactory.IsOAuth(request) ? [] : passwords.Protect(request.Password!);
+        var source = await lifecycle.CreateAsync(SourceSettingsFactory.From(request), password, cancellationToken);
         return TypedResults.Created($"/api/sources/{source.Id}", await ResponseAsync(source, store, cancellationToken));
     }
 
@@ -82,7 +84,7 @@ public static class SourceEndpoints
             return TypedResults.ValidationProblem(errors);
         }
 
-        var password = request.Password is null ? null : passwords.Protect(request.Password);
+        var password = SourceSettingsFactory.IsOAuth(request) ? [] : request.Password is null ? null : passwords.Protect(request.Password);
         var edited = await lifecycle.EditAsync(id, SourceSettingsFactory.From(request), password, cancellationToken);
         return edited is null ? NotFound(id) : TypedResults.Ok(await ResponseAsync(edited, store, cancellationToken));
     }
@@ -163,10 +165,17 @@ public static class SourceEndpoints
             // Names are unique among sources of their own; a connector's mailboxes are named after their users.
             var sources = await store.ListSourcesAsync(cancellationToken);
             var scope = sources.FirstOrDefault(s => s.Id == editedId)?.ConnectorId;
+
             if (sources.Any(s => s.Id != editedId && s.ConnectorId == scope && string.Equals(s.Settings.Name, name, StringComparison.OrdinalIgnoreCase)))
             {
                 errors["name"] = ["Another source already has this name."];
             }
+        }
+
+        if (kind == SourceRequestKind.Edit && !SourceSettingsFactory.IsOAuth(request) && request.Password is null && !errors.ContainsKey("password") &&
+            (await store.GetSourceAsync(editedId!, cancellationToken))?.Settings.Auth == SourceAuth.OAuth2)
+        {
+            errors["password"] = ["This source signed in with OAuth2 and has no password: enter one to sign in with a password instead."];
         }
 
         return errors.Count == 0 ? null : errors;

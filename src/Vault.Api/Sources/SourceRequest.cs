@@ -19,7 +19,14 @@ public sealed record SourceRequest
     /// <summary>The mailbox's address, when it differs from the user name.</summary>
     public string? Email { get; init; }
 
-    /// <summary>Required on create and test; on edit, omitted means "keep the current password".</summary>
+    /// <summary><c>password</c> (the default) or <c>oauth2</c>: signed in with Google or Microsoft, no password.</summary>
+    public string? Auth { get; init; }
+
+    /// <summary><c>google</c> or <c>microsoft</c>, for <c>auth: "oauth2"</c>; the <c>gmail</c> and <c>outlook</c> presets imply it.</summary>
+    [System.Text.Json.Serialization.JsonPropertyName("oauthProvider")]
+    public string? OAuthProvider { get; init; }
+
+    /// <summary>Required on create and test (unless OAuth2); on edit, omitted means "keep the current password".</summary>
     public string? Password { get; init; }
 
     /// <summary>A TimeSpan ("00:00:30").</summary>

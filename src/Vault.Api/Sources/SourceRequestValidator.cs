@@ -1,5 +1,6 @@
 using System.Globalization;
 using FluentValidation;
+using Vault.Ingestion.OAuth;
 using Vault.Ingestion.Providers;
 
 namespace Vault.Api.Sources;
@@ -66,15 +67,43 @@ public sealed class SourceRequestValidator : AbstractValidator<SourceRequest>
             .Must(email => email is null || (email.Length <= 320 && email.IndexOf('@', StringComparison.Ordinal) > 0 && !email.Any(char.IsWhiteSpace)))
             .WithMessage("The email is an address such as alice@example.com.");
 
+        RuleFor(r => r.Auth)
+            .Must(auth => auth is null or "password" or "oauth2")
+            .WithMessage("The auth is 'password' or 'oauth2'.");
+        if (kind == SourceRequestKind.Test)
+        {
+            RuleFor(r => r.Auth)
+                .Must(auth => auth != "oauth2")
+                .WithMessage("An OAuth2 source is tested by signing in: save it, then press Sign in.");
+        }
+
+        RuleFor(r => r.OAuthProvider)
+            .Must(provider => provider is null || OAuthProviderProfiles.Find(provider) is not null)
+            .WithMessage("The OAuth provider is 'google' or 'microsoft'.")
+            .OverridePropertyName("oauthProvider")
+            .Must((request, provider) => provider is null || SourceSettingsFactory.IsOAuth(request))
+            .WithMessage("An OAuth provider goes with \"auth\": \"oauth2\".")
+            .Must((request, provider) => !SourceSettingsFactory.IsOAuth(request) || SourceSettingsFactory.OAuthProviderOf(request) is not null)
+            .WithMessage("An OAuth2 source needs its provider: 'google' or 'microsoft' (the gmail and outlook presets imply it).")
+            .Must((request, provider) => provider is null || OAuthProviderProfiles.ImpliedBy(request.Provider) is not { } implied || OAuthProviderProfiles.Find(provider)?.Provider == implied)
+            .WithMessage("This provider preset signs in with another OAuth provider (gmail: google, outlook: microsoft).");
+
+        RuleFor(r => r.Protocol)
+            .Must(protocol => protocol != "pop3").When(SourceSettingsFactory.IsOAuth)
+            .WithMessage("OAuth2 sign-in is for IMAP sources.");
+
         if (kind != SourceRequestKind.Edit)
         {
-            RuleFor(r => r.Password).NotEmpty().WithMessage("A password (or App Password) is required.");
+            RuleFor(r => r.Password).NotEmpty().When(r => !SourceSettingsFactory.IsOAuth(r)).WithMessage("A password (or App Password) is required.");
         }
         else
         {
-            RuleFor(r => r.Password).Must(password => password is null || password.Length > 0)
+            RuleFor(r => r.Password).Must(password => password is null || password.Length > 0).When(r => !SourceSettingsFactory.IsOAuth(r))
                 .WithMessage("Leave the password out to keep the current one; it cannot be empty.");
         }
+
+        RuleFor(r => r.Password).Must(string.IsNullOrEmpty).When(SourceSettingsFactory.IsOAuth)
+            .WithMessage("An OAuth2 source signs in with its provider and has no password; leave it out.");
 
         RuleFor(r => r.Timeout)
             .Must(timeout => timeout is null || (TryParseDuration(timeout, out var value) && value >= MinTimeout && value <= MaxTimeout))

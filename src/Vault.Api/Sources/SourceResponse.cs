@@ -2,7 +2,7 @@ using Vault.Archive.Sources;
 
 namespace Vault.Api.Sources;
 
-/// <summary>A source as the HTTP contract shows it. There is deliberately no password field.</summary>
+/// <summary>A source as the HTTP contract shows it. There is deliberately no password field, and nothing of an OAuth2 grant.</summary>
 public sealed record SourceResponse(
     string Id,
     string Name,
@@ -28,6 +28,8 @@ public sealed record SourceResponse(
     DateTimeOffset? Since,
     string? Email,
     string? ConnectorId,
+    string Auth,
+    [property: System.Text.Json.Serialization.JsonPropertyName("oauthProvider")] string? OAuthProvider,
     Vault.Api.Integrity.VerifyResponse? Integrity = null)
 {
     /// <param name="unindexed">How many of the source's archived messages the search index still lacks.</param>
@@ -66,6 +68,8 @@ public sealed record SourceResponse(
             settings.Since,
             settings.Email,
             source.ConnectorId,
+            settings.Auth == SourceAuth.OAuth2 ? "oauth2" : "password",
+            settings.OAuthProvider is { } provider ? Ingestion.OAuth.OAuthProviderProfiles.For(provider).Id : null,
             integrity is null ? null : Vault.Api.Integrity.VerifyResponse.From(integrity));
     }
 }

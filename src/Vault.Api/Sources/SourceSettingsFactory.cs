@@ -1,4 +1,5 @@
 using Vault.Archive.Sources;
+using Vault.Ingestion.OAuth;
 using Vault.Ingestion.Providers;
 
 namespace Vault.Api.Sources;
@@ -50,10 +51,21 @@ public static class SourceSettingsFactory
             Provider = preset?.Id,
             IncludeFolders = request.IncludeFolders ?? [],
             ExcludeFolders = request.ExcludeFolders ?? [],
+            Auth = IsOAuth(request) ? SourceAuth.OAuth2 : SourceAuth.Password,
+            OAuthProvider = IsOAuth(request) ? OAuthProviderOf(request) : null,
             SyncMode = protocol == MailProtocol.Pop3 || request.SyncMode == "poll" ? SyncMode.Poll : SyncMode.Idle, // POP3 has no IDLE
             PollInterval = Duration(request.PollInterval),
             Since = request.Since is not null && SourceRequestValidator.TryParseSince(request.Since, out var since) ? since : null,
         };
+    }
+
+    public static bool IsOAuth(SourceRequest request) => string.Equals(request?.Auth, "oauth2", StringComparison.Ordinal);
+
+    /// <summary>The provider named, else the one the preset implies (gmail: Google, outlook: Microsoft).</summary>
+    public static Archive.OAuth.OAuthProvider? OAuthProviderOf(SourceRequest request)
+    {
+        ArgumentNullException.ThrowIfNull(request);
+        return OAuthProviderProfiles.Find(request.OAuthProvider)?.Provider ?? OAuthProviderProfiles.ImpliedBy(request.Provider);
     }
 
     public static int DefaultPort(MailProtocol protocol, bool tls) => (protocol, tls) switch

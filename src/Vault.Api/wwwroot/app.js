@@ -10,6 +10,7 @@ import { showConnectors } from './js/connectors.js';
 import { showConnector } from './js/connector.js';
 import { showConnectorWizard } from './js/connector-wizard.js';
 import { showImport } from './js/import.js';
+import { showOAuthSettings } from './js/oauth.js';
 import { showRestore } from './js/restore.js';
 
 const view = document.getElementById('view');
@@ -56,7 +57,8 @@ async function render() {
   else if (section === 'sources' && id && action === 'edit') leave = showWizard(view, { mode: 'edit', id, retry: params.get('retry') === '1' });
   else if (section === 'search') leave = showSearch(view, { q: params.get('q') ?? '', page: Number(params.get('page') ?? 1) || 1, sort: params.get('sort') ?? '' });
   else if (section === 'messages' && id) leave = showMessage(view, { id, back: params.get('back') });
-  else leave = showSources(view, { focusId: id });
+  else if (section === 'settings') leave = showOAuthSettings(view);
+  else leave = showSources(view, { focusId: id, connected: params.get('connected') });
   leaveCurrent = typeof leave === 'function' ? leave : () => {};
 }
 

@@ -7,6 +7,7 @@ using Vault.Archive.Folders;
 using Vault.Archive.Invitations;
 using Vault.Archive.Jobs;
 using Vault.Archive.Messages;
+using Vault.Archive.OAuth;
 using Vault.Archive.Pop3;
 using Vault.Archive.Schema;
 using Vault.Archive.Sources;
@@ -20,7 +21,7 @@ namespace Vault.Archive.Embedded;
 /// every read opens its own pooled connection, so reads run while a batch is being written and never see half of it.
 /// Updates to a source that no longer exists change nothing (a job may still report after a delete).
 /// </summary>
-public sealed partial class EmbeddedArchiveStore : IArchiveStore, IConnectorStore, IPop3StateStore, IJobReportStore, IMessageCatalog, IInvitationStore, IAsyncDisposable, IDisposable
+public sealed partial class EmbeddedArchiveStore : IArchiveStore, IConnectorStore, IPop3StateStore, IJobReportStore, IMessageCatalog, IInvitationStore, IOAuthStore, IAsyncDisposable, IDisposable
 {
     /// <summary>Compressed bytes per <c>blob_chunks</c> row.</summary>
     internal const int ChunkSize = 1024 * 1024;
@@ -179,6 +180,8 @@ public sealed partial class EmbeddedArchiveStore : IArchiveStore, IConnectorStor
             DELETE FROM pop3_uidls WHERE source_id = $id;
             DELETE FROM events WHERE source_id = $id;
             DELETE FROM job_reports WHERE source_id = $id AND kind = 'verify';
+            DELETE FROM oauth_grants WHERE source_id = $id;
+            DELETE FROM oauth_states WHERE source_id = $id;
             """;
         if (purgeMessages)
         {

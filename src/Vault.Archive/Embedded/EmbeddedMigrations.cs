@@ -49,6 +49,33 @@ internal static class EmbeddedMigrations
                 send_error TEXT);
             CREATE INDEX IF NOT EXISTS invitations_by_connector ON invitations (connector_id, created_at);
             """),
+        // Version 6 was kept for the restore branch, which merged needing no schema change (restores are job reports,
+        // version 3): it changes nothing, and keeps OAuth2 at the version other branches were told.
+        Sql(6, "nothing: kept for restores, which needed no schema change", "SELECT 1;"),
+        Sql(7, "OAuth2: client settings per provider, sign-ins in flight by the hash of their state, grants per source", """
+            CREATE TABLE IF NOT EXISTS oauth_clients (
+                provider TEXT PRIMARY KEY,
+                settings TEXT NOT NULL,
+                client_secret BLOB,
+                updated_at INTEGER NOT NULL) WITHOUT ROWID;
+            CREATE TABLE IF NOT EXISTS oauth_states (
+                state_hash TEXT PRIMARY KEY,
+                source_id TEXT NOT NULL,
+                provider TEXT NOT NULL,
+                code_verifier BLOB NOT NULL,
+                redirect_uri TEXT NOT NULL,
+                created_at INTEGER NOT NULL,
+                expires_at INTEGER NOT NULL,
+                used_at INTEGER) WITHOUT ROWID;
+            CREATE INDEX IF NOT EXISTS oauth_states_by_expiry ON oauth_states (expires_at);
+            CREATE TABLE IF NOT EXISTS oauth_grants (
+                source_id TEXT PRIMARY KEY,
+                provider TEXT NOT NULL,
+                refresh_token BLOB NOT NULL,
+                scopes TEXT NOT NULL,
+                granted_at INTEGER NOT NULL,
+                rotated_at INTEGER) WITHOUT ROWID;
+            """),
     ];
 
     /// <summary>

@@ -9,6 +9,7 @@ using Vault.Archive.Folders;
 using Vault.Archive.Invitations;
 using Vault.Archive.Jobs;
 using Vault.Archive.Messages;
+using Vault.Archive.OAuth;
 using Vault.Archive.Pop3;
 using Vault.Archive.Schema;
 using Vault.Archive.Sources;
@@ -32,7 +33,7 @@ namespace Vault.Archive.MongoDb;
 /// references it, so a failed batch can leave an unreferenced blob that its retry reuses, never a message without bytes.
 /// </para>
 /// </summary>
-public sealed partial class MongoArchiveStore : IArchiveStore, IConnectorStore, IPop3StateStore, IJobReportStore, IMessageCatalog, IInvitationStore
+public sealed partial class MongoArchiveStore : IArchiveStore, IConnectorStore, IPop3StateStore, IJobReportStore, IMessageCatalog, IInvitationStore, IOAuthStore
 {
     /// <summary>Raw messages above this go to GridFS; below it the compressed bytes fit a 16 MB document.</summary>
     public const long InlineLimit = 15L * 1024 * 1024;
@@ -158,6 +159,8 @@ public sealed partial class MongoArchiveStore : IArchiveStore, IConnectorStore, 
         await _uidls.DeleteManyAsync(Filter.Eq("sourceId", sourceId), cancellationToken);
         await _events.DeleteManyAsync(Filter.Eq("sourceId", sourceId), cancellationToken);
         await _database.GetCollection<BsonDocument>("jobReports").DeleteManyAsync(Filter.Eq("_id", $"verify:{sourceId}"), cancellationToken);
+        await OAuthGrants.DeleteOneAsync(Filter.Eq("_id", sourceId), cancellationToken);
+        await OAuthStates.DeleteManyAsync(Filter.Eq("sourceId", sourceId), cancellationToken);
         await _sources.DeleteOneAsync(Filter.Eq("_id", sourceId), cancellationToken);
     }
 

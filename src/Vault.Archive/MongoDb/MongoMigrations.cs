@@ -21,6 +21,10 @@ internal static class MongoMigrations
         new(3, "job reports (integrity checks, restores) and messages by source in id order", CreateVersion3Async),
         new(4, "POP3 UIDLs and the UIDs Vault gave them", CreateVersion4Async),
         new(5, "self-service invitations, found by the hash of their token", CreateVersion5Async),
+        // Version 6 was kept for the restore branch, which merged needing no schema change (restores are job reports,
+        // version 3): it changes nothing, and keeps OAuth2 at the version other branches were told.
+        new(6, "nothing: kept for restores, which needed no schema change", (_, _) => Task.CompletedTask),
+        new(7, "OAuth2: client settings per provider, sign-ins in flight by the hash of their state, grants per source", CreateVersion7Async),
     ];
 
     private static async Task CreateVersion3Async(IMongoDatabase database, CancellationToken cancellationToken)
@@ -144,5 +148,27 @@ internal static class MongoMigrations
             new CreateIndexModel<BsonDocument>(keys.Ascending("tokenHash"), new CreateIndexOptions { Unique = true, Name = "token_hash" }),
             new CreateIndexModel<BsonDocument>(keys.Ascending("connectorId").Ascending("createdAt"), new CreateIndexOptions { Name = "connector_created" }),
         ], cancellationToken);
+    }
+
+    private static async Task CreateVersion7Async(IMongoDatabase database, CancellationToken cancellationToken)
+    {
+        var existing = await (await database.ListCollectionNamesAsync(cancellationToken: cancellationToken)).ToListAsync(cancellationToken);
+        string[] names = ["oauthClients", "oauthStates", "oauthGrants"];
+        foreach (var name in names.Except(existing))
+        {
+            try
+            {
+                await database.CreateCollectionAsync(name, cancellationToken: cancellationToken);
+            }
+            catch (MongoCommandException e) when (e.CodeName == "NamespaceExists")
+            {
+                // Another Vault instance on the same replica set created it first.
+            }
+        }
+
+        // Clients and grants are found by _id (provider, source id); states by _id (the state's hash) and purged by expiry.
+        await database.GetCollection<BsonDocument>("oauthStates").Indexes.CreateOneAsync(
+            new CreateIndexModel<BsonDocument>(Builders<BsonDocument>.IndexKeys.Ascending("expiresAt"), new CreateIndexOptions { Name = "expires_at" }),
+            cancellationToken: cancellationToken);
     }
 }

@@ -1,6 +1,9 @@
 namespace Vault.Archive.Sources;
 
-/// <summary>What a person configures for a mailbox account. The password is not here: it is kept encrypted on <see cref="Source"/>.</summary>
+/// <summary>
+/// What a person configures for a mailbox account. The password is not here: it is kept encrypted on <see cref="Source"/>,
+/// and an OAuth2 source's refresh token with its grant (<see cref="OAuth.IOAuthStore"/>).
+/// </summary>
 public sealed record SourceSettings
 {
     public required string Name { get; init; }
@@ -25,6 +28,12 @@ public sealed record SourceSettings
 
     /// <summary>The mailbox's address when it differs from the user name (connector mailboxes, self-service links).</summary>
     public string? Email { get; init; }
+
+    /// <summary>Password (the default; also what rows written before OAuth2 read as) or OAuth2.</summary>
+    public SourceAuth Auth { get; init; } = SourceAuth.Password;
+
+    /// <summary>Who issues the tokens of an OAuth2 source; null for password sources.</summary>
+    public OAuth.OAuthProvider? OAuthProvider { get; init; }
 
     public SyncMode SyncMode { get; init; } = SyncMode.Idle;
     /// <summary>How often this source's folders are polled; null means <c>Vault:Sync:PollInterval</c>.</summary>

@@ -61,6 +61,11 @@ public sealed class MailConnector(ILogger<MailConnector> logger)
         catch (Exception ex) when (IsConnectionFailure(ex, cancellationToken))
         {
             client.Dispose();
+            if (ex is AuthenticationException && credential is OAuth2Credential oauth)
+            {
+                oauth.MarkRejected();
+            }
+
             throw Failed(ex, settings, recorder, credential);
         }
     }
@@ -154,6 +159,22 @@ public sealed class MailConnector(ILogger<MailConnector> logger)
                 client.AuthenticationMechanisms.Clear();
                 return client.AuthenticateAsync(master.Mailbox + separator + master.AdminUsername, master.AdminPassword, cancellationToken);
 
+            case OAuth2Credential oauth:
+                // XOAUTH2 first: Google and Microsoft document it. OAUTHBEARER (RFC 7628) where XOAUTH2 is missing; MailKit
+                // sends it with port=-1 (it builds the URI from the host alone), which Dovecot accepts (oauth2-imap.md §4).
+                // Never AuthenticateAsync(user, token): that tries PLAIN, LOGIN and LOGIN with the token as a password.
+                if (client.AuthenticationMechanisms.Contains("XOAUTH2"))
+                {
+                    return client.AuthenticateAsync(new SaslMechanismOAuth2(oauth.Mailbox, oauth.AccessToken), cancellationToken);
+                }
+
+                if (client.AuthenticationMechanisms.Contains("OAUTHBEARER"))
+                {
+                    return client.AuthenticateAsync(new SaslMechanismOAuthBearer(oauth.Mailbox, oauth.AccessToken), cancellationToken);
+                }
+
+                throw new MailConnectionException(OAuthNotOffered(client), null);
+
             case MasterUserCredential master:
                 // RFC 4616 §2: PLAIN carries an authorization identity; only PLAIN does, so without it there is no way in.
                 if (!client.AuthenticationMechanisms.Contains("PLAIN"))
@@ -167,6 +188,15 @@ public sealed class MailConnector(ILogger<MailConnector> logger)
                 throw new NotSupportedException($"Vault cannot log in with a {credential.Kind} credential.");
         }
     }
+
+    private static ClassifiedError OAuthNotOffered(MailService client) =>
+        new(ErrorCodes.OAuthNotSupported,
+            "The server does not offer OAuth2 sign-in (SASL XOAUTH2 or OAUTHBEARER).",
+            client.AuthenticationMechanisms.Count == 0 && !client.IsSecure
+                ? "The server offers no sign-in on an unencrypted connection: turn TLS on for this source."
+                : "Check the server's host and port: Gmail is imap.gmail.com and Microsoft outlook.office365.com, both on 993 with TLS.",
+            $"Mechanisms offered: {(client.AuthenticationMechanisms.Count == 0 ? "none" : string.Join(' ', client.AuthenticationMechanisms))}",
+            Transient: false);
 
     private static ClassifiedError MasterUserNeedsPlain(MailService client) =>
         new(ErrorCodes.MasterUserNotSupported,

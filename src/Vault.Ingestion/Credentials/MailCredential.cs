@@ -2,7 +2,7 @@ namespace Vault.Ingestion.Credentials;
 
 /// <summary>
 /// How Vault proves who it is to a mail server for one mailbox, made at the moment of login and never stored or
-/// logged. <see cref="ToString"/> names the kind and the mailbox only. OAuth2 tokens will be one more kind.
+/// logged. <see cref="ToString"/> names the kind and the mailbox only.
 /// </summary>
 public abstract class MailCredential
 {

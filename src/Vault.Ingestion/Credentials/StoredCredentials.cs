@@ -4,15 +4,21 @@ using Vault.Archive.Sources;
 namespace Vault.Ingestion.Credentials;
 
 /// <summary>
-/// Credentials from what the stores keep encrypted: a source's own password, or, for a connector's mailbox, what the
-/// connector's auth mode says (master user, magic password, or the mailbox's own password for perUser).
+/// Credentials from what the stores keep encrypted: a source's own password, an OAuth2 source's access token (from its
+/// grant), or, for a connector's mailbox, what the connector's auth mode says (master user, magic password, or the
+/// mailbox's own password for perUser).
 /// </summary>
-public sealed class StoredCredentials(CredentialProtector protector, IConnectorStore connectors) : IMailCredentialProvider
+public sealed class StoredCredentials(CredentialProtector protector, IConnectorStore connectors, OAuth.OAuthAccessTokens accessTokens) : IMailCredentialProvider
 {
     public async Task<MailCredential> GetAsync(Source source, CancellationToken cancellationToken)
     {
         ArgumentNullException.ThrowIfNull(source);
         var username = source.Settings.Username;
+        if (source.Settings.Auth == SourceAuth.OAuth2)
+        {
+            return await accessTokens.GetAsync(source, cancellationToken);
+        }
+
         if (source.ConnectorId is not { } connectorId)
         {
             return new PasswordCredential(username, protector.Unprotect(source.EncryptedPassword));

@@ -40,8 +40,10 @@ public static partial class ErrorClassifier
         return exception switch
         {
             AuthenticationException authentication when credential is MasterUserCredential master => ClassifyMasterUser(authentication.Message, master, transcript),
+            AuthenticationException authentication when credential is OAuth2Credential oauth => ClassifyOAuth(authentication.Message, oauth, transcript),
             AuthenticationException authentication => ClassifyAuthentication(authentication.Message, settings, provider, transcript),
             SslHandshakeException handshake => ClassifyHandshake(handshake, transcript),
+            ImapCommandException command when Contains(command.ResponseText ?? string.Empty, "User is authenticated but not connected") => NotConnected(command.ResponseText, transcript),
             ImapCommandException command => ClassifyServerText(command.ResponseText, transcript)
                 ?? new ClassifiedError(ErrorCodes.ProtocolError, "The server refused a command.", "Vault retries later; if it keeps happening, check the server's logs.", ServerWords(command.ResponseText, transcript), true),
             Pop3CommandException pop3 => ClassifyServerText(pop3.StatusText, transcript)
@@ -106,6 +108,56 @@ public static partial class ErrorClassifier
             "(and, for the user*admin form, auth_master_user_separator set to the separator given here). Vault does not retry on its own, so the admin account is not locked.",
             words, false);
     }
+
+    /// <summary>
+    /// A refused XOAUTH2/OAUTHBEARER login. Gmail and Dovecot send an error challenge (JSON) and then a tagged NO; Microsoft
+    /// answers "AUTHENTICATE failed." whatever the cause (oauth2-imap.md §2, §3), so the tagged reply is what counts here.
+    /// A token from the cache may simply have been revoked early: that is retried with a new one. A token issued for this
+    /// very login that is refused points at the account, the scopes or IMAP being off: a person must look.
+    /// </summary>
+    private static ClassifiedError ClassifyOAuth(string message, OAuth2Credential oauth, ServerTranscript transcript)
+    {
+        var words = ServerWords(message, transcript);
+        var text = string.Join('\n', [message, .. transcript.Alerts, .. transcript.LastLines]);
+        if (ClassifyServerText(text, transcript) is { } limit)
+        {
+            // Gmail's connection cap arrives as an OAuth failure: {"status":"400",...} then "[ALERT] Too many simultaneous connections." (MailKit#377).
+            return limit;
+        }
+
+        var google = oauth.Provider == Archive.OAuth.OAuthProvider.Google;
+        if (Contains(text, "not enabled for IMAP") || Contains(text, "IMAP access is disabled") || Contains(text, "IMAP is disabled") || Contains(text, "IMAP access disabled"))
+        {
+            return new ClassifiedError(ErrorCodes.ImapDisabled, "IMAP access is turned off for this mailbox.",
+                google
+                    ? "Turn IMAP on: in Google Workspace an administrator enables it under Admin console > Apps > Google Workspace > Gmail > End User Access (changes can take up to 24 hours). Then resume this source."
+                    : $"An Exchange administrator turns IMAP on for the mailbox: Set-CASMailbox {oauth.Mailbox} -ImapEnabled $true (or Exchange admin center > Mailboxes > the mailbox > Email apps). Then resume this source.",
+                words, false);
+        }
+
+        if (!oauth.FreshlyIssued)
+        {
+            return new ClassifiedError(ErrorCodes.OAuthTokenRejected, "The mail server refused the saved access token.",
+                "Nothing to do yet: Vault asks the provider for a new token and tries again. If the account's sign-in was revoked, this source then asks you to reconnect.",
+                words, true);
+        }
+
+        return new ClassifiedError(ErrorCodes.AuthenticationFailed, "The mail server refused a new access token for this mailbox.",
+            google
+                ? $"Check that the user name ({oauth.Mailbox}) is exactly the Google account that signed in, that IMAP is on for it (Workspace: Admin console > Apps > Google Workspace > Gmail > End User Access), and that the OAuth scopes include https://mail.google.com/. Then press Reconnect."
+                : $"Microsoft answers 'AUTHENTICATE failed' whatever the reason. Check that the user name ({oauth.Mailbox}) is the account that signed in (or a mailbox it has Full Access to), that IMAP is enabled for the mailbox (Set-CASMailbox {oauth.Mailbox} -ImapEnabled $true), and that the app registration has the delegated permission IMAP.AccessAsUser.All. Then press Reconnect.",
+            words, false);
+    }
+
+    /// <summary>
+    /// Microsoft's "BAD User is authenticated but not connected." on the first command after a successful XOAUTH2 login:
+    /// the token's user is not the mailbox (or lacks Full Access to it), the permission is missing, or the mailbox is not
+    /// licensed; now and then it is throttling of frequent logins, hence retried with a growing wait (imap-sync-and-mime.md §5).
+    /// </summary>
+    private static ClassifiedError NotConnected(string? responseText, ServerTranscript transcript) =>
+        new(ErrorCodes.AuthorizationFailed, "Microsoft accepted the sign-in but would not open the mailbox.",
+            "Check that the user name is the signed-in account (or a shared mailbox it has Full Access to), that the app has the delegated permission IMAP.AccessAsUser.All, and that the mailbox is licensed for Exchange Online. Vault retries with a growing wait.",
+            ServerWords(responseText, transcript), true);
 
     private static ClassifiedError ClassifyAuthentication(string message, SourceSettings? settings, ProviderPreset? provider, ServerTranscript transcript)
     {

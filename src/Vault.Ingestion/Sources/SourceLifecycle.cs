@@ -1,8 +1,11 @@
 using Microsoft.Extensions.Logging;
 using Vault.Archive;
 using Vault.Archive.Connectors;
+using Vault.Archive.OAuth;
 using Vault.Archive.Sources;
+using Vault.Ingestion.Errors;
 using Vault.Ingestion.Jobs;
+using Vault.Ingestion.OAuth;
 using Vault.Ingestion.Sync;
 using Vault.Search.Indexing;
 
@@ -16,25 +19,36 @@ namespace Vault.Ingestion.Sources;
 public sealed class SourceLifecycle(
     IArchiveStore store,
     IConnectorStore connectors,
+    IOAuthStore oauth,
     ISourceRunner runner,
     SyncMetrics metrics,
     SearchIndex index,
     TimeProvider timeProvider,
     ILogger<SourceLifecycle> logger)
 {
-    /// <summary>Stores a new source and starts its import.</summary>
+    /// <summary>Stores a new source and starts its import; an OAuth2 source waits in Error until someone signs it in.</summary>
     public Task<Source> CreateAsync(SourceSettings settings, byte[] encryptedPassword, CancellationToken cancellationToken) =>
         CreateAsync(SourceIds.New(), settings, encryptedPassword, cancellationToken);
 
     /// <summary>As above, under an id chosen beforehand (an import's files are uploaded to a folder named by it).</summary>
     public async Task<Source> CreateAsync(string sourceId, SourceSettings settings, byte[] encryptedPassword, CancellationToken cancellationToken)
     {
+        ArgumentNullException.ThrowIfNull(settings);
         var source = NewSource(settings, encryptedPassword) with { Id = sourceId };
+        if (settings.Auth == SourceAuth.OAuth2)
+        {
+            source = source with { Status = SourceStatus.Error, Error = WaitingError(OAuthErrors.NotSignedIn(settings.OAuthProvider ?? OAuthProvider.Google)) };
+        }
+
         await store.CreateSourceAsync(source, cancellationToken);
         await RecordAsync(source.Id, "created", $"Created; {source.Status}", cancellationToken);
         metrics.StatusChanged(source.Id, source.Status);
         SourceLifecycleLog.Created(logger, source.Id, settings.Name, source.Status);
-        await runner.StartAsync(source.Id, cancellationToken);
+        if (source.Status != SourceStatus.Error)
+        {
+            await runner.StartAsync(source.Id, cancellationToken);
+        }
+
         return source;
     }
 
@@ -80,7 +94,9 @@ public sealed class SourceLifecycle(
 
     /// <summary>
     /// New settings (and, when given, a new encrypted password). A running job holds connections made with the old
-    /// settings, so it is stopped first and started again; a source in Error runs again (a person fixed it).
+    /// settings, so it is stopped first and started again; a source in Error runs again (a person fixed it). An OAuth2
+    /// source whose provider or user name changed (or that just became one) loses its grant: the consent was for
+    /// another account, so it waits in Error for a new sign-in.
     /// </summary>
     public async Task<Source?> EditAsync(string sourceId, SourceSettings settings, byte[]? encryptedPassword, CancellationToken cancellationToken)
     {
@@ -100,6 +116,19 @@ public sealed class SourceLifecycle(
         await RecordAsync(sourceId, "edited", encryptedPassword is null ? "Settings changed" : "Settings and password changed", cancellationToken);
         SourceLifecycleLog.Edited(logger, sourceId);
 
+        var old = existing.Settings;
+        if (old.Auth == SourceAuth.OAuth2 && (settings.Auth != SourceAuth.OAuth2 || settings.OAuthProvider != old.OAuthProvider ||
+            !string.Equals(settings.Username, old.Username, StringComparison.OrdinalIgnoreCase)))
+        {
+            await oauth.DeleteOAuthGrantAsync(sourceId, cancellationToken);
+        }
+
+        if (settings.Auth == SourceAuth.OAuth2 && await oauth.GetOAuthGrantAsync(sourceId, cancellationToken) is null)
+        {
+            await MoveAsync(existing, SourceStatus.Error, WaitingError(OAuthErrors.NotSignedIn(settings.OAuthProvider ?? OAuthProvider.Google)), "waiting for an OAuth2 sign-in", cancellationToken);
+            return await store.GetSourceAsync(sourceId, cancellationToken);
+        }
+
         var status = SourceStateMachine.AfterEdit(existing);
         if (status != existing.Status)
         {
@@ -112,6 +141,45 @@ public sealed class SourceLifecycle(
         }
 
         return await store.GetSourceAsync(sourceId, cancellationToken);
+    }
+
+    /// <summary>
+    /// A person signed the source in (a new OAuth2 grant is stored): a source waiting in Error or Paused runs (Importing
+    /// until its first import finished, then Active); a running one restarts so it logs in with the new grant.
+    /// </summary>
+    public async Task<Source?> SignedInAsync(string sourceId, CancellationToken cancellationToken)
+    {
+        var source = await store.GetSourceAsync(sourceId, cancellationToken);
+        if (source is null)
+        {
+            return null;
+        }
+
+        await RecordAsync(sourceId, "signed-in", "Signed in with OAuth2; a new grant is stored", cancellationToken);
+        // Stopped first in every state: a job that just recorded the failure a person is fixing may still be winding down,
+        // and starting while it is registered would start nothing.
+        await runner.StopAsync(sourceId, cancellationToken);
+        if (source.Status is SourceStatus.Error or SourceStatus.Paused)
+        {
+            await MoveAsync(source, source.ImportCompleted ? SourceStatus.Active : SourceStatus.Importing, error: null, "signed in with OAuth2", cancellationToken);
+        }
+
+        await runner.StartAsync(sourceId, cancellationToken);
+        return await store.GetSourceAsync(sourceId, cancellationToken);
+    }
+
+    /// <summary>Stops the source and shows <paramref name="error"/> with no retry: something only a person can fix (a sign-in that gave too little).</summary>
+    public async Task WaitForPersonAsync(string sourceId, ClassifiedError error, CancellationToken cancellationToken)
+    {
+        ArgumentNullException.ThrowIfNull(error);
+        var source = await store.GetSourceAsync(sourceId, cancellationToken);
+        if (source is null)
+        {
+            return;
+        }
+
+        await runner.StopAsync(sourceId, cancellationToken);
+        await MoveAsync(source, SourceStatus.Error, WaitingError(error), error.Message, cancellationToken);
     }
 
     /// <summary>Pausing stops the job before the status says Paused (Paused promises no connection is held) and keeps the last error for reference.</summary>
@@ -181,6 +249,10 @@ public sealed class SourceLifecycle(
         await RecordAsync(source.Id, "status", $"{source.Status} -> {target}: {why}", cancellationToken);
         SourceLifecycleLog.Transitioned(logger, source.Id, source.Status, target);
     }
+
+    /// <summary>An error that waits for a person: no retry time, and no failure counted (nothing was tried).</summary>
+    private SourceError WaitingError(ClassifiedError error) =>
+        new(error.Code, error.Message, error.Hint, error.ServerResponse, timeProvider.GetUtcNow(), 0, null);
 
     private Task RecordAsync(string sourceId, string kind, string message, CancellationToken cancellationToken) =>
         store.AppendEventAsync(new SourceEvent(sourceId, timeProvider.GetUtcNow(), kind, message), cancellationToken);

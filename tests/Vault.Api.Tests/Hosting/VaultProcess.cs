@@ -68,8 +68,9 @@ internal sealed class VaultProcess : IAsyncDisposable
                 {
                     return (await client.GetAsync(new Uri("/healthz", UriKind.Relative), cancellationToken)).StatusCode == HttpStatusCode.OK;
                 }
-                catch (HttpRequestException)
+                catch (Exception ex) when (ex is HttpRequestException || (ex is TaskCanceledException && !cancellationToken.IsCancellationRequested))
                 {
+                    // Not listening yet, or too busy starting to answer within the request's timeout: ask again.
                     return false;
                 }
             },

@@ -50,6 +50,9 @@ internal sealed class SourceApiFactory : IDisposable
         return client;
     }
 
+    /// <summary>A client without the API key (a browser coming back from an OAuth provider), recording bodies like the other.</summary>
+    public HttpClient CreateAnonymousClient() => _factory.CreateDefaultClient(new RecordingHandler(Bodies));
+
     /// <summary>Fails when <paramref name="secret"/> appears in any response body or log line seen so far.</summary>
     public void AssertNeverShown(string secret)
     {

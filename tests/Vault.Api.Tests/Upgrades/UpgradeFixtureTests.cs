@@ -39,6 +39,9 @@ public sealed class UpgradeFixtureTests : IDisposable
     private readonly RecordingSourceRunner _runner = new();
     private readonly CapturingLoggerProvider _logs = new();
 
+    /// <summary>A schema version from a Vault newer than this one.</summary>
+    private static readonly int Newer = EmbeddedArchiveStore.SchemaVersion + 3;
+
     private static CancellationToken Ct => TestContext.Current.CancellationToken;
 
     public void Dispose() => _temp.Dispose();
@@ -120,7 +123,7 @@ public sealed class UpgradeFixtureTests : IDisposable
     {
         var data = _fixture.CopyDataTo(Path.Combine(_temp.Path, "data"));
         var database = Path.Combine(data, "archive.db");
-        await SetUserVersionAsync(database, 7);
+        await SetUserVersionAsync(database, Newer);
         // An index this Vault cannot read (a newer Lucene format, say) must not be "repaired" either: the archive is
         // refused before the index is ever opened.
         await GarbleIndexAsync(data);
@@ -132,7 +135,7 @@ public sealed class UpgradeFixtureTests : IDisposable
         Assert.ThrowsAny<Exception>(() => host.CreateClient());
         await host.DisposeAsync();
 
-        var expected = $"The archive at {database} was written by a newer Vault (schema 7); this Vault knows schema {EmbeddedArchiveStore.SchemaVersion}. Upgrade Vault or restore a backup.";
+        var expected = $"The archive at {database} was written by a newer Vault (schema {Newer}); this Vault knows schema {EmbeddedArchiveStore.SchemaVersion}. Upgrade Vault or restore a backup.";
         var line = Assert.Single(_logs.Lines, l => l.StartsWith("Vault.Archive.ArchiveInitializer Critical:", StringComparison.Ordinal));
         Assert.Contains(expected, line, StringComparison.Ordinal);
         Assert.Empty(_runner.Started);
@@ -145,7 +148,7 @@ public sealed class UpgradeFixtureTests : IDisposable
     {
         var data = _fixture.CopyDataTo(Path.Combine(_temp.Path, "data"));
         var database = Path.Combine(data, "archive.db");
-        await SetUserVersionAsync(database, 7);
+        await SetUserVersionAsync(database, Newer);
         var before = Snapshot(data);
 
         var start = new ProcessStartInfo(Environment.GetEnvironmentVariable("DOTNET_HOST_PATH") ?? "dotnet")
@@ -165,7 +168,7 @@ public sealed class UpgradeFixtureTests : IDisposable
         var output = await stdout + await stderr;
 
         Assert.True(vault.ExitCode == 1, $"exit code {vault.ExitCode}:\n{output}");
-        Assert.Contains($"The archive at {database} was written by a newer Vault (schema 7); this Vault knows schema {EmbeddedArchiveStore.SchemaVersion}. Upgrade Vault or restore a backup.", output, StringComparison.Ordinal);
+        Assert.Contains($"The archive at {database} was written by a newer Vault (schema {Newer}); this Vault knows schema {EmbeddedArchiveStore.SchemaVersion}. Upgrade Vault or restore a backup.", output, StringComparison.Ordinal);
         Assert.DoesNotContain("Unhandled exception", output, StringComparison.Ordinal);
         Assert.Equal(before, Snapshot(data));
     }

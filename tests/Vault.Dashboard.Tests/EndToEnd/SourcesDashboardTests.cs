@@ -108,6 +108,9 @@ public sealed class SourcesDashboardTests : IDisposable
         await page.GetByRole(AriaRole.Link, new() { Name = "Add source" }).First.ClickAsync();
 
         await page.GetByLabel("Mail provider").SelectOptionAsync("gmail");
+        // Gmail offers Google sign-in first (OAuthDashboardTests); the App Password is the other choice.
+        await Expect(page.GetByLabel("Sign in with Google (OAuth2)")).ToBeCheckedAsync();
+        await page.GetByLabel("Use an App Password").CheckAsync();
         await Expect(page.GetByLabel("Server (host name)")).ToHaveValueAsync("imap.gmail.com");
         await Expect(page.GetByLabel("Port", new() { Exact = true })).ToHaveValueAsync("993");
         await Expect(page.GetByLabel("Use TLS (encrypted connection)")).ToBeCheckedAsync();

@@ -29,6 +29,9 @@ internal sealed class ScriptedImapServer : IAsyncDisposable
 
     public int Port => ((IPEndPoint)_listener.LocalEndpoint).Port;
 
+    /// <summary>Each command received, without its tag and arguments; AUTHENTICATE with its mechanism (never the credentials).</summary>
+    public System.Collections.Concurrent.ConcurrentQueue<string> Commands { get; } = new();
+
     public static X509Certificate2 SelfSignedCertificate()
     {
         using var key = RSA.Create(2048);
@@ -88,6 +91,7 @@ internal sealed class ScriptedImapServer : IAsyncDisposable
             var parts = line.Split(' ', 3);
             var tag = parts[0];
             var command = parts.Length > 1 ? parts[1].ToUpperInvariant() : string.Empty;
+            Commands.Enqueue(command == "AUTHENTICATE" && parts.Length > 2 ? $"{command} {parts[2].Split(' ')[0]}" : command);
             switch (command)
             {
                 case "CAPABILITY":

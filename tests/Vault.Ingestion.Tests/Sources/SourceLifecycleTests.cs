@@ -27,7 +27,7 @@ public sealed class SourceLifecycleTests : IAsyncDisposable
         _store = new EmbeddedArchiveStore(_data.Path, TimeProvider.System);
         _index = new SearchIndex(Path.Combine(_data.Path, "index"));
         _metrics = new SyncMetrics(_meters);
-        _lifecycle = new SourceLifecycle(_store, _store, _runner, _metrics, _index, TimeProvider.System, NullLogger<SourceLifecycle>.Instance);
+        _lifecycle = new SourceLifecycle(_store, _store, _store, _runner, _metrics, _index, TimeProvider.System, NullLogger<SourceLifecycle>.Instance);
     }
 
     private static CancellationToken Token => TestContext.Current.CancellationToken;

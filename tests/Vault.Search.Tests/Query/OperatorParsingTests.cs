@@ -15,13 +15,13 @@ public sealed class OperatorParsingTests
 
     public static TheoryData<string, string> Queries => new()
     {
-        { "budg*", "subject:budg* body:budg* from:budg* to:budg* cc:budg* bcc:budg* attachment:budg*" },
-        { "Büdg**", "subject:budg* body:budg* from:budg* to:budg* cc:budg* bcc:budg* attachment:budg*" },
+        { "budg*", "subject:budg* body:budg* from:budg* to:budg* cc:budg* bcc:budg* attachment:budg* attachmentText:budg*" },
+        { "Büdg**", "subject:budg* body:budg* from:budg* to:budg* cc:budg* bcc:budg* attachment:budg* attachmentText:budg*" },
         { "subject:Budg*", "subject:budg*" },
         { "body:(zanz* OR budg*)", "body:zanz* body:budg*" },
         { "from:Alice.J*", "from:alice.j*" },
         { "from:Alice.Johnson@exa*", "from_addr:alice.johnson@exa*" },
-        { "attachment:repo*", "attachment:repo*" },
+        { "attachment:repo*", "attachment:repo* attachmentText:repo*" },
         { "subject:\"budg*\"", "subject:budg" },
         { "in:Sent", "folder_lc:sent" },
         { "IN:\"Archive/2022\"", "folder_lc:archive/2022" },
@@ -129,7 +129,7 @@ public sealed class OperatorParsingTests
     public void An_unknown_name_is_still_searched_as_the_words_it_was()
     {
         Assert.Equal(
-            "subject:re:hello body:re:hello from:re:hello to:re:hello cc:re:hello bcc:re:hello attachment:re:hello",
+            "subject:re:hello body:re:hello from:re:hello to:re:hello cc:re:hello bcc:re:hello attachment:re:hello attachmentText:re:hello",
             _parser.Parse("re:hello").Query.ToString());
     }
 

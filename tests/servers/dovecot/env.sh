@@ -8,6 +8,8 @@ HOST="${VAULT_DOVECOT_HOST:-127.0.0.1}"
 IMAP_PORT="${VAULT_DOVECOT_IMAP_PORT:-10143}"
 IMAPS_PORT="${VAULT_DOVECOT_IMAPS_PORT:-10993}"
 POP3_PORT="${VAULT_DOVECOT_POP3_PORT:-10110}"
+# The oauth2 passdb asks this loopback port (oauth-introspection-relay.py) to introspect XOAUTH2/OAUTHBEARER tokens.
+OAUTH_PORT="${VAULT_DOVECOT_OAUTH_PORT:-10180}"
 MASTER_USER="${VAULT_DOVECOT_MASTER_USER:-master}"
 MASTER_PASSWORD="${VAULT_DOVECOT_MASTER_PASSWORD:-masterpass}"
 
@@ -21,4 +23,10 @@ PIDFILE="$BASE/master.pid"
 
 dovecot_running() {
   [ -f "$PIDFILE" ] && kill -0 "$(cat "$PIDFILE")" 2>/dev/null
+}
+
+RELAY_PIDFILE="$RUN/oauth-relay.pid"
+
+relay_running() {
+  [ -f "$RELAY_PIDFILE" ] && kill -0 "$(cat "$RELAY_PIDFILE")" 2>/dev/null
 }

@@ -1,7 +1,15 @@
 #!/usr/bin/env bash
-# Stops the private test Dovecot started by start.sh, by its pid file. Does nothing if it is not running.
+# Stops the private test Dovecot started by start.sh, and its OAuth2 introspection relay, by their pid files.
+# Does nothing for what is not running.
 set -euo pipefail
 source "$(dirname "${BASH_SOURCE[0]}")/env.sh"
+
+if relay_running; then
+  relay="$(cat "$RELAY_PIDFILE")"
+  kill "$relay"
+  rm -f "$RELAY_PIDFILE"
+  echo "OAuth2 introspection relay stopped (pid $relay)"
+fi
 
 if ! dovecot_running; then
   echo "test Dovecot is not running ($RUN)"

@@ -3,16 +3,19 @@
 import { api, ApiError, downloadExport } from './api.js';
 import { h, replaceChildren, announce, confirmDialog } from './dom.js';
 import { formatBytes, formatDateTime, formatNumber, formatRelative } from './format.js';
+import { reconnectButton } from './oauth.js';
 
 export const refreshEvery = 3000;
 const statuses = ['Importing', 'Active', 'Paused', 'Error', 'Queued'];
 
-export function showSources(view, { focusId } = {}) {
+export function showSources(view, { focusId, connected = null } = {}) {
   document.title = 'Sources · Vault';
   const message = h('p', { class: 'notice', role: 'status', hidden: true });
   const showMessage = text => { message.textContent = text; message.hidden = !text; };
   const state = { stopped: false, timer: 0 };
   const table = sourceTable({ caption: 'Mailboxes archived by Vault, refreshed every few seconds', refresh, showMessage, focusId });
+  // Back from a provider's sign-in (/oauth/callback redirects here with ?connected=<id>).
+  const signedIn = h('p', { class: 'notice success', role: 'status', id: 'signed-in', hidden: !connected });
   replaceChildren(table.element, h('p', { class: 'muted' }, 'Loading sources…'));
   table.element.id = 'sources-body';
   replaceChildren(view,
@@ -21,6 +24,7 @@ export function showSources(view, { focusId } = {}) {
       h('div', { class: 'actions' },
         h('a', { class: 'button secondary', href: '#/sources/import', id: 'import-files-link' }, 'Import files'),
         h('a', { class: 'button primary', href: '#/sources/new' }, 'Add source'))),
+    signedIn,
     message,
     table.element);
 
@@ -30,6 +34,10 @@ export function showSources(view, { focusId } = {}) {
       const sources = await api('GET', '/api/sources');
       if (state.stopped) return;
       showMessage('');
+      // The notice stays while the source runs; a source that failed since says so in its own panel instead.
+      const fresh = connected && sources.find(source => source.id === connected);
+      signedIn.textContent = fresh ? `Signed in: ${fresh.name} is connected, and Vault archives its mail now.` : '';
+      signedIn.hidden = !fresh || fresh.status === 'Error';
       table.update(sources, h('div', { class: 'card empty' },
         h('h2', {}, 'No mailbox yet'),
         h('p', {}, 'Add an IMAP or POP3 account and Vault imports every message, then keeps archiving new mail.'),
@@ -56,8 +64,15 @@ function defaultEditLink(source) {
   return { href: `#/sources/${encodeURIComponent(source.id)}/edit`, label: 'Edit', ariaLabel: `Edit ${source.name}` };
 }
 
-/** What the error panel offers: fix the credentials in the source's wizard (or, for a connector's mailbox, on its connector). */
-function defaultErrorAction(source) {
+/**
+ * What the error panel offers: fix the credentials in the source's wizard (or, for a connector's mailbox, on its
+ * connector); an OAuth2 source signs in again with its provider (Reconnect).
+ */
+function defaultErrorAction(source, showMessage) {
+  if (source.auth === 'oauth2') {
+    return [reconnectButton(source, showMessage),
+      h('a', { class: 'button secondary', href: `#/sources/${encodeURIComponent(source.id)}/edit` }, 'Edit')];
+  }
   if (source.connectorId) {
     return h('a', { class: 'button primary', href: `#/connectors/${encodeURIComponent(source.connectorId)}` }, 'Open its connector');
   }
@@ -240,14 +255,14 @@ function progressCell(source) {
       : `Folders ${progress.foldersDone ?? 0} of ${progress.foldersTotal ?? 0}`));
 }
 
-function renderErrorPanels(container, failing, state, { errorAction }) {
+function renderErrorPanels(container, failing, state, { errorAction, showMessage }) {
   const ids = new Set(failing.map(source => source.id));
   for (const panel of [...container.children]) if (!ids.has(panel.dataset.sourceId)) panel.remove();
   for (const source of failing) {
     const signature = JSON.stringify([source.error, source.name, source.username, source.host]);
     let panel = container.querySelector(`[data-source-id="${CSS.escape(source.id)}"]`);
     if (panel?.dataset.signature === signature) continue;
-    const fresh = errorPanel(source, errorAction);
+    const fresh = errorPanel(source, errorAction, showMessage);
     fresh.dataset.signature = signature;
     if (panel) panel.replaceWith(fresh); else container.append(fresh);
     panel = fresh;
@@ -255,7 +270,7 @@ function renderErrorPanels(container, failing, state, { errorAction }) {
   }
 }
 
-function errorPanel(source, errorAction) {
+function errorPanel(source, errorAction, showMessage) {
   const error = source.error ?? {};
   const retry = error.nextRetryAt
     ? h('span', {}, 'Vault retries ', h('time', { datetime: error.nextRetryAt, title: formatDateTime(error.nextRetryAt) }, formatRelative(error.nextRetryAt)), '.')
@@ -272,7 +287,7 @@ function errorPanel(source, errorAction) {
       [h('dt', {}, 'Next retry'), h('dd', {}, retry)]),
     h('h3', {}, 'Recent events'),
     h('div', { class: 'events' }, h('p', { class: 'muted' }, 'Loading…')),
-    h('div', { class: 'actions' }, errorAction(source)));
+    h('div', { class: 'actions' }, errorAction(source, showMessage)));
 }
 
 async function loadEvents(source, container, state) {

@@ -3,6 +3,7 @@
 import { api, ApiError } from './api.js';
 import { h, replaceChildren, announce } from './dom.js';
 import { formatNumber } from './format.js';
+import { startSignIn, providerNames } from './oauth.js';
 
 // Used when GET /api/providers has no host-less preset for a protocol (or does not answer).
 const generic = [
@@ -14,16 +15,19 @@ const standardPorts = { imap: { tls: 993, plain: 143 }, pop3: { tls: 995, plain:
 export function showWizard(view, { mode, id, retry = false }) {
   const editing = mode === 'edit';
   document.title = `${editing ? 'Edit source' : 'Add source'} · Vault`;
-  const state = { providers: [...generic], source: null, stopped: false };
+  const state = { providers: [...generic], source: null, oauth: {}, stopped: false };
   replaceChildren(view, h('p', { class: 'muted' }, 'Loading…'));
   Promise.all([
     api('GET', '/api/providers').catch(() => []),
     editing ? api('GET', `/api/sources/${encodeURIComponent(id)}`) : null,
-  ]).then(([providers, source]) => {
+    api('GET', '/api/oauth/providers').catch(() => []),
+  ]).then(([providers, source, oauth]) => {
     if (state.stopped) return;
     const presets = normaliseProviders(providers);
     state.providers = [...presets, ...generic.filter(g => !presets.some(p => p.generic && p.protocol === g.protocol))];
     state.source = source;
+    // Which OAuth providers have a client configured: { google: true, microsoft: false }.
+    state.oauth = Object.fromEntries((Array.isArray(oauth) ? oauth : []).map(p => [p.provider, Boolean(p.configured)]));
     render(view, state, { editing, id, retry });
   }).catch(error => {
     if (!state.stopped) replaceChildren(view, h('p', { class: 'notice error', role: 'alert' }, error.message), h('a', { href: '#/sources' }, 'Back to sources'));
@@ -46,6 +50,8 @@ function normaliseProviders(answer) {
     // One paragraph from Vault today; a list is shown as numbered steps.
     steps: Array.isArray(preset.steps) ? preset.steps : [preset.steps].filter(Boolean),
     helpUrl: preset.helpUrl ?? null,
+    // "google" or "microsoft" when the preset can sign in with OAuth2 instead of a password.
+    oauthProvider: preset.oauthProvider ?? null,
   }));
 }
 
@@ -92,12 +98,24 @@ function render(view, state, { editing, id, retry }) {
       h('p', { class: 'warning', id: 'insecure-warning', role: 'alert', hidden: true },
         'Vault will accept any certificate from this server, so someone on the network could read the mail and the password. Use it only for a self-signed certificate you trust.')),
     h('fieldset', {}, h('legend', {}, '3. Account'),
+      h('div', { id: 'sign-in-method', hidden: true },
+        h('p', { class: 'field-label', id: 'sign-in-method-legend' }, 'How Vault signs in'),
+        h('div', { class: 'choices', role: 'radiogroup', 'aria-labelledby': 'sign-in-method-legend' },
+          h('div', { class: 'choice' },
+            h('label', { for: 'sign-in-oauth2' }, h('input', { type: 'radio', name: 'signInWith', id: 'sign-in-oauth2', value: 'oauth2', 'aria-describedby': 'advice-oauth2' }), ' ',
+              h('strong', { id: 'oauth2-choice-label' }, 'Sign in with the provider (OAuth2)')),
+            h('p', { class: 'help', id: 'advice-oauth2' }, 'Recommended: you sign in on the provider\'s own page and Vault never sees the password. Required by Microsoft 365 and Outlook.com.')),
+          h('div', { class: 'choice' },
+            h('label', { for: 'sign-in-password' }, h('input', { type: 'radio', name: 'signInWith', id: 'sign-in-password', value: 'password', 'aria-describedby': 'advice-password' }), ' ',
+              h('strong', {}, 'Use an App Password')),
+            h('p', { class: 'help', id: 'advice-password' }, 'Where the provider still allows one and the account\'s administrator did not turn it off.'))),
+        h('div', { id: 'oauth-guidance' })),
       field('name', 'Name in Vault', h('input', { type: 'text', required: true, placeholder: 'Work mailbox' })),
       field('description', 'Description (optional)', h('textarea', { rows: 2, maxlength: 1000, placeholder: 'Whose mailbox this is, what it holds, how long to keep it' }),
         'Shown under the name in the sources list.'),
       field('username', 'User name', h('input', { type: 'text', autocomplete: 'off', spellcheck: false, required: true })),
-      field('password', 'Password', h('input', { type: 'password', autocomplete: 'new-password', required: !editing }),
-        editing ? 'Leave empty to keep the saved password.' : 'Kept encrypted by Vault; it never appears in the dashboard again.'),
+      h('div', { id: 'password-field' }, field('password', 'Password', h('input', { type: 'password', autocomplete: 'new-password', required: !editing }),
+        editing && source?.auth !== 'oauth2' ? 'Leave empty to keep the saved password.' : 'Kept encrypted by Vault; it never appears in the dashboard again.')),
       field('syncMode', 'After the import', h('select', {},
         h('option', { value: 'idle' }, 'Stay connected (IDLE) for new mail'),
         h('option', { value: 'poll' }, 'Check periodically (poll)')))),
@@ -105,6 +123,7 @@ function render(view, state, { editing, id, retry }) {
       h('div', { class: 'actions' },
         h('button', { type: 'button', class: 'secondary', id: 'test-connection' }, 'Test connection'),
         h('button', { type: 'submit', class: 'primary', id: 'save-source' }, editing ? (retry ? 'Save and retry' : 'Save changes') : 'Save and start import'),
+        editing && h('button', { type: 'button', class: 'secondary', id: 'sign-in-again', hidden: true }, 'Save and sign in again'),
         h('a', { href: '#/sources', class: 'button link' }, 'Cancel')),
       h('div', { id: 'test-result', 'aria-live': 'polite' })));
   replaceChildren(view, form);
@@ -128,8 +147,34 @@ function render(view, state, { editing, id, retry }) {
       }
     }
     passwordLabel.textContent = preset.needsAppPassword ? 'App Password' : 'Password';
-    replaceChildren(guidance, providerGuidance(preset));
+    methodBox.hidden = !preset.oauthProvider;
+    if (preset.oauthProvider) {
+      form.querySelector('#oauth2-choice-label').textContent = `Sign in with ${providerNames[preset.oauthProvider]} (OAuth2)`;
+      if (prefill) form.querySelector('#sign-in-oauth2').checked = true;
+    }
+    followMethod();
   };
+  const methodBox = form.querySelector('#sign-in-method');
+  const oauthProvider = () => (methodBox.hidden ? null : findProvider(state, providerSelect.value).oauthProvider);
+  const usesOAuth = () => Boolean(oauthProvider()) && form.querySelector('#sign-in-oauth2').checked;
+  // OAuth2: no password, no connection test (there is no token before the sign-in), and the provider's steps instead of App Password ones.
+  const followMethod = () => {
+    const oauth = usesOAuth();
+    const preset = findProvider(state, providerSelect.value);
+    form.querySelector('#password-field').hidden = oauth;
+    form.querySelector('#test-connection').hidden = oauth;
+    replaceChildren(guidance, oauth ? [] : providerGuidance(preset));
+    replaceChildren(form.querySelector('#oauth-guidance'), oauth ? oauthGuidance(oauthProvider(), state.oauth[oauthProvider()]) : []);
+    form.querySelector('label[for="field-username"]').textContent = oauth ? 'Email address (the account you sign in with)' : 'User name';
+    const save = form.querySelector('#save-source');
+    if (!editing) save.textContent = oauth ? `Sign in with ${providerNames[oauthProvider()]}` : 'Save and start import';
+    const again = form.querySelector('#sign-in-again');
+    if (again) {
+      again.hidden = !oauth;
+      again.textContent = `Save and sign in with ${providerNames[oauthProvider()] ?? 'the provider'} again`;
+    }
+  };
+  for (const radio of form.querySelectorAll('input[name="signInWith"]')) radio.addEventListener('change', followMethod);
   providerSelect.addEventListener('change', () => { applyProvider(findProvider(state, providerSelect.value), true); followProtocol(); });
   input('name').addEventListener('input', () => { input('name').dataset.auto = ''; });
   // Switching TLS or protocol moves the port along when it still is a standard one.
@@ -160,6 +205,7 @@ function render(view, state, { editing, id, retry }) {
       ?? state.providers.find(p => !p.generic && p.protocol === protocol && p.host.toLowerCase() === String(source.host).toLowerCase())
       ?? state.providers.find(p => p.generic && p.protocol === protocol);
     providerSelect.value = preset?.id ?? generic[0].id;
+    form.querySelector(source.auth === 'oauth2' ? '#sign-in-oauth2' : '#sign-in-password').checked = true;
     applyProvider(preset ?? generic[0], false);
     for (const name of ['protocol', 'host', 'port', 'name', 'description', 'username']) input(name).value = source[name] ?? '';
     input('protocol').value = String(source.protocol ?? 'imap').toLowerCase();
@@ -198,7 +244,12 @@ function render(view, state, { editing, id, retry }) {
         if (source[name] !== undefined && source[name] !== null) request[name] = source[name];
       }
     }
-    if (input('password').value || !editing) request.password = input('password').value;
+    if (usesOAuth()) {
+      request.auth = 'oauth2';
+      request.oauthProvider = oauthProvider();
+    } else if (input('password').value || !editing) {
+      request.password = input('password').value;
+    }
     return request;
   };
 
@@ -223,13 +274,42 @@ function render(view, state, { editing, id, retry }) {
     }
   }));
 
+  // Saves, then sends the person to the provider; the way back (/oauth/callback) lands on the sources page.
+  const saveAndSignIn = async button => busy(button, 'Opening sign-in…', async () => {
+    clearErrors(form);
+    const provider = oauthProvider();
+    if (!state.oauth[provider]) {
+      showErrors(form, new Error(`Vault has no ${providerNames[provider]} OAuth client yet: an administrator enters it under Settings > OAuth settings first.`));
+      return;
+    }
+    try {
+      const saved = editing
+        ? await api('PUT', `/api/sources/${encodeURIComponent(id)}`, body())
+        : await api('POST', '/api/sources', body());
+      announce(`Opening the ${providerNames[provider]} sign-in`);
+      await startSignIn(saved.id);
+    } catch (error) {
+      showErrors(form, error);
+    }
+  });
+  form.querySelector('#sign-in-again')?.addEventListener('click', event => saveAndSignIn(event.currentTarget));
+
   form.addEventListener('submit', event => {
     event.preventDefault();
+    if (usesOAuth() && !editing) {
+      saveAndSignIn(form.querySelector('#save-source'));
+      return;
+    }
     busy(form.querySelector('#save-source'), 'Saving…', async () => {
       clearErrors(form);
       try {
         if (editing) {
           const saved = await api('PUT', `/api/sources/${encodeURIComponent(id)}`, body());
+          // An edit that changed the account (or made it OAuth2) needs a sign-in: go there at once.
+          if (usesOAuth() && saved?.error?.code === 'OAuthConsentRequired') {
+            await startSignIn(saved.id);
+            return;
+          }
           // Vault restarts a failed source when its settings change; resume only one the edit left waiting.
           if (retry && (saved?.status === 'Error' || saved?.status === 'Paused')) {
             await api('POST', `/api/sources/${encodeURIComponent(id)}/resume`);
@@ -259,6 +339,16 @@ export async function busy(button, label, work) {
 
 function findProvider(state, id) {
   return state.providers.find(p => p.id === id) ?? generic[0];
+}
+
+function oauthGuidance(provider, configured) {
+  const name = providerNames[provider];
+  return h('div', { class: 'guidance', id: 'oauth-steps' },
+    h('h2', {}, `Sign in with ${name}`),
+    h('p', {}, `Vault sends you to ${name}'s sign-in page. Sign in with this mailbox's account and allow Vault to read its mail; `,
+      `${name} sends you back here and the import starts. Vault keeps only a token it can renew, never the password.`),
+    !configured && h('p', { class: 'warning', role: 'alert', id: 'oauth-not-configured' },
+      `An administrator must first register Vault with ${name} and enter its client under `, h('a', { href: '#/settings' }, 'OAuth settings'), '.'));
 }
 
 function providerGuidance(preset) {
