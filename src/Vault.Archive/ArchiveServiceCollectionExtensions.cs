@@ -74,7 +74,7 @@ public static class ArchiveServiceCollectionExtensions
         services.AddSingleton<CredentialProtector>();
         // Logging is the host's to register; without it (a bare ServiceCollection) the start-up step logs nowhere.
         services.AddHostedService(sp => new ArchiveInitializer(
-            sp.GetRequiredService<IArchiveStore>(), sp.GetService<ILogger<ArchiveInitializer>>() ?? NullLogger<ArchiveInitializer>.Instance));
+            sp.GetRequiredService<IArchiveStore>(), dataDirectory, sp.GetService<ILogger<ArchiveInitializer>>() ?? NullLogger<ArchiveInitializer>.Instance));
         services.AddHostedService<KeyProtectionReport>();
         return services;
     }

@@ -52,7 +52,10 @@ public interface IArchiveStore
 
     Task<ArchivedMessage?> FindBySha256Async(string sourceId, string sha256, CancellationToken cancellationToken);
 
-    /// <summary>The stored bytes exactly, streamed; null when the message is unknown.</summary>
+    /// <summary>
+    /// The stored bytes exactly, streamed (never loaded whole); null when the message is unknown. Seekable with the
+    /// message's size as its length, so MimeKit can parse it with persistent content; a seek backward re-reads from the start.
+    /// </summary>
     Task<Stream?> OpenRawAsync(string messageId, CancellationToken cancellationToken);
 
     /// <summary>Every message of a source, newest first by message date (then first seen); pages start at 1.</summary>

@@ -33,6 +33,7 @@ public static class IngestionServiceCollectionExtensions
         services.AddSingleton<ConnectorBudgets>();
         services.AddSingleton<SyncMetrics>();
         services.AddSingleton<ImportSlots>();
+        services.AddSingleton<InFlightBudget>();
         services.AddSingleton<ImapFolderSynchronizer>();
         services.AddSingleton<Files.FileImporter>();
         services.AddSingleton<IProtocolSynchronizer, ImapSourceSynchronizer>();

@@ -180,6 +180,53 @@ public abstract partial class ArchiveStoreContractTests : IAsyncDisposable
     }
 
     [Fact]
+    public async Task Raw_streams_seek_anywhere_and_read_the_stored_bytes_from_there()
+    {
+        // MimeKit parses the stored stream with persistent content (issue 21): it reads a part again by seeking back to it.
+        var store = await NewStoreAsync();
+        var random = new Random(21);
+        // Small (one call), several chunk rows, and beyond MongoDB's inline limit (GridFS).
+        var sizes = new[] { 10_000, (3 * MessageContent.MemoryLimit) + 17, (int)(16.5 * 1024 * 1024) };
+        var messages = sizes.Select(size =>
+        {
+            var bytes = new byte[size];
+            random.NextBytes(bytes.AsSpan(size / 2));
+            bytes.AsSpan(0, size / 2).Fill((byte)'m');
+            return bytes;
+        }).ToList();
+        var contents = new List<MessageContent>();
+        foreach (var bytes in messages)
+        {
+            contents.Add(await MessageContent.CopyFromAsync(new MemoryStream(bytes), Temp.Path, Ct));
+        }
+
+        await store.CommitBatchAsync(new MessageBatch("s", contents.Select((c, i) => Incoming(c, MessageHeaderSummary.Empty, "INBOX", 1, i + 1)).ToList(), null), Ct);
+
+        foreach (var (bytes, content) in messages.Zip(contents))
+        {
+            await using var raw = await store.OpenRawAsync(MessageIds.For("s", content.Sha256), Ct);
+            Assert.NotNull(raw);
+            Assert.True(raw.CanSeek);
+            Assert.Equal(bytes.Length, raw.Length);
+            var size = bytes.Length;
+            foreach (var (offset, count) in new[] { (size / 3, 5000), (7L, 100), (size - 10L, 10), (size / 2 - 50L, 100), (0L, 64) })
+            {
+                raw.Position = offset;
+                var read = new byte[count];
+                await raw.ReadExactlyAsync(read, Ct);
+                Assert.True(bytes.AsSpan((int)offset, count).SequenceEqual(read), $"{count} bytes at {offset} of a {size}-byte message");
+                Assert.Equal(offset + count, raw.Position);
+            }
+
+            raw.Position = size;
+            Assert.Equal(0, await raw.ReadAsync(new byte[1], Ct));
+            raw.Seek(-20, SeekOrigin.End);
+            Assert.Equal(size - 20, raw.Position);
+            await content.DisposeAsync();
+        }
+    }
+
+    [Fact]
     public async Task Replaying_a_batch_changes_nothing()
     {
         var store = await NewStoreAsync();

@@ -13,6 +13,9 @@ if (args.Length == 0 || args[0] is "-h" or "--help" or "help")
               N Dovecot users, N sources on one Vault process: time to all Active, then RSS and threads of the
               idle process against the same process before the sources, and the connections Dovecot counts;
               --connector adds them as the mailboxes of one master-user connector (max 20 connections)
+          large [--size 200] [--sources 1]
+              N Dovecot users each holding one generated message of that many MB, N sources on one Vault process at
+              once: RSS before, peak RSS while they archive and index, peak RSS while /raw streams one back
           restore [--count 3000] [--seed 42]
               archive the generated mailbox from one Dovecot user with a Vault process, restore it into a second,
               empty user over HTTP: messages/s, MB/s and RSS; then a second restore that finds everything there
@@ -57,6 +60,22 @@ switch (args[0])
             return await IdleSourcesBenchmark.RunAsync(idle.Count, idle.Messages, idle.Connector, stop.Token);
         }
 
+    case "large":
+        if (LargeMessageBenchmark.Parse(args.AsSpan(1)) is not { } large)
+        {
+            return 2;
+        }
+
+        using (var stop = new CancellationTokenSource())
+        {
+            Console.CancelKeyPress += (_, e) =>
+            {
+                e.Cancel = true;
+                stop.Cancel();
+            };
+            return await LargeMessageBenchmark.RunAsync(large.SizeMb, large.Sources, stop.Token);
+        }
+
     case "restore":
         var count = 3000;
         var seed = 42;
@@ -98,6 +117,6 @@ switch (args[0])
         return 0;
 
     default:
-        Console.Error.WriteLine($"Unknown command '{args[0]}'. Use e2e, sources, restore or micro.");
+        Console.Error.WriteLine($"Unknown command '{args[0]}'. Use e2e, sources, large, restore or micro.");
         return 2;
 }

@@ -14,18 +14,20 @@ namespace Vault.Ingestion.ImportRunner;
 public static class EngineFactory
 {
     public static SourceSynchronizer Create(
-        EmbeddedArchiveStore store, SyncOptions syncOptions, string dataDirectory, TimeProvider time, ImportSlots? importSlots = null, SyncMetrics? metrics = null, Vault.Search.Indexing.IMessageIndexer? indexer = null)
+        EmbeddedArchiveStore store, SyncOptions syncOptions, string dataDirectory, TimeProvider time, ImportSlots? importSlots = null, SyncMetrics? metrics = null,
+        Vault.Search.Indexing.IMessageIndexer? indexer = null, InFlightBudget? inFlight = null)
     {
         ArgumentNullException.ThrowIfNull(syncOptions);
         metrics ??= new SyncMetrics(new RunnerMeterFactory());
         var options = Options.Create(syncOptions);
+        inFlight ??= new InFlightBudget(options);
         indexer ??= new NoIndexer();
         var folders = new ImapFolderSynchronizer(
-            store, indexer, metrics, options, Options.Create(new ArchiveOptions { DataDirectory = dataDirectory }), time, NullLogger<ImapFolderSynchronizer>.Instance);
+            store, indexer, metrics, inFlight, options, Options.Create(new ArchiveOptions { DataDirectory = dataDirectory }), time, NullLogger<ImapFolderSynchronizer>.Instance);
         var imap = new ImapSourceSynchronizer(
             store, folders, new PlainPasswords(), new MailConnector(NullLogger<MailConnector>.Instance), metrics, options, time, NullLogger<ImapSourceSynchronizer>.Instance);
         var pop3 = new Pop3.Pop3SourceSynchronizer(
-            store, store, indexer, new PlainPasswords(), new MailConnector(NullLogger<MailConnector>.Instance), metrics, options,
+            store, store, indexer, new PlainPasswords(), new MailConnector(NullLogger<MailConnector>.Instance), metrics, inFlight, options,
             Options.Create(new ArchiveOptions { DataDirectory = dataDirectory }), time, NullLogger<Pop3.Pop3SourceSynchronizer>.Instance);
         return new SourceSynchronizer(
             store, store, [imap, pop3], new RetryPolicy(time), importSlots ?? new ImportSlots(options), new ConnectorBudgets(), metrics, options, time, NullLogger<SourceSynchronizer>.Instance);

@@ -186,9 +186,23 @@ public sealed class TestDovecot
     /// Not an IMAP APPEND: MailKit appends only a MimeMessage, which it re-serializes: that changed a sample of
     /// corpus messages (a trailing CRLF added, headers refolded) that Dovecot itself keeps byte for byte.
     /// </summary>
-    public async Task AppendAsync(TestUser user, string folder, byte[] message, CancellationToken cancellationToken)
+    public Task AppendAsync(TestUser user, string folder, byte[] message, CancellationToken cancellationToken)
     {
         ArgumentNullException.ThrowIfNull(message);
+        return DeliverAsync(user, folder, temporary => File.WriteAllBytesAsync(temporary, message, cancellationToken));
+    }
+
+    /// <summary>As <see cref="AppendAsync"/>, from a file: a message too large to hold in a test's memory.</summary>
+    public Task AppendFileAsync(TestUser user, string folder, string messagePath, CancellationToken cancellationToken) =>
+        DeliverAsync(user, folder, async temporary =>
+        {
+            await using var input = new FileStream(messagePath, FileMode.Open, FileAccess.Read, FileShare.Read, 1 << 16, useAsync: true);
+            await using var output = new FileStream(temporary, FileMode.CreateNew, FileAccess.Write, FileShare.None, 1 << 16, useAsync: true);
+            await input.CopyToAsync(output, cancellationToken);
+        });
+
+    private async Task DeliverAsync(TestUser user, string folder, Func<string, Task> write)
+    {
         var directory = MaildirFolder(user, folder);
         // Maildir's <seconds>.M<microseconds>P<pid>Q<unique> name: Dovecot gives messages that arrive together their
         // UIDs in this order, so successive deliveries keep their order.
@@ -197,7 +211,7 @@ public sealed class TestDovecot
             CultureInfo.InvariantCulture,
             $"{now.ToUnixTimeSeconds()}.M{now.Ticks % TimeSpan.TicksPerSecond / 10:D6}P{Environment.ProcessId}Q{Guid.NewGuid():N}.vault-test");
         var temporary = Path.Combine(directory, "tmp", name);
-        await File.WriteAllBytesAsync(temporary, message, cancellationToken);
+        await write(temporary);
         if (!OperatingSystem.IsWindows())
         {
             File.SetUnixFileMode(temporary, SharedFileMode);

@@ -94,7 +94,8 @@ public static class MessageEndpoints
         return raw is null ? NotFound(id) : TypedResults.Stream(raw, "message/rfc822", $"{id}.eml");
     }
 
-    private static async Task<Results<PushStreamHttpResult, ProblemHttpResult>> AttachmentAsync(string id, int n, [FromServices] IArchiveStore store, CancellationToken cancellationToken)
+    private static async Task<Results<PushStreamHttpResult, ProblemHttpResult>> AttachmentAsync(
+        string id, int n, HttpContext context, [FromServices] IArchiveStore store, CancellationToken cancellationToken)
     {
         var raw = await store.OpenRawAsync(id, cancellationToken);
         if (raw is null)
@@ -102,12 +103,9 @@ public static class MessageEndpoints
             return NotFound(id);
         }
 
-        MimeMessage? message;
-        await using (raw)
-        {
-            message = await LoadAsync(raw, cancellationToken);
-        }
-
+        // The attachment is decoded from the stored bytes while the response is written: the raw stream stays open until then.
+        context.Response.RegisterForDisposeAsync(raw);
+        var message = await LoadAsync(raw, cancellationToken);
         var attachment = message is null ? null : MessageTextExtractor.Extract(message, 0).Attachments.FirstOrDefault(a => a.Index == n);
         if (attachment is null)
         {
@@ -122,10 +120,20 @@ public static class MessageEndpoints
             fileName);
     }
 
+    /// <summary>
+    /// Parses the stored message in place (the store's stream is seekable): its parts are windows on <paramref name="raw"/>,
+    /// so a 100 MB attachment is decoded from the store as it is sent, never held. <paramref name="raw"/> must stay open
+    /// while the message is used.
+    /// </summary>
     private static async Task<MimeMessage?> LoadAsync(Stream raw, CancellationToken cancellationToken)
     {
-        // The loader retries past leading junk, which needs a seekable copy; the details view holds the message anyway.
-        using var buffer = new MemoryStream();
+        if (raw.CanSeek)
+        {
+            return MessageLoader.TryLoad(raw, cancellationToken);
+        }
+
+        // A store without seekable streams: the loader's retry past leading junk needs a seekable copy.
+        var buffer = new MemoryStream();
         await raw.CopyToAsync(buffer, cancellationToken);
         buffer.Position = 0;
         return MessageLoader.TryLoad(buffer, cancellationToken);

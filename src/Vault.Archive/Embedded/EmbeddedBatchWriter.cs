@@ -33,6 +33,7 @@ internal sealed class EmbeddedBatchWriter : IDisposable
             RETURNING rowid
             """, "$id", "$source", "$sha", "$size", "$internal", "$flags", "$subject", "$from", "$to", "$date", "$mid", "$sort", "$seen");
         using var insertChunk = Command(connection, transaction, "INSERT INTO blob_chunks (message_rowid, seq, data) VALUES ($m, $s, $d)", "$m", "$s", "$d");
+        using var reserveChunk = Command(connection, transaction, "INSERT INTO blob_chunks (message_rowid, seq, data) VALUES ($m, $s, zeroblob($n)) RETURNING rowid", "$m", "$s", "$n");
         using var insertLocation = Command(connection, transaction, """
             INSERT INTO locations (source_id, folder, uid_validity, uid, message_rowid) VALUES ($source, $folder, $uv, $uid, $m)
             ON CONFLICT (source_id, folder, uid_validity, uid) DO UPDATE SET gone_at = NULL WHERE gone_at IS NOT NULL
@@ -58,7 +59,7 @@ internal sealed class EmbeddedBatchWriter : IDisposable
             else
             {
                 rowId = await InsertMessageAsync(insertMessage, batch.SourceId, id, message, now, cancellationToken);
-                await WriteChunksAsync(insertChunk, rowId, message.Content, cancellationToken);
+                await WriteChunksAsync(connection, insertChunk, reserveChunk, rowId, message.Content, cancellationToken);
                 added.Add(id);
                 addedSet.Add(id);
                 bytesAdded += message.Content.Length;
@@ -115,8 +116,12 @@ internal sealed class EmbeddedBatchWriter : IDisposable
         return (long)(await insert.ExecuteScalarAsync(cancellationToken))!;
     }
 
-    /// <summary>One zstd frame per message, cut into rows whenever about <see cref="EmbeddedArchiveStore.ChunkSize"/> compressed bytes are pending.</summary>
-    private async Task WriteChunksAsync(SqliteCommand insertChunk, long rowId, MessageContent content, CancellationToken cancellationToken)
+    /// <summary>
+    /// One zstd frame per message, cut into rows whenever about <see cref="EmbeddedArchiveStore.ChunkSize"/> compressed
+    /// bytes are pending. A large message's rows are written in place (a zeroblob filled through SQLite's incremental blob
+    /// I/O) from the reused chunk buffer, so a 200 MB message allocates no array per row.
+    /// </summary>
+    private async Task WriteChunksAsync(SqliteConnection connection, SqliteCommand insertChunk, SqliteCommand reserveChunk, long rowId, MessageContent content, CancellationToken cancellationToken)
     {
         insertChunk.Parameters[0].Value = rowId;
         if (content.Length <= EmbeddedArchiveStore.SmallMessage)
@@ -124,6 +129,8 @@ internal sealed class EmbeddedBatchWriter : IDisposable
             await WriteSmallAsync(insertChunk, content, cancellationToken);
             return;
         }
+
+        reserveChunk.Parameters[0].Value = rowId;
 
         long seq = 0;
         _chunk.SetLength(0);
@@ -139,12 +146,12 @@ internal sealed class EmbeddedBatchWriter : IDisposable
                     await zstd.WriteAsync(buffer.AsMemory(0, read), cancellationToken);
                     if (_chunk.Length >= EmbeddedArchiveStore.ChunkSize)
                     {
-                        await InsertChunkAsync(insertChunk, seq++, cancellationToken);
+                        await InsertChunkAsync(connection, reserveChunk, seq++, cancellationToken);
                     }
                 }
             }
 
-            await InsertChunkAsync(insertChunk, seq, cancellationToken);
+            await InsertChunkAsync(connection, reserveChunk, seq, cancellationToken);
         }
         catch
         {
@@ -184,11 +191,16 @@ internal sealed class EmbeddedBatchWriter : IDisposable
         }
     }
 
-    private async Task InsertChunkAsync(SqliteCommand insertChunk, long seq, CancellationToken cancellationToken)
+    private async Task InsertChunkAsync(SqliteConnection connection, SqliteCommand reserveChunk, long seq, CancellationToken cancellationToken)
     {
-        insertChunk.Parameters[1].Value = seq;
-        insertChunk.Parameters[2].Value = _chunk.ToArray();
-        await insertChunk.ExecuteNonQueryAsync(cancellationToken);
+        reserveChunk.Parameters[1].Value = seq;
+        reserveChunk.Parameters[2].Value = _chunk.Length;
+        var chunkRowId = (long)(await reserveChunk.ExecuteScalarAsync(cancellationToken))!;
+        using (var blob = new SqliteBlob(connection, "blob_chunks", "data", chunkRowId))
+        {
+            blob.Write(_chunk.GetBuffer(), 0, (int)_chunk.Length);
+        }
+
         _chunk.SetLength(0);
     }
 

@@ -1,12 +1,13 @@
 using System.Collections.Concurrent;
 using Microsoft.Data.Sqlite;
+using Vault.Archive.Messages;
 using ZstdSharp;
 
 namespace Vault.Archive.Embedded;
 
 /// <summary>
 /// Opens a message's stored bytes: a small message is decompressed in one call (with a pooled decompression
-/// context), a large one is streamed chunk by chunk through <see cref="ChunkedBlobStream"/>.
+/// context), a large one is streamed chunk by chunk through <see cref="ChunkedBlobStream"/>. Either is seekable.
 /// </summary>
 internal sealed class EmbeddedRawReader : IDisposable
 {
@@ -43,8 +44,8 @@ internal sealed class EmbeddedRawReader : IDisposable
                 }
             }
 
-            // The chunk stream owns the connection from here; disposing the decompressor disposes both.
-            return new DecompressionStream(new ChunkedBlobStream(connection, rowId), leaveOpen: false);
+            // The chunk stream owns the connection from here; disposing the raw stream disposes both.
+            return new RawMessageStream(await ChunkedBlobStream.OpenAsync(connection, rowId, cancellationToken), size);
         }
         catch
         {

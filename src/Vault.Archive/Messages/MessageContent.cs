@@ -1,4 +1,3 @@
-using System.Buffers;
 using System.Security.Cryptography;
 
 namespace Vault.Archive.Messages;
@@ -37,7 +36,8 @@ public sealed class MessageContent : IAsyncDisposable, IDisposable
     public static async Task<MessageContent> CopyFromAsync(Stream source, string tempDirectory, CancellationToken cancellationToken)
     {
         ArgumentNullException.ThrowIfNull(source);
-        if (source.CanSeek && source.Length - source.Position is var known and <= MemoryLimit)
+        var known = source.CanSeek ? source.Length - source.Position : 0;
+        if (source.CanSeek && known <= MemoryLimit)
         {
             // The usual case (MailKit hands over each fetched body as a seekable stream): one read into an exact array.
             var bytes = new byte[known];
@@ -45,87 +45,16 @@ public sealed class MessageContent : IAsyncDisposable, IDisposable
             return FromBytes(bytes);
         }
 
-        using var hash = IncrementalHash.CreateHash(HashAlgorithmName.SHA256);
-        var buffer = ArrayPool<byte>.Shared.Rent(81920);
-        var memory = new MemoryStream();
-        FileStream? file = null;
-        string? path = null;
-        try
-        {
-            long length = 0;
-            int read;
-            while ((read = await source.ReadAsync(buffer.AsMemory(), cancellationToken)) > 0)
-            {
-                hash.AppendData(buffer, 0, read);
-                length += read;
-                try
-                {
-                    if (file is null && length > MemoryLimit)
-                    {
-                        Directory.CreateDirectory(tempDirectory);
-                        path = Path.Combine(tempDirectory, $"msg-{Guid.NewGuid():N}.tmp");
-                        file = new FileStream(path, FileMode.CreateNew, FileAccess.ReadWrite, FileShare.Read, 81920, FileOptions.Asynchronous);
-                        memory.Position = 0;
-                        await memory.CopyToAsync(file, cancellationToken);
-                        memory = new MemoryStream();
-                    }
-
-                    if (file is not null)
-                    {
-                        await file.WriteAsync(buffer.AsMemory(0, read), cancellationToken);
-                    }
-                    else
-                    {
-                        memory.Write(buffer, 0, read);
-                    }
-                }
-                catch (IOException e)
-                {
-                    throw Spill(e, tempDirectory);
-                }
-            }
-
-            var sha = Convert.ToHexStringLower(hash.GetHashAndReset());
-            if (file is not null)
-            {
-                try
-                {
-                    await file.DisposeAsync();
-                }
-                catch (IOException e)
-                {
-                    throw Spill(e, tempDirectory);
-                }
-
-                file = null;
-                return new MessageContent(null, path, length, sha);
-            }
-
-            return new MessageContent(memory.ToArray(), null, length, sha);
-        }
-        catch
-        {
-            if (file is not null)
-            {
-                await file.DisposeAsync();
-            }
-
-            if (path is not null)
-            {
-                File.Delete(path);
-            }
-
-            throw;
-        }
-        finally
-        {
-            ArrayPool<byte>.Shared.Return(buffer);
-        }
+        await using var writer = new MessageContentWriter(tempDirectory, known);
+        await writer.AppendAsync(source, cancellationToken);
+        return await writer.CompleteAsync();
     }
 
-    /// <summary>Only the temp file's writes are the archive's failures; a read from the server that fails is the server's.</summary>
-    private static ArchiveStorageException Spill(IOException exception, string tempDirectory) =>
-        new($"Vault could not write a large message to {tempDirectory}: {exception.Message}", exception) { DiskFull = StorageFailures.IsDiskFull(exception) };
+    /// <summary>Takes <paramref name="bytes"/> as they are (no copy), with their hash already computed.</summary>
+    internal static MessageContent Owning(byte[] bytes, string sha256) => new(bytes, null, bytes.Length, sha256);
+
+    /// <summary>Takes over the temp file at <paramref name="path"/>: disposing the content deletes it.</summary>
+    internal static MessageContent Spilled(string path, long length, string sha256) => new(null, path, length, sha256);
 
     public Stream OpenRead() =>
         _bytes is not null

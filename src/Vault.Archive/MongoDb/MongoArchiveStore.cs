@@ -320,21 +320,23 @@ public sealed partial class MongoArchiveStore : IArchiveStore, IConnectorStore, 
 
     public async Task<Stream?> OpenRawAsync(string messageId, CancellationToken cancellationToken)
     {
-        var message = await _messages.Find(Filter.Eq("_id", messageId)).Project(Builders<BsonDocument>.Projection.Include("blob")).FirstOrDefaultAsync(cancellationToken);
+        var message = await _messages.Find(Filter.Eq("_id", messageId)).Project(Builders<BsonDocument>.Projection.Include("blob").Include("size")).FirstOrDefaultAsync(cancellationToken);
         if (message is null)
         {
             return null;
         }
 
+        var size = message["size"].ToInt64();
         if (message["blob"].AsString == GridFsBlob)
         {
-            var download = await _large.OpenDownloadStreamAsync(messageId, cancellationToken: cancellationToken);
-            return new DecompressionStream(download, leaveOpen: false);
+            // Seekable, so that the raw stream can start its decompression over (MimeKit's persistent parse seeks back).
+            var download = await _large.OpenDownloadStreamAsync(messageId, new GridFSDownloadOptions { Seekable = true }, cancellationToken);
+            return new RawMessageStream(download, size);
         }
 
         var raw = await _raw.Find(Filter.Eq("_id", messageId)).FirstOrDefaultAsync(cancellationToken)
             ?? throw new InvalidDataException($"Message {messageId} has no raw bytes.");
-        return new DecompressionStream(new MemoryStream(raw["data"].AsBsonBinaryData.Bytes, writable: false), leaveOpen: false);
+        return new RawMessageStream(new MemoryStream(raw["data"].AsBsonBinaryData.Bytes, writable: false), size);
     }
 
     public async Task<Page<ArchivedMessage>> ListMessagesAsync(string sourceId, int page, int pageSize, CancellationToken cancellationToken)

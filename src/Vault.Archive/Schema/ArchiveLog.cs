@@ -9,4 +9,7 @@ internal static partial class ArchiveLog
 
     [LoggerMessage(EventId = 8002, Level = LogLevel.Information, Message = "Archive at {Archive}: schema {FromVersion} -> {Version} ({Description})")]
     public static partial void Migrated(ILogger logger, string archive, int fromVersion, int version, string description);
+
+    [LoggerMessage(EventId = 8003, Level = LogLevel.Information, Message = "Deleted {Count} temp files of interrupted fetches in {Directory}")]
+    public static partial void TempFilesDeleted(ILogger logger, int count, string directory);
 }

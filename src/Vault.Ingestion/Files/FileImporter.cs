@@ -16,7 +16,8 @@ namespace Vault.Ingestion.Files;
 /// and the rest goes on. Storage failures propagate: the sync engine records them and the import starts again later,
 /// changing nothing it already archived. When every file is done, the uploads are deleted.
 /// </summary>
-public sealed class FileImporter(IArchiveStore store, IMessageIndexer indexer, IOptions<ArchiveOptions> archive, TimeProvider timeProvider, ILogger<FileImporter> logger)
+public sealed class FileImporter(
+    IArchiveStore store, IMessageIndexer indexer, Sync.InFlightBudget inFlight, IOptions<ArchiveOptions> archive, TimeProvider timeProvider, ILogger<FileImporter> logger)
 {
     /// <summary>A single message above this (in a zip, say) is reported instead of archived.</summary>
     public const long MaxMessageBytes = 256L * 1024 * 1024;
@@ -30,7 +31,7 @@ public sealed class FileImporter(IArchiveStore store, IMessageIndexer indexer, I
         ArgumentNullException.ThrowIfNull(source);
         var directory = UploadedFiles.Directory(archive.Value.DataDirectory, source.Id);
         var files = System.IO.Directory.Exists(directory) ? System.IO.Directory.GetFiles(directory).Order(StringComparer.Ordinal).ToList() : [];
-        var run = new Run(store, indexer, timeProvider, logger, source.Id, files.Count);
+        var run = new Run(store, indexer, inFlight, timeProvider, logger, source.Id, files.Count);
         await store.UpdateSourceProgressAsync(source.Id, run.Progress, null, cancellationToken);
         foreach (var path in files)
         {
@@ -189,14 +190,18 @@ public sealed class FileImporter(IArchiveStore store, IMessageIndexer indexer, I
         return name.Length == 0 ? "INBOX" : name.Equals("INBOX", StringComparison.OrdinalIgnoreCase) ? "INBOX" : name.Replace('/', '_');
     }
 
-    /// <summary>One import's batch, counters and problems.</summary>
-    private sealed class Run(IArchiveStore store, IMessageIndexer indexer, TimeProvider timeProvider, ILogger logger, string sourceId, int files)
+    /// <summary>
+    /// One import's batch, counters and problems. A batch holds up to <see cref="BatchBytes"/> of messages in memory, so it
+    /// reserves that much of the process's in-flight budget when it starts and gives it back once committed.
+    /// </summary>
+    private sealed class Run(IArchiveStore store, IMessageIndexer indexer, Sync.InFlightBudget inFlight, TimeProvider timeProvider, ILogger logger, string sourceId, int files)
     {
         private const int BatchMessages = 100;
         private const long BatchBytes = 16L * 1024 * 1024;
 
         private readonly List<IncomingMessage> _batch = [];
         private long _batchBytes;
+        private Sync.InFlightBudget.Reservation? _reservation;
 
         public SyncProgress Progress { get; set; } = new(0, 0, 0, 0, files);
 
@@ -206,6 +211,19 @@ public sealed class FileImporter(IArchiveStore store, IMessageIndexer indexer, I
 
         public async Task AddAsync(IncomingMessage message, CancellationToken cancellationToken)
         {
+            if (_reservation is null)
+            {
+                try
+                {
+                    _reservation = await inFlight.ReserveAsync(BatchBytes, cancellationToken);
+                }
+                catch
+                {
+                    message.Content.Dispose();
+                    throw;
+                }
+            }
+
             _batch.Add(message);
             _batchBytes += message.Content.Length;
             Read++;
@@ -243,6 +261,8 @@ public sealed class FileImporter(IArchiveStore store, IMessageIndexer indexer, I
 
                 _batch.Clear();
                 _batchBytes = 0;
+                _reservation?.Dispose();
+                _reservation = null;
             }
         }
 

@@ -16,11 +16,14 @@ namespace Vault.Ingestion.Imap;
 /// One pass over one folder (ARCHITECTURE.md, "Sync engine"; notes §4): EXAMINE, new UIDs above the watermark in
 /// explicit ranges, bodies fetched in batches bounded by count and bytes and streamed into the store with the
 /// checkpoint that covers them, then flag changes and server-side deletions. Plain code: no Quartz.
+/// A batch holds its share of the process's <see cref="InFlightBudget"/> from its fetch to its commit; a message above
+/// <see cref="SyncOptions.LargeMessageBytes"/> is fetched in pieces into a temp file, so it holds one piece of memory.
 /// </summary>
 public sealed class ImapFolderSynchronizer(
     IArchiveStore store,
     IMessageIndexer indexer,
     SyncMetrics metrics,
+    InFlightBudget inFlight,
     IOptions<SyncOptions> options,
     IOptions<ArchiveOptions> archiveOptions,
     TimeProvider timeProvider,
@@ -194,9 +197,27 @@ public sealed class ImapFolderSynchronizer(
         var started = timeProvider.GetTimestamp();
 
         var contents = new Dictionary<uint, MessageContent>();
+        var large = batch.Where(IsLarge).ToList();
+        var whole = batch.Where(s => !IsLarge(s)).Select(s => s.UniqueId).ToList();
+        // Whole bodies stay in memory (up to MessageContent.MemoryLimit each) until the commit; a large one costs one piece.
+        using var reservation = await inFlight.ReserveAsync(
+            batch.Where(s => !IsLarge(s)).Sum(s => (long)(s.Size ?? 0)) + (large.Count > 0 ? _options.LargeMessageBytes : 0), cancellationToken);
         try
         {
-            var failures = await FetchBodiesAsync((ImapFolder)folder, batch.Select(s => s.UniqueId).ToList(), contents, cancellationToken);
+            var failures = whole.Count == 0 ? new Dictionary<uint, string>() : await FetchBodiesAsync((ImapFolder)folder, whole, contents, cancellationToken);
+            foreach (var summary in large)
+            {
+                var (content, failure) = await FetchInPiecesAsync(folder, summary, cancellationToken);
+                if (content is not null)
+                {
+                    contents[summary.UniqueId.Id] = content;
+                }
+                else
+                {
+                    failures[summary.UniqueId.Id] = failure!;
+                }
+            }
+
             var messages = new List<IncomingMessage>();
             var remaps = new List<(string Sha256, MessageLocation NewLocation)>();
             foreach (var summary in batch)
@@ -258,6 +279,9 @@ public sealed class ImapFolderSynchronizer(
 
             var checkpoint = pass.State with { RetryList = pass.RetryList.ToList() };
             var result = await store.CommitBatchAsync(new MessageBatch(pass.State.SourceId, messages, checkpoint), cancellationToken);
+            // Committed: the bodies are the store's now, and the budget is free for the next batch while the indexer takes this one.
+            await DisposeAllAsync(contents.Values);
+            reservation.Dispose();
             var changed = result.ChangedIds.ToList();
             if (changed.Count > 0)
             {
@@ -272,9 +296,57 @@ public sealed class ImapFolderSynchronizer(
         }
         finally
         {
-            foreach (var content in contents.Values)
+            await DisposeAllAsync(contents.Values);
+        }
+    }
+
+    private static async Task DisposeAllAsync(IEnumerable<MessageContent> contents)
+    {
+        foreach (var content in contents)
+        {
+            await content.DisposeAsync();
+        }
+    }
+
+    private bool IsLarge(IMessageSummary summary) => (long)(summary.Size ?? 0) > _options.LargeMessageBytes;
+
+    /// <summary>
+    /// A large message, <c>UID FETCH uid BODY.PEEK[]&lt;offset.length&gt;</c> (RFC 3501 §6.4.5) one piece after another,
+    /// each written to the message's temp file and hashed as it arrives, until a piece comes back short (the server
+    /// returns an empty string past the end). RFC822.SIZE decides only that it is large: the message ends where the server
+    /// says, not where its announced size said. A failure (connection cut, NO) starts the message over on the next try.
+    /// </summary>
+    private async Task<(MessageContent? Content, string? Failure)> FetchInPiecesAsync(IMailFolder folder, IMessageSummary summary, CancellationToken cancellationToken)
+    {
+        var piece = _options.LargeMessageBytes;
+        await using var writer = new MessageContentWriter(_tempDirectory, (long)(summary.Size ?? 0));
+        while (true)
+        {
+            if (writer.Length > int.MaxValue - piece)
             {
-                await content.DisposeAsync();
+                // MailKit's partial fetch takes an int offset.
+                return (null, "larger than 2 GiB, which Vault cannot fetch");
+            }
+
+            long received;
+            try
+            {
+                await using var stream = await folder.GetStreamAsync(summary.UniqueId, (int)writer.Length, piece, cancellationToken);
+                received = await writer.AppendAsync(stream, cancellationToken);
+            }
+            catch (MessageNotFoundException)
+            {
+                // Expunged meanwhile (notes §3 #23): checked again on a later pass.
+                return (null, "missing from the server's response");
+            }
+            catch (ImapCommandException e)
+            {
+                return (null, $"{e.Response}: {e.ResponseText}");
+            }
+
+            if (received < piece)
+            {
+                return (await writer.CompleteAsync(), null);
             }
         }
     }

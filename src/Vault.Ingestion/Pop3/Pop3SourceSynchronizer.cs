@@ -21,6 +21,12 @@ namespace Vault.Ingestion.Pop3;
 /// byte-exact under a UID Vault gives it (location INBOX, UIDVALIDITY 0, UID), in batches committed with the UIDLs and the
 /// INBOX checkpoint. Vault never sends DELE, and ends every session without QUIT: the server never enters its UPDATE
 /// state (RFC 1939 §6), so nothing is deleted and Gmail does not count the mail as downloaded.
+/// <para>
+/// Large messages are bounded, not streamed: MailKit's Pop3Client holds each RETR whole in memory and has no way to
+/// hand it over as it arrives (notes/pop3.md §8). So a batch reserves its LIST sizes in the process's
+/// <see cref="InFlightBudget"/> before its RETRs; a message larger than the whole budget takes all of it and is then the
+/// only fetched mail in memory, and its peak is its own size.
+/// </para>
 /// </summary>
 public sealed class Pop3SourceSynchronizer(
     IArchiveStore store,
@@ -29,6 +35,7 @@ public sealed class Pop3SourceSynchronizer(
     IMailCredentialProvider credentials,
     MailConnector connector,
     SyncMetrics metrics,
+    InFlightBudget inFlight,
     IOptions<SyncOptions> options,
     IOptions<ArchiveOptions> archiveOptions,
     TimeProvider timeProvider,
@@ -193,6 +200,7 @@ public sealed class Pop3SourceSynchronizer(
         activity?.SetTag("vault.batch.messages", batch.Count);
         var started = timeProvider.GetTimestamp();
         var messages = new List<IncomingMessage>();
+        using var reservation = await inFlight.ReserveAsync(batch.Sum(b => (long)sizes[b.Index]), cancellationToken);
         try
         {
             // RETR pipelined (RFC 2449 PIPELINING; MailKit sends them one by one without it) a few megabytes at a time:
@@ -222,6 +230,8 @@ public sealed class Pop3SourceSynchronizer(
             var result = await store.CommitBatchAsync(
                 new MessageBatch(run.SourceId, messages, checkpoint, batch.Select(b => new Pop3Uidl(uidls[b.Index], b.Uid)).ToList()),
                 cancellationToken);
+            await DisposeAllAsync(messages);
+            reservation.Dispose();
             var changed = result.ChangedIds.ToList();
             if (changed.Count > 0)
             {
@@ -237,10 +247,15 @@ public sealed class Pop3SourceSynchronizer(
         }
         finally
         {
-            foreach (var message in messages)
-            {
-                await message.Content.DisposeAsync();
-            }
+            await DisposeAllAsync(messages);
+        }
+    }
+
+    private static async Task DisposeAllAsync(List<IncomingMessage> messages)
+    {
+        foreach (var message in messages)
+        {
+            await message.Content.DisposeAsync();
         }
     }
 

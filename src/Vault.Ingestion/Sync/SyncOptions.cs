@@ -24,6 +24,19 @@ public sealed class SyncOptions
 
     public long BatchMaxBytes { get; set; } = 16L * 1024 * 1024;
 
+    /// <summary>
+    /// Fetched mail this process holds in memory at once, all sources together (<see cref="InFlightBudget"/>). A message
+    /// above <see cref="LargeMessageBytes"/> costs one piece of itself while it is fetched (it goes to a temp file),
+    /// a smaller one its size until its batch is committed.
+    /// </summary>
+    public long MaxInFlightBytes { get; set; } = 64L * 1024 * 1024;
+
+    /// <summary>
+    /// IMAP messages above this (by RFC822.SIZE) are fetched in pieces of this size (<c>BODY.PEEK[]&lt;offset.length&gt;</c>,
+    /// RFC 3501 §6.4.5), each written to a temp file as it arrives; smaller ones come whole, many to a FETCH.
+    /// </summary>
+    public int LargeMessageBytes { get; set; } = 4 * 1024 * 1024;
+
     /// <summary>A UID that failed this many times is given up (and stays recorded on the folder's retry list).</summary>
     public int MaxFetchAttempts { get; set; } = 5;
 

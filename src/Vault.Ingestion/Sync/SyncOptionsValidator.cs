@@ -24,6 +24,11 @@ public sealed class SyncOptionsValidator : IValidateOptions<SyncOptions>
             failures.Add("Vault:Sync:MaxConnectionsPerSource, MaxConcurrentImports, BatchMaxMessages, BatchMaxBytes and MaxFetchAttempts must be at least 1.");
         }
 
+        if (options.MaxInFlightBytes < options.LargeMessageBytes || options.LargeMessageBytes < 64 * 1024)
+        {
+            failures.Add("Vault:Sync:LargeMessageBytes must be at least 64 KiB, and Vault:Sync:MaxInFlightBytes at least that.");
+        }
+
         return failures.Count == 0 ? ValidateOptionsResult.Success : ValidateOptionsResult.Fail(failures);
     }
 }

@@ -15,10 +15,11 @@ internal sealed class AttachedMessageTextExtractor : IAttachmentTextExtractor
     {
         var message = attachment.Message;
         var parsedHere = message is null;
+        // Parsed in place (persistent content): the stream stays open while the message's parts are read.
+        using var stream = parsedHere ? attachment.OpenRead() : null;
         if (message is null)
         {
-            using var stream = attachment.OpenRead();
-            message = MessageLoader.TryLoad(stream, cancellationToken)
+            message = MessageLoader.TryLoad(stream!, cancellationToken)
                 ?? throw new AttachmentTextException(AttachmentFailure.Unreadable, "It is not a readable email message.");
         }
 

@@ -13,7 +13,11 @@ public static class MessageLoader
 
     public static ParserOptions Options { get; } = CreateOptions();
 
-    /// <summary>The parsed message, or null when MimeKit cannot read it. A seekable <paramref name="raw"/> allows the retry.</summary>
+    /// <summary>
+    /// The parsed message, or null when MimeKit cannot read it. A seekable <paramref name="raw"/> allows the retry, and is
+    /// parsed with persistent content: each part is a window on <paramref name="raw"/> rather than a copy, so a 100 MB
+    /// attachment is never in memory; <paramref name="raw"/> must then stay open while the message is used.
+    /// </summary>
     public static MimeMessage? TryLoad(Stream raw, CancellationToken cancellationToken)
     {
         ArgumentNullException.ThrowIfNull(raw);
@@ -21,7 +25,7 @@ public static class MessageLoader
         MimeMessage? first = null;
         try
         {
-            first = MimeMessage.Load(Options, raw, cancellationToken);
+            first = MimeMessage.Load(Options, raw, persistent: raw.CanSeek, cancellationToken);
             if (first.Headers.Count > 0)
             {
                 return first;
@@ -48,7 +52,7 @@ public static class MessageLoader
         raw.Position = start + skip;
         try
         {
-            return MimeMessage.Load(Options, raw, cancellationToken);
+            return MimeMessage.Load(Options, raw, persistent: true, cancellationToken);
         }
         catch (FormatException)
         {

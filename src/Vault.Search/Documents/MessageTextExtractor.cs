@@ -70,6 +70,28 @@ public static class MessageTextExtractor
         }
     }
 
+    /// <summary>A text part's content is read whole only below this many encoded bytes; beyond it, only what is indexed.</summary>
+    private const long WholeTextBytes = 4 * 1024 * 1024;
+
+    /// <summary>
+    /// The part's text, at most about <paramref name="maxChars"/> of it. Usual parts go through TextPart.Text, which uses
+    /// the declared charset and falls back (UTF-8, then ISO-8859-1) for unknown or wrong ones; a text part of many
+    /// megabytes (a 100 MB log pasted into a mail) is decoded as a stream and read only as far as the index keeps.
+    /// </summary>
+    private static string ReadText(TextPart part, int maxChars)
+    {
+        if (part.Content?.Stream is not { CanSeek: true } content || content.Length <= WholeTextBytes)
+        {
+            return part.Text ?? string.Empty;
+        }
+
+        var encoding = part.ContentType.CharsetEncoding ?? Encoding.UTF8;
+        using var reader = new StreamReader(part.Content.Open(), encoding, detectEncodingFromByteOrderMarks: true);
+        var buffer = new char[Math.Min(maxChars, WholeTextBytes)];
+        var read = reader.ReadBlock(buffer, 0, buffer.Length);
+        return new string(buffer, 0, read);
+    }
+
     private sealed class Walk(int maxTextChars, bool intoAttachedMessages)
     {
         // A hostile message nests multiparts thousands deep; MimeKit's parser has its own limit, this keeps the walk bounded too.
@@ -139,8 +161,7 @@ public static class MessageTextExtractor
                 return;
             }
 
-            // TextPart.Text uses the declared charset and falls back (UTF-8, then ISO-8859-1) for unknown or wrong ones.
-            var text = part.Text ?? string.Empty;
+            var text = ReadText(part, part.IsHtml ? 4 * room : room);
             if (part.IsHtml)
             {
                 text = HtmlTextReducer.Reduce(text, room);

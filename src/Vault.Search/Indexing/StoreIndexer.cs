@@ -15,7 +15,10 @@ namespace Vault.Search.Indexing;
 /// </summary>
 public sealed class StoreIndexer(SearchIndex index, IArchiveStore store, AttachmentTextExtraction? attachmentText, ILogger<StoreIndexer> logger)
 {
-    /// <summary>Messages up to this size are parsed from memory, so a failed parse can re-read the header block.</summary>
+    /// <summary>
+    /// Messages up to this size are copied into memory and parsed from there (one decompression); larger ones are parsed
+    /// straight from the store's seekable stream with persistent content, so their attachments are never in memory.
+    /// </summary>
     private const long BufferLimit = 16 * 1024 * 1024;
 
     /// <summary>Indexes the messages, commits, refreshes searchers and marks them indexed. Returns the ids that failed (left unindexed).</summary>
@@ -64,7 +67,7 @@ public sealed class StoreIndexer(SearchIndex index, IArchiveStore store, Attachm
         await using (raw)
         {
             var input = raw;
-            if (!raw.CanSeek && metadata.Size <= BufferLimit)
+            if (raw is not MemoryStream && metadata.Size <= BufferLimit)
             {
                 var buffer = new MemoryStream((int)metadata.Size);
                 await raw.CopyToAsync(buffer, cancellationToken);

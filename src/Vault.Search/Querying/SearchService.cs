@@ -205,36 +205,41 @@ public sealed class SearchService
         return match.Attachment < previews.Length ? previews[match.Attachment] : null;
     }
 
-    private static async Task<string> ReadTextAsync(Func<string, CancellationToken, Task<Stream?>> openRaw, string id, CancellationToken cancellationToken)
-    {
-        var message = await LoadAsync(openRaw, id, cancellationToken);
-
+    private static Task<string> ReadTextAsync(Func<string, CancellationToken, Task<Stream?>> openRaw, string id, CancellationToken cancellationToken) =>
         // Null: indexed from headers only (parseError); the snippet falls back to the stored prefix.
-        return message is null ? string.Empty : MessageTextExtractor.Extract(message, MessageDocumentBuilder.MaxTextChars).Text;
-    }
+        WithMessageAsync(openRaw, id, message => message is null ? string.Empty : MessageTextExtractor.Extract(message, MessageDocumentBuilder.MaxTextChars).Text, cancellationToken);
 
-    private static async Task<string> ReadAttachmentTextAsync(
-        Func<string, CancellationToken, Task<Stream?>> openRaw, AttachmentTextExtraction attachmentText, string id, int index, CancellationToken cancellationToken)
-    {
-        var message = await LoadAsync(openRaw, id, cancellationToken);
-        var attachment = message is null ? null : MessageTextExtractor.Extract(message, 0).Attachments.FirstOrDefault(a => a.Index == index);
-        return attachment is null ? string.Empty : attachmentText.ExtractText(attachment, cancellationToken);
-    }
+    private static Task<string> ReadAttachmentTextAsync(
+        Func<string, CancellationToken, Task<Stream?>> openRaw, AttachmentTextExtraction attachmentText, string id, int index, CancellationToken cancellationToken) =>
+        WithMessageAsync(openRaw, id, message =>
+        {
+            var attachment = message is null ? null : MessageTextExtractor.Extract(message, 0).Attachments.FirstOrDefault(a => a.Index == index);
+            return attachment is null ? string.Empty : attachmentText.ExtractText(attachment, cancellationToken);
+        }, cancellationToken);
 
-    private static async Task<MimeMessage?> LoadAsync(Func<string, CancellationToken, Task<Stream?>> openRaw, string id, CancellationToken cancellationToken)
+    /// <summary>
+    /// Parses the stored message and hands it to <paramref name="use"/> while its stream is open: the store's stream is
+    /// seekable, so the message is parsed in place (persistent content) and its parts are read from the store, not copied.
+    /// </summary>
+    private static async Task<T> WithMessageAsync<T>(Func<string, CancellationToken, Task<Stream?>> openRaw, string id, Func<MimeMessage?, T> use, CancellationToken cancellationToken)
     {
         var raw = await openRaw(id, cancellationToken);
         if (raw is null)
         {
-            return null;
+            return use(null);
         }
 
         await using (raw)
         {
+            if (raw.CanSeek)
+            {
+                return use(MessageLoader.TryLoad(raw, cancellationToken));
+            }
+
             using var buffer = new MemoryStream();
             await raw.CopyToAsync(buffer, cancellationToken);
             buffer.Position = 0;
-            return MessageLoader.TryLoad(buffer, cancellationToken);
+            return use(MessageLoader.TryLoad(buffer, cancellationToken));
         }
     }
 

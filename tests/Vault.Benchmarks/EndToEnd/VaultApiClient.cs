@@ -112,6 +112,43 @@ public sealed class VaultApiClient : IDisposable
         return (document.RootElement.GetProperty("total").GetInt64(), elapsed);
     }
 
+    /// <summary>The id of a source's first listed message.</summary>
+    public async Task<string> FirstMessageIdAsync(string sourceId, CancellationToken cancellationToken)
+    {
+        using var response = await http.GetAsync(new Uri($"/api/messages?sourceId={Uri.EscapeDataString(sourceId)}&page=1&pageSize=1", UriKind.Relative), cancellationToken);
+        var body = await response.Content.ReadAsStringAsync(cancellationToken);
+        if (response.StatusCode != HttpStatusCode.OK)
+        {
+            throw new BenchmarkFailedException($"GET /api/messages?sourceId={sourceId} answered {(int)response.StatusCode}: {body}");
+        }
+
+        using var document = JsonDocument.Parse(body);
+        return document.RootElement.GetProperty("items")[0].GetProperty("id").GetString()!;
+    }
+
+    /// <summary>Streams <c>GET /api/messages/{id}/raw</c> through SHA-256: its length and lowercase hex hash.</summary>
+    public async Task<(long Length, string Sha256)> HashRawAsync(string id, CancellationToken cancellationToken)
+    {
+        using var response = await http.GetAsync(new Uri($"/api/messages/{Uri.EscapeDataString(id)}/raw", UriKind.Relative), HttpCompletionOption.ResponseHeadersRead, cancellationToken);
+        if (response.StatusCode != HttpStatusCode.OK)
+        {
+            throw new BenchmarkFailedException($"GET /api/messages/{id}/raw answered {(int)response.StatusCode}");
+        }
+
+        await using var body = await response.Content.ReadAsStreamAsync(cancellationToken);
+        using var hash = System.Security.Cryptography.IncrementalHash.CreateHash(System.Security.Cryptography.HashAlgorithmName.SHA256);
+        var buffer = new byte[1 << 16];
+        long length = 0;
+        int read;
+        while ((read = await body.ReadAsync(buffer, cancellationToken)) > 0)
+        {
+            hash.AppendData(buffer, 0, read);
+            length += read;
+        }
+
+        return (length, Convert.ToHexStringLower(hash.GetHashAndReset()));
+    }
+
     public async Task<string> GetMetricsAsync(CancellationToken cancellationToken) =>
         await http.GetStringAsync(new Uri("/metrics", UriKind.Relative), cancellationToken);
 

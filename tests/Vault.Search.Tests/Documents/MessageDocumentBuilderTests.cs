@@ -115,6 +115,56 @@ public sealed class MessageDocumentBuilderTests : IDisposable
     }
 
     [Fact]
+    public async Task A_40_MB_attachment_is_parsed_in_place_and_its_message_indexed_by_body_and_attachment_name()
+    {
+        var ct = TestContext.Current.CancellationToken;
+        using var folder = new TempDirectory("vault-search-large");
+        var message = await LargeMessage.WriteAsync(Path.Combine(folder.Path, "large.eml"), 40L * 1024 * 1024, seed: 16, ct);
+        var metadata = FileIndexing.Metadata(Encoding.ASCII.GetBytes($"Subject: large\r\n\r\n{message.Sha256}"), ScratchIndex.SourceId, "INBOX", 1) with { Size = message.Length };
+        // A seekable stream, as the store hands the indexer: MimeKit keeps each part as a window on it (persistent content).
+        await using var raw = new FileStream(message.Path, FileMode.Open, FileAccess.Read, FileShare.Read, 4096);
+
+        var before = GC.GetAllocatedBytesForCurrentThread();
+        var document = MessageDocumentBuilder.Build(metadata, raw, FileIndexing.AttachmentText, ct);
+        var allocated = GC.GetAllocatedBytesForCurrentThread() - before;
+
+        // Copied into memory, as a parse without persistent content does, the attachment alone is 40 MB; attachment text
+        // extraction passes over it (above its 20 MB cap) without decoding it.
+        Assert.True(allocated < 8L * 1024 * 1024, $"{allocated / 1e6:F1} MB allocated to build the document of a {message.Length / 1e6:F0} MB message");
+        _index.Index.Upsert(document);
+        await _index.Index.CommitAsync(ct);
+        Assert.Equal([metadata.Id], await _index.IdsAsync(message.BodyWord));
+        Assert.Equal([metadata.Id], await _index.IdsAsync($"attachment:{message.AttachmentName}"));
+    }
+
+    [Fact]
+    public async Task A_text_body_of_many_megabytes_is_read_only_as_far_as_the_index_keeps()
+    {
+        var text = new StringBuilder("From: a@example.org\r\nSubject: log\r\nContent-Type: text/plain; charset=us-ascii\r\n\r\nfirstmarker\r\n");
+        while (text.Length < 12 * 1024 * 1024)
+        {
+            text.Append("a line of a very long pasted log that nobody will ever read to its end\r\n");
+        }
+
+        text.Append("lastmarker\r\n");
+        var raw = Encoding.ASCII.GetBytes(text.ToString());
+        text.Clear();
+        var metadata = FileIndexing.Metadata(raw, ScratchIndex.SourceId, "INBOX", 1);
+        using var stream = new MemoryStream(raw, writable: false);
+
+        var before = GC.GetAllocatedBytesForCurrentThread();
+        var document = MessageDocumentBuilder.Build(metadata, stream, FileIndexing.AttachmentText, TestContext.Current.CancellationToken);
+        var allocated = GC.GetAllocatedBytesForCurrentThread() - before;
+
+        // TextPart.Text would decode all 12 MB into a 24 MB string first.
+        Assert.True(allocated < 12L * 1024 * 1024, $"{allocated / 1e6:F1} MB allocated for a {raw.Length / 1e6:F0} MB text body");
+        _index.Index.Upsert(document);
+        await _index.Index.CommitAsync(TestContext.Current.CancellationToken);
+        Assert.Equal([metadata.Id], await _index.IdsAsync("body:firstmarker"));
+        Assert.Empty(await _index.IdsAsync("body:lastmarker"));
+    }
+
+    [Fact]
     public void Unreadable_message_is_indexed_from_metadata_and_flagged()
     {
         var document = FileIndexing.Build([], ScratchIndex.SourceId, "INBOX", 1);
