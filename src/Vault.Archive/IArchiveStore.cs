@@ -69,19 +69,28 @@ public interface IArchiveStore
 
     /// <summary>
     /// Marks the messages at these locations as gone from the server; they stay archived. Returns the ids of the messages
-    /// whose index document is now stale (marked unindexed): the caller hands them to the indexer.
+    /// whose index document is now stale (given a new change number): the caller hands them to the indexer.
     /// </summary>
     Task<IReadOnlyList<string>> MarkDeletedOnServerAsync(string sourceId, string folder, long uidValidity, IReadOnlyList<long> uids, DateTimeOffset at, CancellationToken cancellationToken);
 
     /// <summary>
-    /// Records the server's flags of the messages at these locations. A message whose flags really changed is marked
-    /// unindexed (its <c>is:</c> terms are stale) and its id returned, for the caller to hand to the indexer; its bytes
+    /// Records the server's flags of the messages at these locations. A message whose flags really changed gets a new
+    /// change number (its <c>is:</c> terms are stale) and its id returned, for the caller to hand to the indexer; its bytes
     /// are not touched, so the index is brought up to date from the store, never by downloading the message again.
     /// </summary>
     Task<IReadOnlyList<string>> UpdateFlagsAsync(string sourceId, string folder, long uidValidity, IReadOnlyList<(long Uid, IReadOnlyList<string> Flags)> changes, CancellationToken cancellationToken);
 
-    /// <summary>Ids of messages the search index lacks (or has with stale locations, flags or deletion), oldest first.</summary>
-    IAsyncEnumerable<string> ListUnindexedAsync(CancellationToken cancellationToken);
+    /// <summary>
+    /// The archive change sequence: up to <paramref name="limit"/> messages whose <see cref="ArchivedMessage.ChangeSequence"/>
+    /// is above <paramref name="afterSequence"/>, lowest first. A message gets the next number when it is archived and again
+    /// whenever what an index holds of it goes stale (a new location, new flags, gone from the server), so an index that
+    /// remembers the last number it has seen catches up by asking for what came after it. Numbers are unique and only grow
+    /// in commit order: nothing committed later can appear below a number already listed.
+    /// </summary>
+    Task<IReadOnlyList<ArchivedMessage>> ListChangesAsync(long afterSequence, int limit, CancellationToken cancellationToken);
+
+    /// <summary>Gives these messages new change numbers, so every index following the archive indexes them again.</summary>
+    Task MarkChangedAsync(IReadOnlyList<string> messageIds, CancellationToken cancellationToken);
 
     /// <summary>Every message id, for a full reindex.</summary>
     IAsyncEnumerable<string> ListAllMessageIdsAsync(CancellationToken cancellationToken);
@@ -91,16 +100,15 @@ public interface IArchiveStore
     /// <summary>A source's messages and raw bytes as stored: the truth its progress counters are recounted from.</summary>
     Task<SourceTotals> GetSourceTotalsAsync(string sourceId, CancellationToken cancellationToken);
 
-    /// <summary>How many archived messages of each source the search index lacks; sources with none are absent.</summary>
-    Task<IReadOnlyDictionary<string, long>> CountUnindexedBySourceAsync(CancellationToken cancellationToken);
+    /// <summary>
+    /// How many messages of each source changed after <paramref name="afterSequence"/>: what an index at that checkpoint
+    /// lacks or has stale. Sources with none are absent.
+    /// </summary>
+    Task<IReadOnlyDictionary<string, long>> CountChangesBySourceAsync(long afterSequence, CancellationToken cancellationToken);
 
     /// <summary>Messages first archived on each UTC day since <paramref name="from"/> (days without any are absent), all sources together.</summary>
     Task<IReadOnlyList<DailyCount>> CountArchivedPerDayAsync(DateTimeOffset from, CancellationToken cancellationToken);
 
     /// <summary>Reads from the store and throws <see cref="ArchiveStorageException"/> when it cannot (for <c>/healthz</c>).</summary>
     Task CheckHealthAsync(CancellationToken cancellationToken);
-
-    Task MarkIndexedAsync(IReadOnlyList<string> messageIds, CancellationToken cancellationToken);
-
-    Task MarkAllUnindexedAsync(CancellationToken cancellationToken);
 }

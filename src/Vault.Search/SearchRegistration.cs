@@ -29,6 +29,7 @@ public static class SearchRegistration
         services.AddSingleton(sp => new SearchIndex(Path.Combine(sp.GetRequiredService<IOptions<ArchiveOptions>>().Value.DataDirectory, "index")));
         services.AddSingleton<ReindexProgress>();
         services.AddSingleton<MessageIndexer>();
+        services.AddSingleton<IndexBacklog>();
         services.AddSingleton<IMessageIndexer>(sp => sp.GetRequiredService<MessageIndexer>());
         services.AddSingleton(sp => new SearchService(
             sp.GetRequiredService<SearchIndex>(),

@@ -231,7 +231,7 @@ public abstract partial class ArchiveStoreContractTests : IAsyncDisposable
     {
         var store = await NewStoreAsync();
         var first = await store.CommitBatchAsync(Batch("s", 1, 5), Ct);
-        await store.MarkIndexedAsync(first.Added, Ct);
+        var mark = await LastChangeAsync(store);
 
         var replay = await store.CommitBatchAsync(Batch("s", 1, 5), Ct);
 
@@ -240,7 +240,7 @@ public abstract partial class ArchiveStoreContractTests : IAsyncDisposable
         Assert.Empty(replay.Relocated);
         Assert.Equal(0, replay.BytesAdded);
         Assert.Equal(5, await store.CountMessagesAsync("s", Ct));
-        Assert.Empty(await ToListAsync(store.ListUnindexedAsync(Ct)));
+        Assert.Empty(await ChangedAfterAsync(store, mark));
         var message = await store.FindBySha256Async("s", Sha(Mail(3)), Ct);
         Assert.Equal([new MessageLocation("INBOX", 1, 3)], message!.Locations);
     }
@@ -251,7 +251,7 @@ public abstract partial class ArchiveStoreContractTests : IAsyncDisposable
         var store = await NewStoreAsync();
         var bytes = Mail(1);
         var first = await store.CommitBatchAsync(new MessageBatch("s", [Incoming(bytes, "INBOX", 1, 10)], null), Ct);
-        await store.MarkIndexedAsync(first.Added, Ct);
+        var mark = await LastChangeAsync(store);
 
         var second = await store.CommitBatchAsync(new MessageBatch("s", [Incoming(bytes, "Archive/2022", 7, 3)], null), Ct);
 
@@ -262,8 +262,8 @@ public abstract partial class ArchiveStoreContractTests : IAsyncDisposable
         Assert.Equal(1, await store.CountMessagesAsync("s", Ct));
         var message = await store.GetMessageAsync(id, Ct);
         Assert.Equal(["Archive/2022", "INBOX"], message!.Folders.Order(StringComparer.Ordinal));
-        Assert.False(message.Indexed);
-        Assert.Equal([id], await ToListAsync(store.ListUnindexedAsync(Ct)));
+        Assert.True(message.ChangeSequence > mark);
+        Assert.Equal([id], await ChangedAfterAsync(store, mark));
     }
 
     [Fact]
@@ -474,19 +474,44 @@ public abstract partial class ArchiveStoreContractTests : IAsyncDisposable
     }
 
     [Fact]
-    public async Task Indexed_marks_follow_the_indexer()
+    public async Task The_change_sequence_lists_what_changed_after_a_checkpoint_in_commit_order()
     {
         var store = await NewStoreAsync();
         var result = await store.CommitBatchAsync(Batch("s", 1, 4), Ct);
-        Assert.Equal(result.Added, await ToListAsync(store.ListUnindexedAsync(Ct)));
+        var other = await store.CommitBatchAsync(Batch("t", 1, 2), Ct);
 
-        await store.MarkIndexedAsync(result.Added.Take(3).ToList(), Ct);
-        Assert.Equal([result.Added[3]], await ToListAsync(store.ListUnindexedAsync(Ct)));
-        Assert.True((await store.GetMessageAsync(result.Added[0], Ct))!.Indexed);
+        var all = await store.ListChangesAsync(0, 100, Ct);
+        Assert.Equal([.. result.Added, .. other.Added], all.Select(m => m.Id));
+        Assert.True(all.Zip(all.Skip(1)).All(p => p.First.ChangeSequence < p.Second.ChangeSequence), "change numbers are unique and grow in commit order");
+        Assert.Equal([result.Added[2]], (await store.ListChangesAsync(all[1].ChangeSequence, 1, Ct)).Select(m => m.Id));
+        var counts = await store.CountChangesBySourceAsync(all[2].ChangeSequence, Ct);
+        Assert.Equal(1, counts["s"]);
+        Assert.Equal(2, counts["t"]);
 
-        await store.MarkAllUnindexedAsync(Ct);
-        Assert.Equal(4, (await ToListAsync(store.ListUnindexedAsync(Ct))).Count);
-        Assert.Equal(result.Added.Order(StringComparer.Ordinal), (await ToListAsync(store.ListAllMessageIdsAsync(Ct))).Order(StringComparer.Ordinal));
+        // A message marked changed (found missing from an index) comes after everything before it, once.
+        var last = all[^1].ChangeSequence;
+        Assert.Empty(await store.CountChangesBySourceAsync(last, Ct));
+        await store.MarkChangedAsync([result.Added[0], result.Added[0]], Ct);
+        Assert.Equal([result.Added[0]], await ChangedAfterAsync(store, last));
+        Assert.Equal(1, (await store.CountChangesBySourceAsync(last, Ct))["s"]);
+        Assert.Equal(6, (await store.ListChangesAsync(0, 100, Ct)).Count);
+        Assert.Equal(result.Added.Concat(other.Added).Order(StringComparer.Ordinal), (await ToListAsync(store.ListAllMessageIdsAsync(Ct))).Order(StringComparer.Ordinal));
+    }
+
+    [Fact]
+    public async Task The_change_sequence_survives_a_reopen()
+    {
+        var store = await NewStoreAsync();
+        await store.CommitBatchAsync(Batch("s", 1, 3), Ct);
+        var last = await LastChangeAsync(store);
+
+        var reopened = Track(OpenAgain(store));
+        await reopened.InitializeAsync(Ct);
+        await reopened.CommitBatchAsync(Batch("s", 4, 1), Ct);
+
+        var after = await reopened.ListChangesAsync(last, 10, Ct);
+        Assert.Equal([MessageIds.For("s", Sha(Mail(4)))], after.Select(m => m.Id));
+        Assert.True(after[0].ChangeSequence > last);
     }
 
     [Fact]
@@ -496,19 +521,21 @@ public abstract partial class ArchiveStoreContractTests : IAsyncDisposable
         var bytes = Mail(1);
         await store.CommitBatchAsync(new MessageBatch("s", [Incoming(bytes, "INBOX", 1, 5), Incoming(bytes, "Sent", 2, 8)], null), Ct);
         var id = MessageIds.For("s", Sha(bytes));
-        await store.MarkIndexedAsync([id], Ct);
+        var mark = await LastChangeAsync(store);
         var at = Time.GetUtcNow();
 
         Assert.Equal([id], await store.MarkDeletedOnServerAsync("s", "INBOX", 1, [5], at, Ct));
         var message = await store.GetMessageAsync(id, Ct);
         Assert.Null(message!.DeletedOnServerAt);
         Assert.Equal(["Sent"], message.Folders);
-        Assert.False(message.Indexed);
+        Assert.Equal([id], await ChangedAfterAsync(store, mark));
 
         // UID 9 was never archived; a location already gone is not marked (nor its message reindexed) twice.
-        await store.MarkIndexedAsync([id], Ct);
+        mark = await LastChangeAsync(store);
         Assert.Equal([id], await store.MarkDeletedOnServerAsync("s", "Sent", 2, [8, 9], at, Ct));
+        mark = await LastChangeAsync(store);
         Assert.Empty(await store.MarkDeletedOnServerAsync("s", "Sent", 2, [8], at.AddHours(1), Ct));
+        Assert.Empty(await ChangedAfterAsync(store, mark));
         message = await store.GetMessageAsync(id, Ct);
         Assert.Equal(at, message!.DeletedOnServerAt);
         Assert.Equal(bytes, await StoredBytes.ReadAllAsync(store, id, Ct));
@@ -554,19 +581,21 @@ public abstract partial class ArchiveStoreContractTests : IAsyncDisposable
         var store = await NewStoreAsync();
         await store.CommitBatchAsync(new MessageBatch("s", [Incoming(Mail(1), "INBOX", 1, 1, ["\\Seen"]), Incoming(Mail(2), "INBOX", 1, 2)], null), Ct);
         var (first, second) = (MessageIds.For("s", Sha(Mail(1))), MessageIds.For("s", Sha(Mail(2))));
-        await store.MarkIndexedAsync([first, second], Ct);
+        var mark = await LastChangeAsync(store);
 
         // UID 1 unchanged, UID 2 flagged, UID 3 unknown: only UID 2's message is stale.
         var changed = await store.UpdateFlagsAsync("s", "INBOX", 1, [(1, ["\\Seen"]), (2, ["\\Flagged"]), (3, ["\\Seen"])], Ct);
         Assert.Equal([second], changed);
-        Assert.Equal([second], await ToListAsync(store.ListUnindexedAsync(Ct)));
-        Assert.True((await store.GetMessageAsync(first, Ct))!.Indexed);
+        Assert.Equal([second], await ChangedAfterAsync(store, mark));
+        Assert.True((await store.GetMessageAsync(first, Ct))!.ChangeSequence <= mark);
 
         // Back to no flags at all: a change too; the same flags again: none.
-        await store.MarkIndexedAsync([second], Ct);
+        mark = await LastChangeAsync(store);
         Assert.Equal([second], await store.UpdateFlagsAsync("s", "INBOX", 1, [(2, [])], Ct));
         Assert.Empty((await store.GetMessageAsync(second, Ct))!.Flags);
+        mark = await LastChangeAsync(store);
         Assert.Empty(await store.UpdateFlagsAsync("s", "INBOX", 1, [(2, [])], Ct));
+        Assert.Empty(await ChangedAfterAsync(store, mark));
     }
 
     [Fact]
@@ -682,6 +711,23 @@ public abstract partial class ArchiveStoreContractTests : IAsyncDisposable
     };
 
     protected static string Sha(byte[] bytes) => Convert.ToHexStringLower(SHA256.HashData(bytes));
+
+    /// <summary>The highest change number so far (0 for an empty archive).</summary>
+    protected static async Task<long> LastChangeAsync(IArchiveStore store)
+    {
+        long last = 0;
+        IReadOnlyList<ArchivedMessage> page;
+        while ((page = await store.ListChangesAsync(last, 1000, Ct)).Count > 0)
+        {
+            last = page[^1].ChangeSequence;
+        }
+
+        return last;
+    }
+
+    /// <summary>The ids of the messages changed after <paramref name="sequence"/>, in change order.</summary>
+    protected static async Task<List<string>> ChangedAfterAsync(IArchiveStore store, long sequence) =>
+        (await store.ListChangesAsync(sequence, 1000, Ct)).Select(m => m.Id).ToList();
 
     protected static async Task<List<T>> ToListAsync<T>(IAsyncEnumerable<T> items)
     {

@@ -65,10 +65,20 @@ public sealed class EmbeddedSchemaVersionTests : IDisposable
         await using (var v4 = new EmbeddedArchiveStore(data, _time, EmbeddedMigrations.All.Take(4).ToList(), null))
         {
             await v4.InitializeAsync(Ct);
-            await v4.CommitBatchAsync(TestMessages.Batch("s", 1, 2), Ct);
         }
 
+        // Two messages as version 4 wrote them (today's code writes columns version 4 did not have).
         var database = Path.Combine(data, "archive.db");
+        await using (var connection = new SqliteConnection($"Data Source={database};Pooling=False"))
+        {
+            await connection.OpenAsync(Ct);
+            using var insert = connection.CreateCommand();
+            insert.CommandText = """
+                INSERT INTO messages (id, source_id, sha256, size, first_seen, indexed) VALUES ('s:a', 's', 'a', 10, 1, 1), ('s:b', 's', 'b', 20, 2, 0);
+                """;
+            await insert.ExecuteNonQueryAsync(Ct);
+        }
+
         Assert.Equal(4, await EmbeddedDatabase.UserVersionAsync(database, Ct));
         await using var latest = new EmbeddedArchiveStore(data, _time);
         await latest.InitializeAsync(Ct);
@@ -78,6 +88,13 @@ public sealed class EmbeddedSchemaVersionTests : IDisposable
         await latest.SaveOAuthGrantAsync(new OAuth.OAuthGrant { SourceId = "s", Provider = OAuth.OAuthProvider.Google, EncryptedRefreshToken = [1], GrantedAt = _time.GetUtcNow() }, Ct);
         Assert.NotNull(await latest.GetOAuthGrantAsync("s", Ct));
         Assert.Equal(2, await latest.CountMessagesAsync("s", Ct));
+
+        // Version 8 numbered them in archive order; what is archived next comes after them.
+        Assert.Equal(["s:a", "s:b"], (await latest.ListChangesAsync(0, 10, Ct)).Select(m => m.Id));
+        var added = await latest.CommitBatchAsync(TestMessages.Batch("s", 1, 1), Ct);
+        var changes = await latest.ListChangesAsync(0, 10, Ct);
+        Assert.Equal(["s:a", "s:b", added.Added[0]], changes.Select(m => m.Id));
+        Assert.True(changes[2].ChangeSequence > changes[1].ChangeSequence);
     }
 
     [Fact]

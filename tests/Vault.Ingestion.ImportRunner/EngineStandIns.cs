@@ -19,6 +19,8 @@ public sealed class PlainPasswords : IMailCredentialProvider
 public sealed class NoIndexer : IMessageIndexer
 {
     public ValueTask EnqueueAsync(IReadOnlyList<string> messageIds, CancellationToken cancellationToken) => ValueTask.CompletedTask;
+
+    public ValueTask EnqueueAsync(Archive.Messages.MessageBatch batch, Archive.Messages.BatchResult result, CancellationToken cancellationToken) => ValueTask.CompletedTask;
 }
 
 public sealed class RunnerMeterFactory : IMeterFactory

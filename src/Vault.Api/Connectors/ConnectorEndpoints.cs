@@ -4,6 +4,7 @@ using Microsoft.AspNetCore.Http.HttpResults;
 using Microsoft.AspNetCore.Mvc;
 using Vault.Api.Sources;
 using Vault.Archive;
+using Vault.Search.Indexing;
 using Vault.Archive.Connectors;
 using Vault.Archive.Sources;
 using Vault.Ingestion.Connections;
@@ -123,14 +124,14 @@ public static class ConnectorEndpoints
         await lifecycle.ResumeAsync(id, cancellationToken) ? await GetAsync(id, connectors, cancellationToken) : (Results<Ok<ConnectorResponse>, ProblemHttpResult>)NotFound(id);
 
     private static async Task<Results<Ok<SourceResponse[]>, ProblemHttpResult>> ListMailboxesAsync(
-        string id, [FromServices] IConnectorStore connectors, [FromServices] IArchiveStore store, CancellationToken cancellationToken)
+        string id, [FromServices] IConnectorStore connectors, [FromServices] IndexBacklog backlog, CancellationToken cancellationToken)
     {
         if (await connectors.GetConnectorAsync(id, cancellationToken) is null)
         {
             return NotFound(id);
         }
 
-        var unindexed = await store.CountUnindexedBySourceAsync(cancellationToken);
+        var unindexed = await backlog.CountBySourceAsync(cancellationToken);
         var mailboxes = await connectors.ListMailboxesAsync(id, cancellationToken);
         return TypedResults.Ok(mailboxes.Select(m => SourceResponse.From(m, unindexed.GetValueOrDefault(m.Id))).ToArray());
     }

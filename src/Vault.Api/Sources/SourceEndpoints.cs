@@ -3,6 +3,7 @@ using FluentValidation.Results;
 using Microsoft.AspNetCore.Http.HttpResults;
 using Microsoft.AspNetCore.Mvc;
 using Vault.Archive;
+using Vault.Search.Indexing;
 using Vault.Archive.Jobs;
 using Vault.Archive.Sources;
 using Vault.Ingestion.Connections;
@@ -35,6 +36,7 @@ public static class SourceEndpoints
         [FromServices] IArchiveStore store,
         [FromServices] CredentialProtector passwords,
         [FromServices] SourceLifecycle lifecycle,
+        [FromServices] IndexBacklog backlog,
         CancellationToken cancellationToken)
     {
         var errors = await ValidateAsync(request, SourceRequestKind.Create, null, store, cancellationToken);
@@ -46,23 +48,24 @@ public static class SourceEndpoints
         // An OAuth2 source has no password: its refresh token is kept with its grant once someone signs it in.
         var password = SourceSettingsFactory.IsOAuth(request) ? [] : passwords.Protect(request.Password!);
         var source = await lifecycle.CreateAsync(SourceSettingsFactory.From(request), password, cancellationToken);
-        return TypedResults.Created($"/api/sources/{source.Id}", await ResponseAsync(source, store, cancellationToken));
+        return TypedResults.Created($"/api/sources/{source.Id}", await ResponseAsync(source, store, backlog, cancellationToken));
     }
 
-    private static async Task<Ok<SourceResponse[]>> ListAsync([FromServices] IArchiveStore store, [FromServices] IJobReportStore reports, CancellationToken cancellationToken)
+    private static async Task<Ok<SourceResponse[]>> ListAsync(
+        [FromServices] IArchiveStore store, [FromServices] IJobReportStore reports, [FromServices] IndexBacklog backlog, CancellationToken cancellationToken)
     {
         var sources = await store.ListSourcesAsync(cancellationToken);
-        var unindexed = await store.CountUnindexedBySourceAsync(cancellationToken);
+        var unindexed = await backlog.CountBySourceAsync(cancellationToken);
         var integrity = (await reports.ListVerifyReportsAsync(cancellationToken)).ToDictionary(r => r.SourceId, StringComparer.Ordinal);
         return TypedResults.Ok(sources.OrderBy(s => s.CreatedAt)
             .Select(s => SourceResponse.From(s, unindexed.GetValueOrDefault(s.Id), integrity.GetValueOrDefault(s.Id)))
             .ToArray());
     }
 
-    private static async Task<Results<Ok<SourceResponse>, ProblemHttpResult>> GetAsync(string id, [FromServices] IArchiveStore store, CancellationToken cancellationToken)
+    private static async Task<Results<Ok<SourceResponse>, ProblemHttpResult>> GetAsync(string id, [FromServices] IArchiveStore store, [FromServices] IndexBacklog backlog, CancellationToken cancellationToken)
     {
         var source = await store.GetSourceAsync(id, cancellationToken);
-        return source is null ? NotFound(id) : TypedResults.Ok(await ResponseAsync(source, store, cancellationToken));
+        return source is null ? NotFound(id) : TypedResults.Ok(await ResponseAsync(source, store, backlog, cancellationToken));
     }
 
     private static async Task<Results<Ok<SourceResponse>, ValidationProblem, ProblemHttpResult>> EditAsync(
@@ -71,6 +74,7 @@ public static class SourceEndpoints
         [FromServices] IArchiveStore store,
         [FromServices] CredentialProtector passwords,
         [FromServices] SourceLifecycle lifecycle,
+        [FromServices] IndexBacklog backlog,
         CancellationToken cancellationToken)
     {
         if (await store.GetSourceAsync(id, cancellationToken) is null)
@@ -86,7 +90,7 @@ public static class SourceEndpoints
 
         var password = SourceSettingsFactory.IsOAuth(request) ? [] : request.Password is null ? null : passwords.Protect(request.Password);
         var edited = await lifecycle.EditAsync(id, SourceSettingsFactory.From(request), password, cancellationToken);
-        return edited is null ? NotFound(id) : TypedResults.Ok(await ResponseAsync(edited, store, cancellationToken));
+        return edited is null ? NotFound(id) : TypedResults.Ok(await ResponseAsync(edited, store, backlog, cancellationToken));
     }
 
     private static async Task<Results<NoContent, ProblemHttpResult>> DeleteAsync(
@@ -97,26 +101,26 @@ public static class SourceEndpoints
         await lifecycle.DeleteAsync(id, purge ?? false, cancellationToken) ? TypedResults.NoContent() : NotFound(id);
 
     private static async Task<Results<Ok<SourceResponse>, ProblemHttpResult>> PauseAsync(
-        string id, [FromServices] SourceLifecycle lifecycle, [FromServices] IArchiveStore store, CancellationToken cancellationToken) =>
-        await ChangedAsync(id, await lifecycle.PauseAsync(id, "paused by a person", cancellationToken), store, cancellationToken);
+        string id, [FromServices] SourceLifecycle lifecycle, [FromServices] IArchiveStore store, [FromServices] IndexBacklog backlog, CancellationToken cancellationToken) =>
+        await ChangedAsync(id, await lifecycle.PauseAsync(id, "paused by a person", cancellationToken), store, backlog, cancellationToken);
 
     private static async Task<Results<Ok<SourceResponse>, ProblemHttpResult>> ResumeAsync(
-        string id, [FromServices] SourceLifecycle lifecycle, [FromServices] IArchiveStore store, CancellationToken cancellationToken) =>
-        await ChangedAsync(id, await lifecycle.ResumeAsync(id, "resumed by a person", cancellationToken), store, cancellationToken);
+        string id, [FromServices] SourceLifecycle lifecycle, [FromServices] IArchiveStore store, [FromServices] IndexBacklog backlog, CancellationToken cancellationToken) =>
+        await ChangedAsync(id, await lifecycle.ResumeAsync(id, "resumed by a person", cancellationToken), store, backlog, cancellationToken);
 
     /// <summary>404 for no such source, 409 when the state machine refuses.</summary>
-    private static async Task<Results<Ok<SourceResponse>, ProblemHttpResult>> ChangedAsync(string id, SourceChange change, IArchiveStore store, CancellationToken cancellationToken) =>
+    private static async Task<Results<Ok<SourceResponse>, ProblemHttpResult>> ChangedAsync(string id, SourceChange change, IArchiveStore store, IndexBacklog backlog, CancellationToken cancellationToken) =>
         change switch
         {
             { IsNotFound: true } => NotFound(id),
-            { Source: { } source } => TypedResults.Ok(await ResponseAsync(source, store, cancellationToken)),
+            { Source: { } source } => TypedResults.Ok(await ResponseAsync(source, store, backlog, cancellationToken)),
             _ => Conflict(change.ConflictReason!),
         };
 
     /// <summary>One source as the contract shows it, with how many of its messages are still waiting for the index.</summary>
-    private static async Task<SourceResponse> ResponseAsync(Source source, IArchiveStore store, CancellationToken cancellationToken)
+    private static async Task<SourceResponse> ResponseAsync(Source source, IArchiveStore store, IndexBacklog backlog, CancellationToken cancellationToken)
     {
-        var unindexed = await store.CountUnindexedBySourceAsync(cancellationToken);
+        var unindexed = await backlog.CountBySourceAsync(cancellationToken);
         var integrity = store is IJobReportStore reports ? await reports.GetVerifyReportAsync(source.Id, cancellationToken) : null;
         return SourceResponse.From(source, unindexed.GetValueOrDefault(source.Id), integrity);
     }

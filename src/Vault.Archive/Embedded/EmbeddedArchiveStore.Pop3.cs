@@ -55,7 +55,7 @@ public sealed partial class EmbeddedArchiveStore
             }
 
             // Their messages: deleted on the server, still archived (as an expunged IMAP message).
-            return await EmbeddedLocationWrites.MarkDeletedAsync(connection, transaction, sourceId, Pop3Locations.Folder, Pop3Locations.UidValidity, uids, at, cancellationToken);
+            return await EmbeddedLocationWrites.MarkDeletedAsync(connection, transaction, _changes, sourceId, Pop3Locations.Folder, Pop3Locations.UidValidity, uids, at, cancellationToken);
         }, cancellationToken);
     }
 }

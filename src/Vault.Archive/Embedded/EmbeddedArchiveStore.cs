@@ -38,9 +38,11 @@ public sealed partial class EmbeddedArchiveStore : IArchiveStore, IConnectorStor
     private readonly EmbeddedSchemaMigrator _migrator;
     private readonly ILogger _logger;
     private readonly SemaphoreSlim _writeLock = new(1, 1);
-    private readonly EmbeddedBatchWriter _batchWriter = new(CompressionLevel);
+    private readonly EmbeddedChangeSequence _changes = new();
+    private readonly EmbeddedBatchWriter _batchWriter;
     private readonly EmbeddedRawReader _rawReader = new();
     private SqliteConnection? _writer;
+    private int _disposed;
 
     public EmbeddedArchiveStore(string dataDirectory, TimeProvider timeProvider, ILogger<EmbeddedArchiveStore>? logger = null)
         : this(dataDirectory, timeProvider, EmbeddedMigrations.All, logger)
@@ -53,6 +55,7 @@ public sealed partial class EmbeddedArchiveStore : IArchiveStore, IConnectorStor
         ArgumentException.ThrowIfNullOrEmpty(dataDirectory);
         Directory.CreateDirectory(dataDirectory);
         DatabasePath = Path.Combine(dataDirectory, "archive.db");
+        _batchWriter = new EmbeddedBatchWriter(CompressionLevel, _changes);
         _connectionString = new SqliteConnectionStringBuilder
         {
             DataSource = DatabasePath,
@@ -95,6 +98,7 @@ public sealed partial class EmbeddedArchiveStore : IArchiveStore, IConnectorStor
                     PRAGMA cache_size = -16384;
                     """, cancellationToken);
                 await _migrator.UpgradeAsync(writer, DatabasePath, _logger, cancellationToken);
+                await _changes.LoadAsync(writer, cancellationToken);
             }
             catch
             {
@@ -325,13 +329,42 @@ public sealed partial class EmbeddedArchiveStore : IArchiveStore, IConnectorStor
         WriteAsync((connection, transaction) => EmbeddedLocationWrites.RemapAsync(connection, transaction, sourceId, folder, matches, cancellationToken), cancellationToken);
 
     public Task<IReadOnlyList<string>> MarkDeletedOnServerAsync(string sourceId, string folder, long uidValidity, IReadOnlyList<long> uids, DateTimeOffset at, CancellationToken cancellationToken) =>
-        WriteAsync((connection, transaction) => EmbeddedLocationWrites.MarkDeletedAsync(connection, transaction, sourceId, folder, uidValidity, uids, at, cancellationToken), cancellationToken);
+        WriteAsync((connection, transaction) => EmbeddedLocationWrites.MarkDeletedAsync(connection, transaction, _changes, sourceId, folder, uidValidity, uids, at, cancellationToken), cancellationToken);
 
     public Task<IReadOnlyList<string>> UpdateFlagsAsync(string sourceId, string folder, long uidValidity, IReadOnlyList<(long Uid, IReadOnlyList<string> Flags)> changes, CancellationToken cancellationToken) =>
-        WriteAsync((connection, transaction) => EmbeddedLocationWrites.UpdateFlagsAsync(connection, transaction, sourceId, folder, uidValidity, changes, cancellationToken), cancellationToken);
+        WriteAsync((connection, transaction) => EmbeddedLocationWrites.UpdateFlagsAsync(connection, transaction, _changes, sourceId, folder, uidValidity, changes, cancellationToken), cancellationToken);
 
-    public IAsyncEnumerable<string> ListUnindexedAsync(CancellationToken cancellationToken) =>
-        StreamIdsAsync("SELECT id FROM messages WHERE indexed = 0 ORDER BY rowid", cancellationToken);
+    public async Task<IReadOnlyList<ArchivedMessage>> ListChangesAsync(long afterSequence, int limit, CancellationToken cancellationToken)
+    {
+        ArgumentOutOfRangeException.ThrowIfLessThan(limit, 1);
+        await using var connection = await OpenReaderAsync(cancellationToken);
+        using var command = connection.CreateCommand();
+        command.CommandText = $"SELECT {EmbeddedSchema.MessageColumns} FROM messages WHERE change_seq > $after ORDER BY change_seq LIMIT $limit";
+        command.Parameters.AddWithValue("$after", afterSequence);
+        command.Parameters.AddWithValue("$limit", limit);
+        return await ReadMessagesAsync(connection, command, cancellationToken);
+    }
+
+    public Task MarkChangedAsync(IReadOnlyList<string> messageIds, CancellationToken cancellationToken)
+    {
+        ArgumentNullException.ThrowIfNull(messageIds);
+        return WriteAsync(async (connection, transaction) =>
+        {
+            using var update = connection.CreateCommand();
+            update.Transaction = transaction;
+            update.CommandText = "UPDATE messages SET change_seq = $seq WHERE id = $id";
+            var seq = update.Parameters.Add("$seq", SqliteType.Integer);
+            var id = update.Parameters.Add("$id", SqliteType.Text);
+            foreach (var messageId in messageIds.Distinct(StringComparer.Ordinal))
+            {
+                seq.Value = _changes.Next();
+                id.Value = messageId;
+                await update.ExecuteNonQueryAsync(cancellationToken);
+            }
+
+            return 0;
+        }, cancellationToken);
+    }
 
     public IAsyncEnumerable<string> ListAllMessageIdsAsync(CancellationToken cancellationToken) =>
         StreamIdsAsync("SELECT id FROM messages ORDER BY rowid", cancellationToken);
@@ -358,12 +391,13 @@ public sealed partial class EmbeddedArchiveStore : IArchiveStore, IConnectorStor
         return new SourceTotals(reader.GetInt64(0), reader.GetInt64(1));
     }
 
-    public async Task<IReadOnlyDictionary<string, long>> CountUnindexedBySourceAsync(CancellationToken cancellationToken)
+    public async Task<IReadOnlyDictionary<string, long>> CountChangesBySourceAsync(long afterSequence, CancellationToken cancellationToken)
     {
-        // Served by the partial index messages_unindexed: cheap while the index keeps up, which is nearly always.
+        // A range of the covering index messages_by_change: cheap while the index keeps up, which is nearly always.
         await using var connection = await OpenReaderAsync(cancellationToken);
         using var command = connection.CreateCommand();
-        command.CommandText = "SELECT source_id, count(*) FROM messages WHERE indexed = 0 GROUP BY source_id";
+        command.CommandText = "SELECT source_id, count(*) FROM messages WHERE change_seq > $after GROUP BY source_id";
+        command.Parameters.AddWithValue("$after", afterSequence);
         await using var reader = await command.ExecuteReaderAsync(cancellationToken);
         var counts = new Dictionary<string, long>(StringComparer.Ordinal);
         while (await reader.ReadAsync(cancellationToken))
@@ -417,30 +451,16 @@ public sealed partial class EmbeddedArchiveStore : IArchiveStore, IConnectorStor
         }
     }
 
-    public Task MarkIndexedAsync(IReadOnlyList<string> messageIds, CancellationToken cancellationToken)
-    {
-        ArgumentNullException.ThrowIfNull(messageIds);
-        return WriteAsync(async (connection, transaction) =>
-        {
-            using var update = connection.CreateCommand();
-            update.Transaction = transaction;
-            update.CommandText = "UPDATE messages SET indexed = 1 WHERE id = $id AND indexed = 0";
-            var id = update.Parameters.Add("$id", SqliteType.Text);
-            foreach (var messageId in messageIds)
-            {
-                id.Value = messageId;
-                await update.ExecuteNonQueryAsync(cancellationToken);
-            }
-
-            return 0;
-        }, cancellationToken);
-    }
-
-    public Task MarkAllUnindexedAsync(CancellationToken cancellationToken) =>
-        ExecuteWriteAsync("UPDATE messages SET indexed = 0 WHERE indexed <> 0", cancellationToken);
-
     public async ValueTask DisposeAsync()
     {
+        // A write still running on another thread (a late progress or event write) finishes first: closing the connection
+        // under its transaction would throw inside SQLite's rollback instead of cleanly ending the store.
+        if (Interlocked.Exchange(ref _disposed, 1) == 1)
+        {
+            return;
+        }
+
+        await _writeLock.WaitAsync();
         if (_writer is not null)
         {
             await _writer.DisposeAsync();
@@ -452,6 +472,12 @@ public sealed partial class EmbeddedArchiveStore : IArchiveStore, IConnectorStor
 
     public void Dispose()
     {
+        if (Interlocked.Exchange(ref _disposed, 1) == 1)
+        {
+            return;
+        }
+
+        _writeLock.Wait();
         _writer?.Dispose();
         _writer = null;
         DisposeShared();

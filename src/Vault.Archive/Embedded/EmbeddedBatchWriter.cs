@@ -15,12 +15,14 @@ internal sealed class EmbeddedBatchWriter : IDisposable
     private const int CopyBufferSize = 128 * 1024;
 
     private readonly int _compressionLevel;
+    private readonly EmbeddedChangeSequence _changes;
     private readonly MemoryStream _chunk = new();
     private Compressor _compressor;
 
-    public EmbeddedBatchWriter(int compressionLevel)
+    public EmbeddedBatchWriter(int compressionLevel, EmbeddedChangeSequence changes)
     {
         _compressionLevel = compressionLevel;
+        _changes = changes;
         _compressor = new Compressor(compressionLevel);
     }
 
@@ -28,17 +30,17 @@ internal sealed class EmbeddedBatchWriter : IDisposable
     {
         using var find = Command(connection, transaction, "SELECT rowid FROM messages WHERE id = $id", "$id");
         using var insertMessage = Command(connection, transaction, """
-            INSERT INTO messages (id, source_id, sha256, size, internal_date, flags, subject, from_addr, to_addr, header_date, message_id_header, sort_date, first_seen)
-            VALUES ($id, $source, $sha, $size, $internal, $flags, $subject, $from, $to, $date, $mid, $sort, $seen)
+            INSERT INTO messages (id, source_id, sha256, size, internal_date, flags, subject, from_addr, to_addr, header_date, message_id_header, sort_date, first_seen, change_seq)
+            VALUES ($id, $source, $sha, $size, $internal, $flags, $subject, $from, $to, $date, $mid, $sort, $seen, $seq)
             RETURNING rowid
-            """, "$id", "$source", "$sha", "$size", "$internal", "$flags", "$subject", "$from", "$to", "$date", "$mid", "$sort", "$seen");
+            """, "$id", "$source", "$sha", "$size", "$internal", "$flags", "$subject", "$from", "$to", "$date", "$mid", "$sort", "$seen", "$seq");
         using var insertChunk = Command(connection, transaction, "INSERT INTO blob_chunks (message_rowid, seq, data) VALUES ($m, $s, $d)", "$m", "$s", "$d");
         using var reserveChunk = Command(connection, transaction, "INSERT INTO blob_chunks (message_rowid, seq, data) VALUES ($m, $s, zeroblob($n)) RETURNING rowid", "$m", "$s", "$n");
         using var insertLocation = Command(connection, transaction, """
             INSERT INTO locations (source_id, folder, uid_validity, uid, message_rowid) VALUES ($source, $folder, $uv, $uid, $m)
             ON CONFLICT (source_id, folder, uid_validity, uid) DO UPDATE SET gone_at = NULL WHERE gone_at IS NOT NULL
             """, "$source", "$folder", "$uv", "$uid", "$m");
-        using var relocated = Command(connection, transaction, "UPDATE messages SET indexed = 0, deleted_on_server_at = NULL WHERE rowid = $m", "$m");
+        using var relocated = Command(connection, transaction, "UPDATE messages SET change_seq = $seq, deleted_on_server_at = NULL WHERE rowid = $m", "$m", "$seq");
 
         var added = new List<string>();
         var relocatedIds = new List<string>();
@@ -58,7 +60,7 @@ internal sealed class EmbeddedBatchWriter : IDisposable
             }
             else
             {
-                rowId = await InsertMessageAsync(insertMessage, batch.SourceId, id, message, now, cancellationToken);
+                rowId = await InsertMessageAsync(insertMessage, batch.SourceId, id, message, now, _changes.Next(), cancellationToken);
                 await WriteChunksAsync(connection, insertChunk, reserveChunk, rowId, message.Content, cancellationToken);
                 added.Add(id);
                 addedSet.Add(id);
@@ -75,6 +77,7 @@ internal sealed class EmbeddedBatchWriter : IDisposable
             if (existing is not null && locationAdded)
             {
                 relocated.Parameters[0].Value = rowId;
+                relocated.Parameters[1].Value = _changes.Next();
                 await relocated.ExecuteNonQueryAsync(cancellationToken);
                 if (!addedSet.Contains(id) && !relocatedIds.Contains(id))
                 {
@@ -96,7 +99,7 @@ internal sealed class EmbeddedBatchWriter : IDisposable
         return new BatchResult(added, relocatedIds, bytesAdded);
     }
 
-    private static async Task<long> InsertMessageAsync(SqliteCommand insert, string sourceId, string id, IncomingMessage message, DateTimeOffset now, CancellationToken cancellationToken)
+    private static async Task<long> InsertMessageAsync(SqliteCommand insert, string sourceId, string id, IncomingMessage message, DateTimeOffset now, long changeSequence, CancellationToken cancellationToken)
     {
         var p = insert.Parameters;
         var headers = message.Headers;
@@ -113,6 +116,7 @@ internal sealed class EmbeddedBatchWriter : IDisposable
         p[10].Value = EmbeddedRows.Text(headers.MessageIdHeader);
         p[11].Value = EmbeddedRows.Ticks(headers.Date ?? message.InternalDate);
         p[12].Value = now.UtcTicks;
+        p[13].Value = changeSequence;
         return (long)(await insert.ExecuteScalarAsync(cancellationToken))!;
     }
 

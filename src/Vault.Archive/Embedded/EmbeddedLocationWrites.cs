@@ -60,7 +60,7 @@ internal static class EmbeddedLocationWrites
     /// Marks locations gone; the message is marked deleted once none of its locations is live any more. Returns the ids of
     /// the messages whose index document is now stale (their folders or deletion changed).
     /// </summary>
-    public static async Task<IReadOnlyList<string>> MarkDeletedAsync(SqliteConnection connection, SqliteTransaction transaction, string sourceId, string folder, long uidValidity, IReadOnlyList<long> uids, DateTimeOffset at, CancellationToken cancellationToken)
+    public static async Task<IReadOnlyList<string>> MarkDeletedAsync(SqliteConnection connection, SqliteTransaction transaction, EmbeddedChangeSequence changes, string sourceId, string folder, long uidValidity, IReadOnlyList<long> uids, DateTimeOffset at, CancellationToken cancellationToken)
     {
         ArgumentNullException.ThrowIfNull(uids);
         using var mark = connection.CreateCommand();
@@ -80,7 +80,7 @@ internal static class EmbeddedLocationWrites
         using var message = connection.CreateCommand();
         message.Transaction = transaction;
         message.CommandText = """
-            UPDATE messages SET indexed = 0,
+            UPDATE messages SET change_seq = $seq,
                 deleted_on_server_at = CASE WHEN EXISTS (SELECT 1 FROM locations WHERE message_rowid = $m AND gone_at IS NULL)
                     THEN deleted_on_server_at ELSE $at END
             WHERE rowid = $m
@@ -88,6 +88,7 @@ internal static class EmbeddedLocationWrites
             """;
         message.Parameters.AddWithValue("$at", at.UtcTicks);
         var row = message.Parameters.Add("$m", SqliteType.Integer);
+        var seq = message.Parameters.Add("$seq", SqliteType.Integer);
 
         var stale = new List<string>();
         foreach (var value in uids)
@@ -96,6 +97,7 @@ internal static class EmbeddedLocationWrites
             if (await mark.ExecuteScalarAsync(cancellationToken) is long rowId)
             {
                 row.Value = rowId;
+                seq.Value = changes.Next();
                 if (await message.ExecuteScalarAsync(cancellationToken) is string id)
                 {
                     stale.Add(id);
@@ -110,13 +112,13 @@ internal static class EmbeddedLocationWrites
     /// Sets the flags of the messages at these locations. Only a real change writes, and marks the message for the
     /// indexer (its <c>is:</c> terms are stale); returns those messages' ids.
     /// </summary>
-    public static async Task<IReadOnlyList<string>> UpdateFlagsAsync(SqliteConnection connection, SqliteTransaction transaction, string sourceId, string folder, long uidValidity, IReadOnlyList<(long Uid, IReadOnlyList<string> Flags)> changes, CancellationToken cancellationToken)
+    public static async Task<IReadOnlyList<string>> UpdateFlagsAsync(SqliteConnection connection, SqliteTransaction transaction, EmbeddedChangeSequence sequence, string sourceId, string folder, long uidValidity, IReadOnlyList<(long Uid, IReadOnlyList<string> Flags)> changes, CancellationToken cancellationToken)
     {
         ArgumentNullException.ThrowIfNull(changes);
         using var update = connection.CreateCommand();
         update.Transaction = transaction;
         update.CommandText = """
-            UPDATE messages SET flags = $flags, indexed = 0
+            UPDATE messages SET flags = $flags, change_seq = $seq
             WHERE rowid = (SELECT message_rowid FROM locations WHERE source_id = $source AND folder = $folder AND uid_validity = $uv AND uid = $uid)
                 AND flags IS NOT $flags
             RETURNING id
@@ -126,11 +128,13 @@ internal static class EmbeddedLocationWrites
         update.Parameters.AddWithValue("$uv", uidValidity);
         var uid = update.Parameters.Add("$uid", SqliteType.Integer);
         var flags = update.Parameters.Add("$flags", SqliteType.Text);
+        var seq = update.Parameters.Add("$seq", SqliteType.Integer);
         var changed = new List<string>();
         foreach (var change in changes)
         {
             uid.Value = change.Uid;
             flags.Value = change.Flags.Count == 0 ? DBNull.Value : ArchiveJson.Serialize(change.Flags);
+            seq.Value = sequence.Next();
             if (await update.ExecuteScalarAsync(cancellationToken) is string id)
             {
                 changed.Add(id);

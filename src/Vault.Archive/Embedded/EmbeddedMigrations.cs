@@ -76,6 +76,7 @@ internal static class EmbeddedMigrations
                 granted_at INTEGER NOT NULL,
                 rotated_at INTEGER) WITHOUT ROWID;
             """),
+        new(8, "the archive change sequence replaces the per-message indexed mark", AddChangeSequenceAsync),
     ];
 
     /// <summary>
@@ -100,6 +101,32 @@ internal static class EmbeddedMigrations
                 created_at INTEGER NOT NULL);
             CREATE INDEX IF NOT EXISTS sources_by_connector ON sources (connector_id, created_at) WHERE connector_id IS NOT NULL;
             CREATE INDEX IF NOT EXISTS messages_by_first_seen ON messages (first_seen);
+            """;
+        await command.ExecuteNonQueryAsync(cancellationToken);
+    }
+
+    /// <summary>
+    /// Version 8. Existing messages are numbered in archive order (their rowid); the index, which has no change number
+    /// yet, rebuilds from 0. The old <c>indexed</c> column stays, unused: version 1's script, which an archive stamped
+    /// version 0 runs again, indexes it. Tolerates running twice, as version 2 does.
+    /// </summary>
+    private static async Task AddChangeSequenceAsync(SqliteTransaction transaction, CancellationToken cancellationToken)
+    {
+        var connection = transaction.Connection!;
+        using var columns = connection.CreateCommand();
+        columns.Transaction = transaction;
+        columns.CommandText = "SELECT count(*) FROM pragma_table_info('messages') WHERE name = 'change_seq'";
+        var hasColumn = Convert.ToInt64(await columns.ExecuteScalarAsync(cancellationToken), System.Globalization.CultureInfo.InvariantCulture) > 0;
+
+        using var command = connection.CreateCommand();
+        command.Transaction = transaction;
+        command.CommandText = (hasColumn ? string.Empty : """
+            ALTER TABLE messages ADD COLUMN change_seq INTEGER NOT NULL DEFAULT 0;
+            UPDATE messages SET change_seq = rowid;
+
+            """) + """
+            DROP INDEX IF EXISTS messages_unindexed;
+            CREATE INDEX IF NOT EXISTS messages_by_change ON messages (change_seq, source_id);
             """;
         await command.ExecuteNonQueryAsync(cancellationToken);
     }

@@ -38,7 +38,7 @@ internal static class EmbeddedRows
         Locations = locations,
         FirstSeen = Time(reader, 12)!.Value,
         DeletedOnServerAt = Time(reader, 13),
-        Indexed = reader.GetInt64(14) != 0,
+        ChangeSequence = reader.GetInt64(14),
     };
 
     public const string SourceColumns = "id, settings, password, status, error, progress, import_completed, last_sync_at, created_at, connector_id";

@@ -81,5 +81,5 @@ internal static class EmbeddedSchema
         """;
 
     public const string MessageColumns =
-        "rowid, id, source_id, sha256, size, internal_date, flags, subject, from_addr, to_addr, header_date, message_id_header, first_seen, deleted_on_server_at, indexed";
+        "rowid, id, source_id, sha256, size, internal_date, flags, subject, from_addr, to_addr, header_date, message_id_header, first_seen, deleted_on_server_at, change_seq";
 }

@@ -16,8 +16,8 @@ public sealed record ArchivedMessage
     /// <summary>Set when every location is gone from the server; the message stays in the archive.</summary>
     public DateTimeOffset? DeletedOnServerAt { get; init; }
 
-    /// <summary>False until the search index has this message with its current locations, flags and deletion mark.</summary>
-    public bool Indexed { get; init; }
+    /// <summary>Its number in the archive change sequence (<see cref="IArchiveStore.ListChangesAsync"/>): when it last changed.</summary>
+    public long ChangeSequence { get; init; }
 
     public IReadOnlyList<string> Folders => Locations.Select(l => l.Folder).Distinct(StringComparer.Ordinal).ToList();
 }

@@ -27,6 +27,9 @@ public sealed class MessageContent : IAsyncDisposable, IDisposable
     /// <summary>Lowercase hex.</summary>
     public string Sha256 { get; }
 
+    /// <summary>The bytes when they are held in memory (up to <see cref="MemoryLimit"/>); null for a message spilled to a file.</summary>
+    public ReadOnlyMemory<byte>? InMemory => _bytes is null ? default(ReadOnlyMemory<byte>?) : _bytes.AsMemory();
+
     public static MessageContent FromBytes(ReadOnlySpan<byte> bytes) => FromBytes(bytes.ToArray());
 
     private static MessageContent FromBytes(byte[] bytes) =>

@@ -55,6 +55,7 @@ public sealed partial class MongoArchiveStore : IArchiveStore, IConnectorStore, 
     private readonly IMongoCollection<BsonDocument> _raw;
     private readonly IMongoCollection<BsonDocument> _connectors;
     private readonly IMongoCollection<BsonDocument> _uidls;
+    private readonly IMongoCollection<BsonDocument> _meta;
     private readonly GridFSBucket<string> _large;
 
     public MongoArchiveStore(IMongoDatabase database, TimeProvider timeProvider, ILogger<MongoArchiveStore>? logger = null)
@@ -78,6 +79,7 @@ public sealed partial class MongoArchiveStore : IArchiveStore, IConnectorStore, 
         _raw = database.GetCollection<BsonDocument>("raw");
         _connectors = database.GetCollection<BsonDocument>("connectors");
         _uidls = database.GetCollection<BsonDocument>("pop3Uidls");
+        _meta = database.GetCollection<BsonDocument>(MongoSchemaMigrator.Collection);
         _large = new GridFSBucket<string>(database, new GridFSBucketOptions { BucketName = "rawLarge" });
     }
 
@@ -245,6 +247,8 @@ public sealed partial class MongoArchiveStore : IArchiveStore, IConnectorStore, 
         var relocated = new List<string>();
         long bytesAdded = 0;
         var firstIndexOf = new Dictionary<string, int>(StringComparer.Ordinal);
+        // Numbers for every message the batch may change; those a known message does not use are a harmless gap.
+        var nextSequence = await ReserveChangesAsync(session, batch.Messages.Count, cancellationToken);
         for (var i = 0; i < batch.Messages.Count; i++)
         {
             var id = ids[i];
@@ -256,7 +260,7 @@ public sealed partial class MongoArchiveStore : IArchiveStore, IConnectorStore, 
             var message = batch.Messages[i];
             var locations = batch.Messages.Where((m, j) => ids[j] == id).Select(m => m.Location).Distinct().ToList();
             var large = message.Content.Length > InlineLimit;
-            newMessages.Add(MongoDocuments.Message(id, batch.SourceId, message, locations, large ? GridFsBlob : InlineBlob, now));
+            newMessages.Add(MongoDocuments.Message(id, batch.SourceId, message, locations, large ? GridFsBlob : InlineBlob, now, nextSequence++));
             if (!large)
             {
                 newRaw.Add(new BsonDocument { ["_id"] = id, ["sourceId"] = batch.SourceId, ["data"] = new BsonBinaryData(await CompressAsync(message.Content, cancellationToken)) });
@@ -288,7 +292,7 @@ public sealed partial class MongoArchiveStore : IArchiveStore, IConnectorStore, 
             var result = await _messages.UpdateOneAsync(
                 session,
                 Filter.Eq("_id", ids[i]) & Filter.Not(Filter.ElemMatch<BsonValue>("locations", LocationFilter(location))),
-                Update.Push("locations", MongoDocuments.Location(location)).Set("indexed", false).Set("deletedOnServerAt", BsonNull.Value),
+                Update.Push("locations", MongoDocuments.Location(location)).Set("changeSeq", nextSequence++).Set("deletedOnServerAt", BsonNull.Value),
                 cancellationToken: cancellationToken);
             if (result.ModifiedCount > 0 && !relocated.Contains(ids[i]))
             {
@@ -403,57 +407,117 @@ public sealed partial class MongoArchiveStore : IArchiveStore, IConnectorStore, 
     public async Task<IReadOnlyList<string>> MarkDeletedOnServerAsync(string sourceId, string folder, long uidValidity, IReadOnlyList<long> uids, DateTimeOffset at, CancellationToken cancellationToken)
     {
         ArgumentNullException.ThrowIfNull(uids);
-        var stale = new List<string>();
-        foreach (var uid in uids)
-        {
-            var live = new MessageLocation(folder, uidValidity, uid);
-            var marked = await _messages.FindOneAndUpdateAsync(
-                Filter.Eq("sourceId", sourceId) & Filter.ElemMatch<BsonValue>("locations", LocationFilter(live) & Builders<BsonValue>.Filter.Eq("goneAt", BsonNull.Value)),
-                Update.Set("locations.$.goneAt", at.UtcTicks).Set("indexed", false),
-                new FindOneAndUpdateOptions<BsonDocument> { Projection = Builders<BsonDocument>.Projection.Include("_id") },
-                cancellationToken);
-            if (marked is null)
+        // In a transaction with the change numbers it takes (see ReserveChangesAsync); the callback may run again.
+        using var session = await _client.StartSessionAsync(cancellationToken: cancellationToken);
+        return await session.WithTransactionAsync(
+            async (s, ct) =>
             {
-                continue;
-            }
+                var next = await ReserveChangesAsync(s, uids.Count, ct);
+                var stale = new List<string>();
+                foreach (var uid in uids)
+                {
+                    var live = new MessageLocation(folder, uidValidity, uid);
+                    var marked = await _messages.FindOneAndUpdateAsync(
+                        s,
+                        Filter.Eq("sourceId", sourceId) & Filter.ElemMatch<BsonValue>("locations", LocationFilter(live) & Builders<BsonValue>.Filter.Eq("goneAt", BsonNull.Value)),
+                        Update.Set("locations.$.goneAt", at.UtcTicks).Set("changeSeq", next++),
+                        new FindOneAndUpdateOptions<BsonDocument> { Projection = Builders<BsonDocument>.Projection.Include("_id") },
+                        ct);
+                    if (marked is null)
+                    {
+                        continue;
+                    }
 
-            stale.Add(marked["_id"].AsString);
+                    stale.Add(marked["_id"].AsString);
 
-            // Deleted on the server once no live location is left: one conditional single-document update.
-            await _messages.UpdateOneAsync(
-                Filter.Eq("_id", marked["_id"]) & Filter.Eq("deletedOnServerAt", BsonNull.Value)
-                    & Filter.Not(Filter.ElemMatch("locations", Builders<BsonValue>.Filter.Eq("goneAt", BsonNull.Value))),
-                Update.Set("deletedOnServerAt", at.UtcTicks),
-                cancellationToken: cancellationToken);
-        }
+                    // Deleted on the server once no live location is left: one conditional single-document update.
+                    await _messages.UpdateOneAsync(
+                        s,
+                        Filter.Eq("_id", marked["_id"]) & Filter.Eq("deletedOnServerAt", BsonNull.Value)
+                            & Filter.Not(Filter.ElemMatch("locations", Builders<BsonValue>.Filter.Eq("goneAt", BsonNull.Value))),
+                        Update.Set("deletedOnServerAt", at.UtcTicks),
+                        cancellationToken: ct);
+                }
 
-        return stale.Distinct(StringComparer.Ordinal).ToList();
+                return (IReadOnlyList<string>)stale.Distinct(StringComparer.Ordinal).ToList();
+            },
+            cancellationToken: cancellationToken);
     }
 
     public async Task<IReadOnlyList<string>> UpdateFlagsAsync(string sourceId, string folder, long uidValidity, IReadOnlyList<(long Uid, IReadOnlyList<string> Flags)> changes, CancellationToken cancellationToken)
     {
         ArgumentNullException.ThrowIfNull(changes);
-        var changed = new List<string>();
-        foreach (var (uid, flags) in changes)
-        {
-            // Only a real change is written, and marks the message for the indexer (its is: terms are stale).
-            var updated = await _messages.FindOneAndUpdateAsync(
-                Filter.Eq("sourceId", sourceId) & Filter.ElemMatch<BsonValue>("locations", LocationFilter(new MessageLocation(folder, uidValidity, uid)))
-                    & Filter.Ne("flags", new BsonArray(flags)),
-                Update.Set("flags", new BsonArray(flags)).Set("indexed", false),
-                new FindOneAndUpdateOptions<BsonDocument> { Projection = Builders<BsonDocument>.Projection.Include("_id") },
-                cancellationToken);
-            if (updated is not null)
+        using var session = await _client.StartSessionAsync(cancellationToken: cancellationToken);
+        return await session.WithTransactionAsync(
+            async (s, ct) =>
             {
-                changed.Add(updated["_id"].AsString);
-            }
-        }
+                var next = await ReserveChangesAsync(s, changes.Count, ct);
+                var changed = new List<string>();
+                foreach (var (uid, flags) in changes)
+                {
+                    // Only a real change is written, and takes a change number (its is: terms are stale).
+                    var updated = await _messages.FindOneAndUpdateAsync(
+                        s,
+                        Filter.Eq("sourceId", sourceId) & Filter.ElemMatch<BsonValue>("locations", LocationFilter(new MessageLocation(folder, uidValidity, uid)))
+                            & Filter.Ne("flags", new BsonArray(flags)),
+                        Update.Set("flags", new BsonArray(flags)).Set("changeSeq", next++),
+                        new FindOneAndUpdateOptions<BsonDocument> { Projection = Builders<BsonDocument>.Projection.Include("_id") },
+                        ct);
+                    if (updated is not null)
+                    {
+                        changed.Add(updated["_id"].AsString);
+                    }
+                }
 
-        return changed.Distinct(StringComparer.Ordinal).ToList();
+                return (IReadOnlyList<string>)changed.Distinct(StringComparer.Ordinal).ToList();
+            },
+            cancellationToken: cancellationToken);
     }
 
-    public IAsyncEnumerable<string> ListUnindexedAsync(CancellationToken cancellationToken) =>
-        StreamIdsAsync(Filter.Eq("indexed", false), cancellationToken);
+    public async Task<IReadOnlyList<ArchivedMessage>> ListChangesAsync(long afterSequence, int limit, CancellationToken cancellationToken)
+    {
+        ArgumentOutOfRangeException.ThrowIfLessThan(limit, 1);
+        var documents = await _messages.Find(Filter.Gt("changeSeq", afterSequence))
+            .Sort(Builders<BsonDocument>.Sort.Ascending("changeSeq"))
+            .Limit(limit)
+            .ToListAsync(cancellationToken);
+        return documents.Select(MongoDocuments.Message).ToList();
+    }
+
+    public async Task MarkChangedAsync(IReadOnlyList<string> messageIds, CancellationToken cancellationToken)
+    {
+        ArgumentNullException.ThrowIfNull(messageIds);
+        var ids = messageIds.Distinct(StringComparer.Ordinal).ToList();
+        using var session = await _client.StartSessionAsync(cancellationToken: cancellationToken);
+        await session.WithTransactionAsync(
+            async (s, ct) =>
+            {
+                var next = await ReserveChangesAsync(s, ids.Count, ct);
+                foreach (var id in ids)
+                {
+                    await _messages.UpdateOneAsync(s, Filter.Eq("_id", id), Update.Set("changeSeq", next++), cancellationToken: ct);
+                }
+
+                return true;
+            },
+            cancellationToken: cancellationToken);
+    }
+
+    /// <summary>
+    /// Reserves <paramref name="count"/> numbers of the archive change sequence (<c>meta</c>, <c>_id: "changes"</c>) and
+    /// returns the first. Every write that gives out numbers runs in a transaction that updates this one document, so two
+    /// such transactions conflict and MongoDB retries the second after the first committed: numbers grow in commit order.
+    /// </summary>
+    private async Task<long> ReserveChangesAsync(IClientSessionHandle session, int count, CancellationToken cancellationToken)
+    {
+        var counter = await _meta.FindOneAndUpdateAsync(
+            session,
+            Filter.Eq("_id", "changes"),
+            Update.Inc("value", (long)Math.Max(count, 1)),
+            new FindOneAndUpdateOptions<BsonDocument> { IsUpsert = true, ReturnDocument = ReturnDocument.After },
+            cancellationToken);
+        return counter["value"].ToInt64() - Math.Max(count, 1) + 1;
+    }
 
     public IAsyncEnumerable<string> ListAllMessageIdsAsync(CancellationToken cancellationToken) =>
         StreamIdsAsync(FilterDefinition<BsonDocument>.Empty, cancellationToken);
@@ -470,11 +534,11 @@ public sealed partial class MongoArchiveStore : IArchiveStore, IConnectorStore, 
         return totals is null ? SourceTotals.None : new SourceTotals(totals["messages"].ToInt64(), totals["bytes"].ToInt64());
     }
 
-    public async Task<IReadOnlyDictionary<string, long>> CountUnindexedBySourceAsync(CancellationToken cancellationToken)
+    public async Task<IReadOnlyDictionary<string, long>> CountChangesBySourceAsync(long afterSequence, CancellationToken cancellationToken)
     {
-        // The filter is the partial index "unindexed"'s own, so only unindexed messages are read.
+        // A range of the index "change_source": only the changes the caller has not seen are read.
         var groups = await _messages.Aggregate()
-            .Match(Filter.Eq("indexed", false))
+            .Match(Filter.Gt("changeSeq", afterSequence))
             .Group(new BsonDocument { ["_id"] = "$sourceId", ["count"] = new BsonDocument("$sum", 1) })
             .ToListAsync(cancellationToken);
         return groups.ToDictionary(g => g["_id"].AsString, g => g["count"].ToInt64(), StringComparer.Ordinal);
@@ -506,12 +570,6 @@ public sealed partial class MongoArchiveStore : IArchiveStore, IConnectorStore, 
             throw new ArchiveStorageException($"MongoDB does not answer: {e.Message}", e);
         }
     }
-
-    public Task MarkIndexedAsync(IReadOnlyList<string> messageIds, CancellationToken cancellationToken) =>
-        _messages.UpdateManyAsync(Filter.In("_id", messageIds) & Filter.Eq("indexed", false), Update.Set("indexed", true), cancellationToken: cancellationToken);
-
-    public Task MarkAllUnindexedAsync(CancellationToken cancellationToken) =>
-        _messages.UpdateManyAsync(Filter.Eq("indexed", true), Update.Set("indexed", false), cancellationToken: cancellationToken);
 
     private async IAsyncEnumerable<string> StreamIdsAsync(FilterDefinition<BsonDocument> filter, [EnumeratorCancellation] CancellationToken cancellationToken)
     {

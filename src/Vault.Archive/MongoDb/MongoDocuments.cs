@@ -123,7 +123,7 @@ internal static class MongoDocuments
         ["goneAt"] = BsonNull.Value,
     };
 
-    public static BsonDocument Message(string id, string sourceId, IncomingMessage message, IEnumerable<MessageLocation> locations, string blob, DateTimeOffset now) => new()
+    public static BsonDocument Message(string id, string sourceId, IncomingMessage message, IEnumerable<MessageLocation> locations, string blob, DateTimeOffset now, long changeSequence) => new()
     {
         ["_id"] = id,
         ["sourceId"] = sourceId,
@@ -139,7 +139,7 @@ internal static class MongoDocuments
         ["sortDate"] = Ticks(message.Headers.Date ?? message.InternalDate),
         ["firstSeen"] = now.UtcTicks,
         ["deletedOnServerAt"] = BsonNull.Value,
-        ["indexed"] = false,
+        ["changeSeq"] = changeSequence,
         ["locations"] = new BsonArray(locations.Select(Location)),
         ["blob"] = blob,
     };
@@ -164,7 +164,7 @@ internal static class MongoDocuments
                 .ToList(),
             FirstSeen = Time(document, "firstSeen")!.Value,
             DeletedOnServerAt = Time(document, "deletedOnServerAt"),
-            Indexed = document["indexed"].AsBoolean,
+            ChangeSequence = document.GetValue("changeSeq", 0L).ToInt64(),
         };
     }
 }

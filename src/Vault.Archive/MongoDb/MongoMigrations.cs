@@ -25,6 +25,7 @@ internal static class MongoMigrations
         // version 3): it changes nothing, and keeps OAuth2 at the version other branches were told.
         new(6, "nothing: kept for restores, which needed no schema change", (_, _) => Task.CompletedTask),
         new(7, "OAuth2: client settings per provider, sign-ins in flight by the hash of their state, grants per source", CreateVersion7Async),
+        new(8, "the archive change sequence replaces the per-message indexed mark", CreateVersion8Async),
     ];
 
     private static async Task CreateVersion3Async(IMongoDatabase database, CancellationToken cancellationToken)
@@ -170,5 +171,54 @@ internal static class MongoMigrations
         await database.GetCollection<BsonDocument>("oauthStates").Indexes.CreateOneAsync(
             new CreateIndexModel<BsonDocument>(Builders<BsonDocument>.IndexKeys.Ascending("expiresAt"), new CreateIndexOptions { Name = "expires_at" }),
             cancellationToken: cancellationToken);
+    }
+
+    /// <summary>
+    /// Numbers every message without one (in first-seen order), continuing the counter, then indexes the numbers.
+    /// Idempotent: a message numbered by a run that was interrupted keeps its number.
+    /// </summary>
+    private static async Task CreateVersion8Async(IMongoDatabase database, CancellationToken cancellationToken)
+    {
+        var messages = database.GetCollection<BsonDocument>("messages");
+        var meta = database.GetCollection<BsonDocument>(MongoSchemaMigrator.Collection);
+        var filter = Builders<BsonDocument>.Filter;
+        using (var cursor = await messages.Find(filter.Exists("changeSeq", false))
+            .Sort(Builders<BsonDocument>.Sort.Ascending("firstSeen").Ascending("_id"))
+            .Project(Builders<BsonDocument>.Projection.Include("_id"))
+            .ToCursorAsync(cancellationToken))
+        {
+            while (await cursor.MoveNextAsync(cancellationToken))
+            {
+                var ids = cursor.Current.Select(d => d["_id"]).ToList();
+                if (ids.Count == 0)
+                {
+                    continue;
+                }
+
+                var counter = await meta.FindOneAndUpdateAsync(
+                    filter.Eq("_id", "changes"),
+                    Builders<BsonDocument>.Update.Inc("value", (long)ids.Count),
+                    new FindOneAndUpdateOptions<BsonDocument> { IsUpsert = true, ReturnDocument = ReturnDocument.After },
+                    cancellationToken);
+                var next = counter["value"].ToInt64() - ids.Count + 1;
+                await messages.BulkWriteAsync(
+                    ids.Select(id => new UpdateOneModel<BsonDocument>(
+                        filter.Eq("_id", id) & filter.Exists("changeSeq", false),
+                        Builders<BsonDocument>.Update.Set("changeSeq", next++).Unset("indexed"))),
+                    cancellationToken: cancellationToken);
+            }
+        }
+
+        await messages.Indexes.CreateOneAsync(
+            new CreateIndexModel<BsonDocument>(Builders<BsonDocument>.IndexKeys.Ascending("changeSeq").Ascending("sourceId"), new CreateIndexOptions { Name = "change_source" }),
+            cancellationToken: cancellationToken);
+        try
+        {
+            await messages.Indexes.DropOneAsync("unindexed", cancellationToken);
+        }
+        catch (MongoCommandException e) when (e.CodeName == "IndexNotFound")
+        {
+            // Dropped by another Vault instance, or never created.
+        }
     }
 }

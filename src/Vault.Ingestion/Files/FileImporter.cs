@@ -242,8 +242,9 @@ public sealed class FileImporter(
 
             try
             {
-                var result = await store.CommitBatchAsync(new MessageBatch(sourceId, _batch.ToList(), null), cancellationToken);
-                await indexer.EnqueueAsync(result.ChangedIds.ToList(), cancellationToken);
+                var committed = new MessageBatch(sourceId, _batch.ToList(), null);
+                var result = await store.CommitBatchAsync(committed, cancellationToken);
+                await indexer.EnqueueAsync(committed, result, cancellationToken);
                 Progress = Progress with
                 {
                     MessagesArchived = Progress.MessagesArchived + result.Added.Count,

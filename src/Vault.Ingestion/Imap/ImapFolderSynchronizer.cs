@@ -278,15 +278,12 @@ public sealed class ImapFolderSynchronizer(
             }
 
             var checkpoint = pass.State with { RetryList = pass.RetryList.ToList() };
-            var result = await store.CommitBatchAsync(new MessageBatch(pass.State.SourceId, messages, checkpoint), cancellationToken);
-            // Committed: the bodies are the store's now, and the budget is free for the next batch while the indexer takes this one.
+            var committed = new MessageBatch(pass.State.SourceId, messages, checkpoint);
+            var result = await store.CommitBatchAsync(committed, cancellationToken);
+            // Committed: the bodies are the store's now (the indexer is handed those in memory), and the budget is free for the next batch.
+            await indexer.EnqueueAsync(committed, result, cancellationToken);
             await DisposeAllAsync(contents.Values);
             reservation.Dispose();
-            var changed = result.ChangedIds.ToList();
-            if (changed.Count > 0)
-            {
-                await indexer.EnqueueAsync(changed, cancellationToken);
-            }
 
             pass.MessagesAdded += result.Added.Count;
             pass.BytesAdded += result.BytesAdded;

@@ -34,14 +34,16 @@ public sealed class IntegrityChecker(
         try
         {
             report = await CheckAsync(report with { Total = await store.CountMessagesAsync(sourceId, cancellationToken) }, cancellationToken);
-            report = report with { Status = JobStatus.Completed, FinishedAt = timeProvider.GetUtcNow() };
-            await reports.SaveVerifyReportAsync(report, cancellationToken);
-            IntegrityLog.Finished(logger, sourceId, report.Checked, report.CorruptedCount, report.MissingFromIndex, report.OrphanedInIndex);
+            // The event first: whoever sees the report Completed also sees what it found in the source's events.
             if (report.CorruptedCount > 0)
             {
                 await store.AppendEventAsync(new SourceEvent(sourceId, timeProvider.GetUtcNow(), "integrity",
                     $"Integrity check: {report.CorruptedCount} corrupted message(s): {string.Join(", ", report.Corrupted.Take(20))}"), cancellationToken);
             }
+
+            report = report with { Status = JobStatus.Completed, FinishedAt = timeProvider.GetUtcNow() };
+            await reports.SaveVerifyReportAsync(report, cancellationToken);
+            IntegrityLog.Finished(logger, sourceId, report.Checked, report.CorruptedCount, report.MissingFromIndex, report.OrphanedInIndex);
 
             return report;
         }
@@ -52,6 +54,16 @@ public sealed class IntegrityChecker(
             report = report with { Status = JobStatus.Failed, FinishedAt = timeProvider.GetUtcNow(), Error = exception.Message };
             await reports.SaveVerifyReportAsync(report, CancellationToken.None);
             return report;
+        }
+    }
+
+    /// <summary>Messages the index lacks get new change numbers, so the indexer (and every index following the archive) takes them again.</summary>
+    private async Task ReindexAsync(List<string> missing, CancellationToken cancellationToken)
+    {
+        if (missing.Count > 0)
+        {
+            await store.MarkChangedAsync(missing.ToList(), cancellationToken);
+            await indexer.EnqueueAsync(missing.ToList(), cancellationToken);
         }
     }
 
@@ -85,7 +97,7 @@ public sealed class IntegrityChecker(
                 missing.Add(message.Id);
                 if (missing.Count == 256)
                 {
-                    await indexer.EnqueueAsync(missing.ToList(), cancellationToken);
+                    await ReindexAsync(missing, cancellationToken);
                     missing.Clear();
                 }
             }
@@ -98,7 +110,7 @@ public sealed class IntegrityChecker(
             }
         }
 
-        await indexer.EnqueueAsync(missing, cancellationToken);
+        await ReindexAsync(missing, cancellationToken);
         report = report with { Checked = checkedCount, Ok = ok, Corrupted = corrupted, CorruptedCount = corruptedCount, MissingFromIndex = missingCount };
         return report with { OrphanedInIndex = await RemoveOrphansAsync(report.SourceId, checkedCount - missingCount, cancellationToken) };
     }

@@ -227,16 +227,11 @@ public sealed class Pop3SourceSynchronizer(
             }
 
             var checkpoint = state with { Watermark = batch[^1].Uid, MessagesOnServer = onServer };
-            var result = await store.CommitBatchAsync(
-                new MessageBatch(run.SourceId, messages, checkpoint, batch.Select(b => new Pop3Uidl(uidls[b.Index], b.Uid)).ToList()),
-                cancellationToken);
+            var committed = new MessageBatch(run.SourceId, messages, checkpoint, batch.Select(b => new Pop3Uidl(uidls[b.Index], b.Uid)).ToList());
+            var result = await store.CommitBatchAsync(committed, cancellationToken);
+            await indexer.EnqueueAsync(committed, result, cancellationToken);
             await DisposeAllAsync(messages);
             reservation.Dispose();
-            var changed = result.ChangedIds.ToList();
-            if (changed.Count > 0)
-            {
-                await indexer.EnqueueAsync(changed, cancellationToken);
-            }
 
             metrics.BatchCommitted(result.Added.Count, result.BytesAdded, timeProvider.GetElapsedTime(started));
             Pop3Log.BatchCommitted(logger, run.SourceId, messages.Count);

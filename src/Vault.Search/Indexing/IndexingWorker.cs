@@ -7,20 +7,30 @@ using Vault.Search.Attachments;
 namespace Vault.Search.Indexing;
 
 /// <summary>
-/// Consumes <see cref="MessageIndexer"/>'s queue. At start it indexes whatever the store has that the index lacks
-/// (the queue is lost in a crash; the store's marks are the truth), then indexes each handed-off batch, merging
-/// batches that are already waiting into one commit.
+/// Follows the archive change sequence: it asks the store for the messages changed after the last change number the index
+/// has, indexes them chunk by chunk, and makes each chunk searchable at once (a near-real-time refresh). Durable commits,
+/// with the change number in the commit's user data, come less often: every <see cref="CommitInterval"/> while busy and
+/// <see cref="IdleCommitDelay"/> after the last change. A restart or a crash resumes from the last durable commit and
+/// re-indexes what came after it (replacing a document is idempotent); an empty or replaced index starts from 0, which
+/// is the whole archive. Several indexes (several instances on one MongoDB) can follow one archive this way.
 /// </summary>
 public sealed class IndexingWorker : BackgroundService
 {
     private const int ChunkSize = 512;
+    private static readonly TimeSpan CommitInterval = TimeSpan.FromSeconds(30);
+    private static readonly TimeSpan IdleCommitDelay = TimeSpan.FromSeconds(1);
+    private static readonly TimeSpan RetryDelay = TimeSpan.FromSeconds(5);
 
     private readonly MessageIndexer _queue;
     private readonly SearchIndex _index;
     private readonly ReindexProgress _progress;
     private readonly IArchiveStore _store;
     private readonly StoreIndexer _indexer;
+    private readonly TimeProvider _timeProvider;
     private readonly ILogger<IndexingWorker> _logger;
+
+    /// <summary>Messages that failed once in this process: tried again once (with a new change number), then left out.</summary>
+    private readonly HashSet<string> _failedOnce = new(StringComparer.Ordinal);
 
     public IndexingWorker(
         MessageIndexer queue,
@@ -29,6 +39,7 @@ public sealed class IndexingWorker : BackgroundService
         IArchiveStore store,
         AttachmentTextExtraction attachmentText,
         IOptions<SearchOptions> options,
+        TimeProvider timeProvider,
         ILoggerFactory loggerFactory)
     {
         ArgumentNullException.ThrowIfNull(options);
@@ -37,7 +48,8 @@ public sealed class IndexingWorker : BackgroundService
         _index = index;
         _progress = progress;
         _store = store;
-        _indexer = new StoreIndexer(index, store, options.Value.AttachmentText ? attachmentText : null, loggerFactory.CreateLogger<StoreIndexer>());
+        _timeProvider = timeProvider;
+        _indexer = new StoreIndexer(index, store, queue, options.Value.AttachmentText ? attachmentText : null, loggerFactory.CreateLogger<StoreIndexer>());
         _logger = loggerFactory.CreateLogger<IndexingWorker>();
     }
 
@@ -49,102 +61,127 @@ public sealed class IndexingWorker : BackgroundService
             SearchLog.IndexDiscarded(_logger, _index.Path, damage.Message);
         }
 
-        if (_index.DocumentCount == 0 && await _store.CountMessagesAsync(null, stoppingToken) > 0)
-        {
-            // The index folder was deleted, lost or unreadable while the store still says "indexed": rebuild all of it.
-            await _store.MarkAllUnindexedAsync(stoppingToken);
-        }
-
-        await RunBoundaryAsync(() => CatchUpAsync(stoppingToken), stoppingToken);
-        while (await _queue.Reader.WaitToReadAsync(stoppingToken))
-        {
-            var ids = new List<string>();
-            var reindex = false;
-            while (ids.Count < 4 * ChunkSize && _queue.Reader.TryRead(out var work))
-            {
-                ids.AddRange(work.MessageIds);
-                reindex |= work.Reindex;
-            }
-
-            if (ids.Count > 0)
-            {
-                // Ids that fail stay unindexed in the store; the next start's catch-up retries them.
-                await RunBoundaryAsync(() => _indexer.IndexAsync(ids, stoppingToken), stoppingToken);
-            }
-
-            if (reindex)
-            {
-                await RunBoundaryAsync(() => ReindexAsync(stoppingToken), stoppingToken);
-            }
-        }
-    }
-
-    private async Task RunBoundaryAsync(Func<Task> work, CancellationToken stoppingToken)
-    {
+        var position = _index.CommittedSequence;
+        var committed = position;
+        var lastCommit = _timeProvider.GetTimestamp();
+        long caughtUp = 0;
+        var reindexing = false;
         try
         {
-            await work();
-        }
-        catch (Exception ex) when (!stoppingToken.IsCancellationRequested)
-        {
-            // Loop boundary: the index is derived data, a failed batch is picked up by the next catch-up.
-            SearchLog.BatchFailed(_logger, ex);
-        }
-    }
+            while (true)
+            {
+                // Taken before the store is asked: a batch committed after the question leaves a wake-up for the wait below.
+                _queue.Wakeups.TryRead(out _);
+                if (_queue.TakeReindexRequest())
+                {
+                    await _index.ResetAsync(stoppingToken);
+                    position = committed = 0;
+                    caughtUp = 0;
+                    reindexing = true;
+                    _progress.SetTotal(await _store.CountMessagesAsync(null, stoppingToken));
+                }
 
-    private async Task ReindexAsync(CancellationToken cancellationToken)
-    {
-        try
-        {
-            _index.DeleteAll();
-            await _index.CommitAsync(cancellationToken);
-            await _store.MarkAllUnindexedAsync(cancellationToken);
-            _progress.SetTotal(await _store.CountMessagesAsync(null, cancellationToken));
-            var count = await CatchUpAsync(cancellationToken);
-            SearchLog.Reindexed(_logger, count);
+                IReadOnlyList<Archive.Messages.ArchivedMessage> changes;
+                try
+                {
+                    changes = await _store.ListChangesAsync(position, ChunkSize, stoppingToken);
+                    if (changes.Count > 0)
+                    {
+                        await RetryFailedAsync(await _indexer.IndexAsync(changes, stoppingToken), stoppingToken);
+                    }
+                }
+                catch (Exception ex) when (!stoppingToken.IsCancellationRequested)
+                {
+                    // Loop boundary: the store or the index failed; the same changes are asked for again after a pause.
+                    SearchLog.BatchFailed(_logger, ex);
+                    await WaitForWakeUpAsync(RetryDelay, stoppingToken);
+                    continue;
+                }
+
+                if (changes.Count > 0)
+                {
+                    position = changes[^1].ChangeSequence;
+                    _index.Refresh(position);
+                    caughtUp += changes.Count;
+                    if (reindexing)
+                    {
+                        _progress.Add(changes.Count);
+                    }
+
+                    if (_timeProvider.GetElapsedTime(lastCommit) >= CommitInterval)
+                    {
+                        await _index.CommitAsync(position, stoppingToken);
+                        committed = position;
+                        lastCommit = _timeProvider.GetTimestamp();
+                    }
+
+                    continue;
+                }
+
+                // Caught up with the archive.
+                _queue.DropHandedOff();
+                if (caughtUp > 0)
+                {
+                    SearchLog.CaughtUp(_logger, caughtUp);
+                    caughtUp = 0;
+                }
+
+                if (reindexing)
+                {
+                    reindexing = false;
+                    _progress.Finish();
+                    SearchLog.Reindexed(_logger, _index.DocumentCount);
+                }
+
+                if (committed != position && !await WaitForWakeUpAsync(IdleCommitDelay, stoppingToken))
+                {
+                    await _index.CommitAsync(position, stoppingToken);
+                    committed = position;
+                    lastCommit = _timeProvider.GetTimestamp();
+                }
+                else if (committed == position)
+                {
+                    await _queue.Wakeups.WaitToReadAsync(stoppingToken);
+                }
+            }
         }
         finally
         {
-            _progress.Finish();
+            if (reindexing)
+            {
+                _progress.Finish();
+            }
+
+            if (committed != position)
+            {
+                // Stopping: what is searchable becomes durable, so the next start does not index it again.
+                await _index.CommitAsync(position, CancellationToken.None);
+            }
         }
     }
 
-    /// <summary>Indexes chunk after chunk of what the store lists as unindexed until nothing indexable is left.</summary>
-    private async Task<long> CatchUpAsync(CancellationToken cancellationToken)
+    /// <summary>True when woken before <paramref name="delay"/> passed.</summary>
+    private async Task<bool> WaitForWakeUpAsync(TimeSpan delay, CancellationToken stoppingToken)
     {
-        var failed = new HashSet<string>(StringComparer.Ordinal);
-        long count = 0;
-        while (true)
+        using var timeout = new CancellationTokenSource(delay, _timeProvider);
+        using var linked = CancellationTokenSource.CreateLinkedTokenSource(stoppingToken, timeout.Token);
+        try
         {
-            var chunk = new List<string>(ChunkSize);
-            await foreach (var id in _store.ListUnindexedAsync(cancellationToken))
-            {
-                if (!failed.Contains(id))
-                {
-                    chunk.Add(id);
-                    if (chunk.Count == ChunkSize)
-                    {
-                        break;
-                    }
-                }
-            }
-
-            if (chunk.Count == 0)
-            {
-                break;
-            }
-
-            var chunkFailed = await _indexer.IndexAsync(chunk, cancellationToken);
-            failed.UnionWith(chunkFailed);
-            count += chunk.Count - chunkFailed.Count;
-            _progress.Add(chunk.Count - chunkFailed.Count);
+            return await _queue.Wakeups.WaitToReadAsync(linked.Token);
         }
-
-        if (count > 0)
+        catch (OperationCanceledException) when (!stoppingToken.IsCancellationRequested)
         {
-            SearchLog.CaughtUp(_logger, count);
+            return false;
         }
+    }
 
-        return count;
+    /// <summary>A message that failed for the first time gets a new change number, so it comes round once more.</summary>
+    private async Task RetryFailedAsync(IReadOnlyList<string> failed, CancellationToken cancellationToken)
+    {
+        var first = failed.Where(_failedOnce.Add).ToList();
+        if (first.Count > 0)
+        {
+            await _store.MarkChangedAsync(first, cancellationToken);
+        }
     }
 }

@@ -1,35 +1,107 @@
+using System.Collections.Concurrent;
 using System.Threading.Channels;
+using Vault.Archive.Messages;
 
 namespace Vault.Search.Indexing;
 
 /// <summary>
-/// The bounded queue between the sync engine (or the reindex endpoint) and <see cref="IndexingWorker"/>.
-/// A full queue makes the producer wait, so a slow indexer slows the import instead of growing memory.
+/// Between the archive's writers (the sync engine, file imports, integrity checks, the reindex endpoint) and
+/// <see cref="IndexingWorker"/>: a wake-up signal, a reindex request, and the bytes of newly committed messages handed
+/// over from memory, at most <see cref="HandOffLimit"/> bytes in all. Beyond that limit (an indexer far behind) new
+/// messages are not held: the worker reads them from the store when it gets to them, so memory stays flat.
 /// </summary>
 public sealed class MessageIndexer(ReindexProgress progress) : IMessageIndexer
 {
-    private readonly Channel<IndexWork> _queue = Channel.CreateBounded<IndexWork>(new BoundedChannelOptions(64)
+    public const long HandOffLimit = 32L * 1024 * 1024;
+
+    private readonly Channel<bool> _wake = Channel.CreateBounded<bool>(new BoundedChannelOptions(1)
     {
         SingleReader = true,
-        FullMode = BoundedChannelFullMode.Wait,
+        FullMode = BoundedChannelFullMode.DropWrite,
     });
 
-    internal ChannelReader<IndexWork> Reader => _queue.Reader;
+    private readonly ConcurrentDictionary<string, ReadOnlyMemory<byte>> _handedOff = new(StringComparer.Ordinal);
+    private long _handedOffBytes;
+    private int _reindexRequested;
+
+    internal ChannelReader<bool> Wakeups => _wake.Reader;
 
     public ValueTask EnqueueAsync(IReadOnlyList<string> messageIds, CancellationToken cancellationToken)
     {
         ArgumentNullException.ThrowIfNull(messageIds);
-        return messageIds.Count == 0 ? ValueTask.CompletedTask : _queue.Writer.WriteAsync(new IndexWork(messageIds, false), cancellationToken);
+        if (messageIds.Count > 0)
+        {
+            _wake.Writer.TryWrite(true);
+        }
+
+        return ValueTask.CompletedTask;
+    }
+
+    public ValueTask EnqueueAsync(MessageBatch batch, BatchResult result, CancellationToken cancellationToken)
+    {
+        ArgumentNullException.ThrowIfNull(batch);
+        ArgumentNullException.ThrowIfNull(result);
+        if (result.Added.Count > 0)
+        {
+            var added = result.Added.ToHashSet(StringComparer.Ordinal);
+            foreach (var message in batch.Messages)
+            {
+                if (message.Content.InMemory is not { } bytes)
+                {
+                    continue;
+                }
+
+                var id = MessageIds.For(batch.SourceId, message.Content.Sha256);
+                if (added.Contains(id) && Interlocked.Read(ref _handedOffBytes) + bytes.Length <= HandOffLimit && _handedOff.TryAdd(id, bytes))
+                {
+                    Interlocked.Add(ref _handedOffBytes, bytes.Length);
+                }
+            }
+        }
+
+        if (result.Added.Count + result.Relocated.Count > 0)
+        {
+            _wake.Writer.TryWrite(true);
+        }
+
+        return ValueTask.CompletedTask;
     }
 
     /// <summary>Queues a full rebuild unless one is already running; either way the caller can follow <see cref="ReindexProgress"/>.</summary>
-    public async Task<ReindexStatus> RequestReindexAsync(CancellationToken cancellationToken)
+    public Task<ReindexStatus> RequestReindexAsync(CancellationToken cancellationToken)
     {
         if (progress.TryStart())
         {
-            await _queue.Writer.WriteAsync(new IndexWork([], true), cancellationToken);
+            Interlocked.Exchange(ref _reindexRequested, 1);
+            _wake.Writer.TryWrite(true);
         }
 
-        return progress.Current;
+        return Task.FromResult(progress.Current);
+    }
+
+    internal bool TakeReindexRequest() => Interlocked.Exchange(ref _reindexRequested, 0) == 1;
+
+    /// <summary>The bytes handed over for a message (once), or null: then they are read from the store.</summary>
+    internal ReadOnlyMemory<byte>? TakeHandedOff(string messageId)
+    {
+        if (!_handedOff.TryRemove(messageId, out var bytes))
+        {
+            return null;
+        }
+
+        Interlocked.Add(ref _handedOffBytes, -bytes.Length);
+        return bytes;
+    }
+
+    /// <summary>
+    /// Forgets what was handed over and not taken: called when the worker has caught up, so the bytes of messages that
+    /// will never be indexed from here (their source purged meanwhile) are not held.
+    /// </summary>
+    internal void DropHandedOff()
+    {
+        foreach (var id in _handedOff.Keys)
+        {
+            TakeHandedOff(id);
+        }
     }
 }

@@ -9,8 +9,9 @@ namespace Vault.Search.Indexing;
 
 /// <summary>
 /// The Lucene index under <c>{DataDirectory}/index</c>: one writer (thread-safe, documents are added from
-/// several threads), a <see cref="SearcherManager"/> refreshed on every commit so a batch is searchable
-/// as soon as <see cref="CommitAsync"/> returns.
+/// several threads) and a near-real-time <see cref="SearcherManager"/>: <see cref="Refresh"/> makes what was added
+/// searchable without making it durable, <see cref="CommitAsync"/> makes it durable too, with the archive change
+/// number it reached in the commit's user data (<see cref="CommittedSequence"/>), where a restart resumes.
 /// The files are opened on first use, not when the host builds its services: the host's start opens the archive first,
 /// so a data directory whose archive is refused (written by a newer Vault) never has its index opened, let alone changed.
 /// An index that cannot be read is derived data: it is replaced by an empty one, which IndexingWorker rebuilds from the store.
@@ -18,8 +19,12 @@ namespace Vault.Search.Indexing;
 public sealed class SearchIndex : IDisposable
 {
     private readonly Lazy<(FSDirectory Directory, IndexWriter Writer, SearcherManager Searchers)> _lucene;
+    /// <summary>The commit user data key of <see cref="CommittedSequence"/>.</summary>
+    private const string SequenceKey = "vault.changeSequence";
+
     private readonly SemaphoreSlim _commitLock = new(1, 1);
     private Exception? _discardedBecause;
+    private long _sequence = -1;
 
     public SearchIndex(string path)
     {
@@ -93,6 +98,25 @@ public sealed class SearchIndex : IDisposable
         }
     }
 
+    /// <summary>
+    /// The archive change number the last durable commit covers (everything up to it is in the index); 0 for an empty,
+    /// new, replaced or rebuilt index, and for one written before the change sequence existed, which is rebuilt.
+    /// </summary>
+    public long CommittedSequence =>
+        Writer.CommitData.TryGetValue(SequenceKey, out var value) && long.TryParse(value, System.Globalization.CultureInfo.InvariantCulture, out var sequence)
+            ? sequence
+            : 0;
+
+    /// <summary>The archive change number searches see everything up to; starts at <see cref="CommittedSequence"/>.</summary>
+    public long Sequence
+    {
+        get
+        {
+            var sequence = Interlocked.Read(ref _sequence);
+            return sequence >= 0 ? sequence : CommittedSequence;
+        }
+    }
+
     /// <summary>Adds the document or replaces the one with the same id (a relocated message gets its new folders).</summary>
     public void Upsert(Document document)
     {
@@ -105,10 +129,35 @@ public sealed class SearchIndex : IDisposable
     /// <summary>Drops every document of a source (its archive was purged); visible after the next commit.</summary>
     public void DeleteSource(string sourceId) => Writer.DeleteDocuments(new Term(SearchFields.Source, sourceId));
 
-    public void DeleteAll() => Writer.DeleteAll();
+    /// <summary>
+    /// Makes everything added so far visible to searches that start after this returns (a near-real-time reopen: no
+    /// fsync), and records that they see the archive up to change number <paramref name="sequence"/>.
+    /// </summary>
+    public void Refresh(long sequence)
+    {
+        Searchers.MaybeRefreshBlocking();
+        long seen;
+        while ((seen = Interlocked.Read(ref _sequence)) < sequence && Interlocked.CompareExchange(ref _sequence, sequence, seen) != seen)
+        {
+        }
+    }
 
-    /// <summary>Makes everything added so far durable and visible to searches that start after this returns.</summary>
-    public async Task CommitAsync(CancellationToken cancellationToken)
+    /// <summary>Makes what was added or deleted so far durable and visible, at the change number searches already see.</summary>
+    public Task CommitAsync(CancellationToken cancellationToken) => CommitAsync(Sequence, cancellationToken);
+
+    /// <summary>Empties the index, durably, back to change number 0: the indexer then rebuilds it from the whole archive.</summary>
+    public async Task ResetAsync(CancellationToken cancellationToken)
+    {
+        Writer.DeleteAll();
+        Interlocked.Exchange(ref _sequence, 0);
+        await CommitAsync(0, cancellationToken);
+    }
+
+    /// <summary>
+    /// Makes everything added so far durable and visible, recording that the index holds the archive up to change number
+    /// <paramref name="sequence"/>: where the indexer resumes after a restart or a crash.
+    /// </summary>
+    public async Task CommitAsync(long sequence, CancellationToken cancellationToken)
     {
         await _commitLock.WaitAsync(cancellationToken);
         try
@@ -116,8 +165,9 @@ public sealed class SearchIndex : IDisposable
             // Commit fsyncs the segment files; it is blocking I/O, kept off the caller's thread.
             await Task.Run(() =>
             {
+                Writer.SetCommitData(new Dictionary<string, string> { [SequenceKey] = sequence.ToString(System.Globalization.CultureInfo.InvariantCulture) });
                 Writer.Commit();
-                Searchers.MaybeRefreshBlocking();
+                Refresh(sequence);
             }, CancellationToken.None);
         }
         finally

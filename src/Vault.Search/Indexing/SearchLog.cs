@@ -7,7 +7,7 @@ internal static partial class SearchLog
     [LoggerMessage(EventId = 7001, Level = LogLevel.Warning, Message = "Message {MessageId} could not be parsed; indexed from its headers and metadata only")]
     public static partial void ParseError(ILogger logger, string messageId);
 
-    [LoggerMessage(EventId = 7002, Level = LogLevel.Error, Message = "Indexing message {MessageId} failed; it stays unindexed for the next catch-up")]
+    [LoggerMessage(EventId = 7002, Level = LogLevel.Error, Message = "Indexing message {MessageId} failed; it is tried once more, then left out of the index until a reindex or an integrity check")]
     public static partial void MessageFailed(ILogger logger, string messageId, Exception exception);
 
     [LoggerMessage(EventId = 7003, Level = LogLevel.Information, Message = "Indexed {Count} messages the index lacked")]
@@ -16,7 +16,7 @@ internal static partial class SearchLog
     [LoggerMessage(EventId = 7004, Level = LogLevel.Information, Message = "Reindex finished: {Count} messages")]
     public static partial void Reindexed(ILogger logger, long count);
 
-    [LoggerMessage(EventId = 7005, Level = LogLevel.Error, Message = "Indexing batch failed; will catch up from the store")]
+    [LoggerMessage(EventId = 7005, Level = LogLevel.Error, Message = "Indexing failed; it resumes from the last archive change it has")]
     public static partial void BatchFailed(ILogger logger, Exception exception);
 
     [LoggerMessage(EventId = 7006, Level = LogLevel.Warning, Message = "The search index at {Path} could not be opened ({Reason}); it starts empty and is rebuilt from the archive")]

@@ -1,19 +1,22 @@
 using System.Collections.Concurrent;
 using System.Globalization;
+using System.Runtime.InteropServices;
 using Microsoft.Extensions.Logging;
 using Vault.Archive;
+using Vault.Archive.Messages;
 using Vault.Search.Attachments;
 using Vault.Search.Documents;
 
 namespace Vault.Search.Indexing;
 
 /// <summary>
-/// Reads messages from the store and writes their documents: parsing (the hot path) runs on every core but one,
-/// the index writer takes documents from all of them, one commit and refresh per batch, then the store
-/// learns which ids the index now has. With <paramref name="attachmentText"/> (<c>Vault:Search:AttachmentText</c>)
-/// the text inside attachments is read here too: in the indexing pipeline, never in the sync engine's commit.
+/// Writes the documents of archived messages: parsing (the hot path) runs on every core but one, the index writer takes
+/// documents from all of them. The bytes come from the sync engine's hand-over when it still had them in memory, from the
+/// store otherwise. With <paramref name="attachmentText"/> (<c>Vault:Search:AttachmentText</c>) the text inside
+/// attachments is read here too: in the indexing pipeline, never in the sync engine's commit. Nothing is committed here:
+/// <see cref="IndexingWorker"/> decides when the index is refreshed and made durable.
 /// </summary>
-public sealed class StoreIndexer(SearchIndex index, IArchiveStore store, AttachmentTextExtraction? attachmentText, ILogger<StoreIndexer> logger)
+public sealed class StoreIndexer(SearchIndex index, IArchiveStore store, MessageIndexer handOver, AttachmentTextExtraction? attachmentText, ILogger<StoreIndexer> logger)
 {
     /// <summary>
     /// Messages up to this size are copied into memory and parsed from there (one decompression); larger ones are parsed
@@ -21,49 +24,36 @@ public sealed class StoreIndexer(SearchIndex index, IArchiveStore store, Attachm
     /// </summary>
     private const long BufferLimit = 16 * 1024 * 1024;
 
-    /// <summary>Indexes the messages, commits, refreshes searchers and marks them indexed. Returns the ids that failed (left unindexed).</summary>
-    public async Task<IReadOnlyList<string>> IndexAsync(IReadOnlyList<string> messageIds, CancellationToken cancellationToken)
+    /// <summary>Adds or replaces the documents of <paramref name="messages"/>. Returns the ids that failed (logged, left out).</summary>
+    public async Task<IReadOnlyList<string>> IndexAsync(IReadOnlyList<ArchivedMessage> messages, CancellationToken cancellationToken)
     {
-        ArgumentNullException.ThrowIfNull(messageIds);
-        var done = new ConcurrentBag<string>();
+        ArgumentNullException.ThrowIfNull(messages);
         var failed = new ConcurrentBag<string>();
         // One core is left to the sync engine: archiving comes first, and on 2 cores the benchmark's import reached
         // Active ~3 s sooner this way while time to searchable stayed within its target.
         var parallel = new ParallelOptions { MaxDegreeOfParallelism = Math.Max(1, Environment.ProcessorCount - 1), CancellationToken = cancellationToken };
-        await Parallel.ForEachAsync(messageIds.Distinct(StringComparer.Ordinal), parallel, async (id, token) =>
+        await Parallel.ForEachAsync(messages, parallel, async (message, token) =>
         {
             try
             {
-                await IndexOneAsync(id, token);
-                done.Add(id);
+                await IndexOneAsync(message, token);
             }
             catch (Exception ex) when (ex is not OperationCanceledException)
             {
                 // Per-message boundary: a store read error on one message never blocks the batch.
-                SearchLog.MessageFailed(logger, id, ex);
-                failed.Add(id);
+                SearchLog.MessageFailed(logger, message.Id, ex);
+                failed.Add(message.Id);
             }
         });
-
-        await index.CommitAsync(cancellationToken);
-        if (!done.IsEmpty)
-        {
-            await store.MarkIndexedAsync(done.ToList(), cancellationToken);
-        }
 
         return failed.ToList();
     }
 
-    private async Task IndexOneAsync(string id, CancellationToken cancellationToken)
+    private async Task IndexOneAsync(ArchivedMessage metadata, CancellationToken cancellationToken)
     {
-        var metadata = await store.GetMessageAsync(id, cancellationToken);
-        if (metadata is null)
-        {
-            index.Delete(id);
-            return;
-        }
-
-        var raw = await store.OpenRawAsync(id, cancellationToken) ?? Stream.Null;
+        var raw = handOver.TakeHandedOff(metadata.Id) is { } bytes && MemoryMarshal.TryGetArray(bytes, out var segment)
+            ? new MemoryStream(segment.Array!, segment.Offset, segment.Count, writable: false)
+            : await store.OpenRawAsync(metadata.Id, cancellationToken) ?? Stream.Null;
         await using (raw)
         {
             var input = raw;
@@ -78,12 +68,12 @@ public sealed class StoreIndexer(SearchIndex index, IArchiveStore store, Attachm
             var document = MessageDocumentBuilder.Build(metadata, input, attachmentText, cancellationToken);
             if (document.Get(SearchFields.ParseError, CultureInfo.InvariantCulture) is not null)
             {
-                SearchLog.ParseError(logger, id);
+                SearchLog.ParseError(logger, metadata.Id);
             }
 
             foreach (var error in AttachmentFields.Errors(document))
             {
-                SearchLog.AttachmentNotRead(logger, id, error.Name, error.Reason);
+                SearchLog.AttachmentNotRead(logger, metadata.Id, error.Name, error.Reason);
             }
 
             index.Upsert(document);

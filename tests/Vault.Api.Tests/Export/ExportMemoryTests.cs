@@ -1,5 +1,6 @@
 using Microsoft.Extensions.DependencyInjection;
 using Vault.Api.Export;
+using Vault.Search.Indexing;
 using Vault.TestSupport;
 
 namespace Vault.Api.Tests.Export;
@@ -30,7 +31,7 @@ public sealed class ExportMemoryTests : IAsyncDisposable
         var id = await _host.AddSourceAsync("large", mailbox.Messages().Select(m => (m.Folder, File.ReadAllBytes(m.Path))), Ct);
         var source = (await _host.Store.GetSourceAsync(id, Ct))!;
         // The indexer allocates too: let it finish first, so that what is measured is the export.
-        await Deadline.UntilAsync(async () => (await _host.Store.CountUnindexedBySourceAsync(Ct)).Count == 0, TimeSpan.FromSeconds(120), "every message indexed", Ct);
+        await Deadline.UntilAsync(async () => (await _host.Services.GetRequiredService<IndexBacklog>().CountBySourceAsync(Ct)).Count == 0, TimeSpan.FromSeconds(120), "every message indexed", Ct);
         var exporter = _host.Services.GetRequiredService<ArchiveExporter>();
         var totals = await _host.Store.GetSourceTotalsAsync(id, Ct);
         var sink = new SamplingStream(sampleEvery: totals.Bytes / 8);

@@ -129,13 +129,8 @@ public sealed class DataDirectoryFixtureWriterTests
                     }
                 }
 
-                await foreach (var _ in store.ListUnindexedAsync(Ct))
-                {
-                    return false;
-                }
-
-                return true;
-            }, TimeSpan.FromSeconds(60), "every message searchable and marked indexed", Ct);
+                return (await factory.Services.GetRequiredService<IndexBacklog>().CountBySourceAsync(Ct)).Count == 0;
+            }, TimeSpan.FromSeconds(60), "every message searchable", Ct);
 
             var passwords = new Dictionary<string, string> { [acme] = ActiveSource.Password, [home] = PausedSource.Password, [legacy] = ErrorSource.Password };
             foreach (var id in new[] { acme, home, legacy })

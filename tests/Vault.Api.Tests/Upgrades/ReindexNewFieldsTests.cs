@@ -29,7 +29,7 @@ public sealed class ReindexNewFieldsTests : IDisposable
     public void Dispose() => _temp.Dispose();
 
     [Fact]
-    public async Task A_v1_archive_gets_flags_message_ids_and_facets_by_reindexing_from_the_store()
+    public async Task A_v1_archive_gets_flags_message_ids_and_facets_by_rebuilding_its_index_from_the_store_at_start()
     {
         var data = _fixture.CopyDataTo(Path.Combine(_temp.Path, "data"));
         await using var host = new WebApplicationFactory<Program>().WithWebHostBuilder(web =>
@@ -48,14 +48,14 @@ public sealed class ReindexNewFieldsTests : IDisposable
         var deleted = messages.Count(m => m.GetProperty("deletedOnServerAt").ValueKind == JsonValueKind.String);
         Assert.True(read > 0 && answered > 0 && deleted > 0 && read < messages.Count, $"{read} read, {answered} answered, {deleted} deleted of {messages.Count}");
 
-        // The index of the earlier Vault is kept and answers, but it has none of the new fields: it says so.
-        var before = await SearchAsync(client, "is:read", "&facets=folder");
-        Assert.Equal(0, before.GetProperty("total").GetInt64());
-        var warning = Assert.Single(before.GetProperty("warnings").EnumerateArray()).GetString();
-        Assert.StartsWith($"{messages.Count} messages were indexed by an earlier Vault", warning, StringComparison.Ordinal);
-        Assert.Empty(before.GetProperty("facets").GetProperty("folder").EnumerateArray());
-        Assert.Equal(messages.Count, (await SearchAsync(client, "larger:1", "")).GetProperty("total").GetInt64());
+        // The index of the earlier Vault has no archive change number: the first start rebuilds it from the store on its own.
+        await Deadline.UntilAsync(
+            async () => (await SearchAsync(client, "is:read", "")).GetProperty("total").GetInt64() == read,
+            ReindexDeadline,
+            "the earlier Vault's index rebuilt at start and is:read counting every read message",
+            Ct);
 
+        // A reindex asked for on top of that rebuilds it again to the same answers.
         var started = await client.PostAsync(new Uri("/api/admin/reindex", UriKind.Relative), null, Ct);
         Assert.Equal(HttpStatusCode.Accepted, started.StatusCode);
         await Deadline.UntilAsync(

@@ -92,6 +92,7 @@ public sealed class EndToEndRun(EndToEndOptions options, MailboxServer server, s
 
         var lastSource = default(JsonElement);
         var lastSearch = "no search answered yet";
+        var searchableSeen = false;
         var active = WatchStatusAsync();
         var searchable = WatchSearchAsync();
         try
@@ -126,14 +127,37 @@ public sealed class EndToEndRun(EndToEndOptions options, MailboxServer server, s
         async Task<TimeSpan> WatchStatusAsync()
         {
             string? reportedError = null;
+            TimeSpan? activeAt = null;
+            // Milestones: when each step of messages was archived, and searchable (progress.messagesIndexed), so growth shows.
+            result.MilestoneStep = manifest.Count >= 20_000 ? 10_000 : 1_000;
+            var archivedAt = new SortedDictionary<long, double>();
+            var indexedAt = new SortedDictionary<long, double>();
             while (true)
             {
                 deadline.Token.ThrowIfCancellationRequested();
                 lastSource = await api.GetSourceAsync(sourceId, deadline.Token);
                 var status = lastSource.GetProperty("status").GetString();
+                var progress = lastSource.GetProperty("progress");
+                var now = Stopwatch.GetElapsedTime(created).TotalSeconds;
+                for (var step = (long)result.MilestoneStep; step <= progress.GetProperty("messagesArchived").GetInt64(); step += result.MilestoneStep)
+                {
+                    archivedAt.TryAdd(step, now);
+                }
+
+                for (var step = (long)result.MilestoneStep; step <= progress.GetProperty("messagesIndexed").GetInt64(); step += result.MilestoneStep)
+                {
+                    indexedAt.TryAdd(step, now);
+                }
+
                 if (status == "Active")
                 {
-                    return Stopwatch.GetElapsedTime(created);
+                    activeAt ??= Stopwatch.GetElapsedTime(created);
+                    if (progress.GetProperty("messagesIndexed").GetInt64() >= manifest.Count || Volatile.Read(ref searchableSeen))
+                    {
+                        result.Milestones.AddRange(archivedAt.Keys.Union(indexedAt.Keys).Order()
+                            .Select(m => (m, archivedAt.TryGetValue(m, out var a) ? a : (double?)null, indexedAt.TryGetValue(m, out var i) ? i : (double?)null)));
+                        return activeAt.Value;
+                    }
                 }
 
                 if (status == "Error" && lastSource.TryGetProperty("error", out var error) && error.ValueKind == JsonValueKind.Object)
@@ -176,6 +200,7 @@ public sealed class EndToEndRun(EndToEndOptions options, MailboxServer server, s
 
                     if (mismatches.Count == 0)
                     {
+                        Volatile.Write(ref searchableSeen, true);
                         return Stopwatch.GetElapsedTime(created);
                     }
 

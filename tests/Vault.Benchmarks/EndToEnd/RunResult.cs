@@ -27,6 +27,9 @@ public sealed class RunResult
     public double? IdleAppendToSearchableMedianSeconds { get; set; }
     public double? NoOpSyncPassMilliseconds { get; set; }
     public string? NoOpSyncPassSource { get; set; }
+    /// <summary>Seconds from create until each multiple of <see cref="MilestoneStep"/> messages was archived and searchable.</summary>
+    public List<(long Messages, double? ArchivedSeconds, double? IndexedSeconds)> Milestones { get; } = [];
+    public int MilestoneStep { get; set; }
     public List<string> Notes { get; } = [];
     public string? Failure { get; set; }
 }

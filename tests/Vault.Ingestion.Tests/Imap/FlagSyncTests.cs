@@ -178,6 +178,9 @@ public sealed class FlagSyncTests
             return ValueTask.CompletedTask;
         }
 
+        public ValueTask EnqueueAsync(Vault.Archive.Messages.MessageBatch batch, Vault.Archive.Messages.BatchResult result, CancellationToken cancellationToken) =>
+            EnqueueAsync(result.ChangedIds.ToList(), cancellationToken);
+
         public void Clear() => _ids.Clear();
     }
 }
