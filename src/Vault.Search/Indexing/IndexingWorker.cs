@@ -19,6 +19,7 @@ public sealed class IndexingWorker : BackgroundService
     private const int ChunkSize = 512;
     private static readonly TimeSpan CommitInterval = TimeSpan.FromSeconds(30);
     private static readonly TimeSpan IdleCommitDelay = TimeSpan.FromSeconds(1);
+    private static readonly TimeSpan RefreshInterval = TimeSpan.FromSeconds(1);
     private static readonly TimeSpan RetryDelay = TimeSpan.FromSeconds(5);
 
     private readonly MessageIndexer _queue;
@@ -64,6 +65,7 @@ public sealed class IndexingWorker : BackgroundService
         var position = _index.CommittedSequence;
         var committed = position;
         var lastCommit = _timeProvider.GetTimestamp();
+        var lastRefresh = lastCommit;
         long caughtUp = 0;
         var reindexing = false;
         try
@@ -101,7 +103,14 @@ public sealed class IndexingWorker : BackgroundService
                 if (changes.Count > 0)
                 {
                     position = changes[^1].ChangeSequence;
-                    _index.Refresh(position);
+                    // Searchable at once when this was the last of it (a new mail, the end of an import); while a backlog
+                    // is worked through, at most every RefreshInterval: each refresh writes a small segment to merge later.
+                    if (changes.Count < ChunkSize || _timeProvider.GetElapsedTime(lastRefresh) >= RefreshInterval)
+                    {
+                        _index.Refresh(position);
+                        lastRefresh = _timeProvider.GetTimestamp();
+                    }
+
                     caughtUp += changes.Count;
                     if (reindexing)
                     {
@@ -118,7 +127,8 @@ public sealed class IndexingWorker : BackgroundService
                     continue;
                 }
 
-                // Caught up with the archive.
+                // Caught up with the archive: everything indexed is searchable.
+                _index.Refresh(position);
                 _queue.DropHandedOff();
                 if (caughtUp > 0)
                 {

@@ -12,7 +12,7 @@ namespace Vault.Search.Indexing;
 /// </summary>
 public sealed class MessageIndexer(ReindexProgress progress) : IMessageIndexer
 {
-    public const long HandOffLimit = 32L * 1024 * 1024;
+    public const long HandOffLimit = 8L * 1024 * 1024;
 
     private readonly Channel<bool> _wake = Channel.CreateBounded<bool>(new BoundedChannelOptions(1)
     {
@@ -23,6 +23,7 @@ public sealed class MessageIndexer(ReindexProgress progress) : IMessageIndexer
     private readonly ConcurrentDictionary<string, ReadOnlyMemory<byte>> _handedOff = new(StringComparer.Ordinal);
     private long _handedOffBytes;
     private int _reindexRequested;
+    private long _lastBatchAt = long.MinValue / 2;
 
     internal ChannelReader<bool> Wakeups => _wake.Reader;
 
@@ -41,6 +42,7 @@ public sealed class MessageIndexer(ReindexProgress progress) : IMessageIndexer
     {
         ArgumentNullException.ThrowIfNull(batch);
         ArgumentNullException.ThrowIfNull(result);
+        Interlocked.Exchange(ref _lastBatchAt, Environment.TickCount64);
         if (result.Added.Count > 0)
         {
             var added = result.Added.ToHashSet(StringComparer.Ordinal);
@@ -78,6 +80,9 @@ public sealed class MessageIndexer(ReindexProgress progress) : IMessageIndexer
 
         return Task.FromResult(progress.Current);
     }
+
+    /// <summary>True while batches are being committed (one came within the last second): an import or a sync is running.</summary>
+    internal bool Importing => Environment.TickCount64 - Interlocked.Read(ref _lastBatchAt) < 1000;
 
     internal bool TakeReindexRequest() => Interlocked.Exchange(ref _reindexRequested, 0) == 1;
 

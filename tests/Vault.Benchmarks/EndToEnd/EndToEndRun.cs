@@ -184,14 +184,14 @@ public sealed class EndToEndRun(EndToEndOptions options, MailboxServer server, s
             var all = $"source:{sourceId}";
             while (true)
             {
-                var (total, _) = await api.SearchAsync(all, deadline.Token);
+                var total = await api.CountAsync(all, deadline.Token);
                 lastSearch = $"{all} -> {total} of {manifest.Count}";
                 if (total == manifest.Count)
                 {
                     var mismatches = new List<string>();
                     foreach (var (name, query, expected) in manifest.NeedleQueries())
                     {
-                        var (found, _) = await api.SearchAsync(query, deadline.Token);
+                        var found = await api.CountAsync(query, deadline.Token);
                         if (found != expected)
                         {
                             mismatches.Add($"{name} {query} -> {found}, manifest says {expected}");

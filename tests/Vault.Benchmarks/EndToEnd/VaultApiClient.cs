@@ -96,11 +96,14 @@ public sealed class VaultApiClient : IDisposable
     /// <summary><c>total</c> of a search, and how long the HTTP round trip took (request sent to body read).</summary>
     public Task<(long Total, TimeSpan Elapsed)> SearchAsync(string query, CancellationToken cancellationToken) => SearchAsync(query, "", cancellationToken);
 
+    /// <summary>How many messages match, asking for one hit only: the polls that wait for searchability cost Vault little.</summary>
+    public async Task<long> CountAsync(string query, CancellationToken cancellationToken) => (await SearchAsync(query, "&pageSize=1", cancellationToken)).Total;
+
     /// <summary>As above, with more query parameters (<c>&amp;facets=folder,year</c>).</summary>
     public async Task<(long Total, TimeSpan Elapsed)> SearchAsync(string query, string parameters, CancellationToken cancellationToken)
     {
         var started = Stopwatch.GetTimestamp();
-        using var response = await http.GetAsync(new Uri($"/api/search?q={Uri.EscapeDataString(query)}&page=1&pageSize=20{parameters}", UriKind.Relative), cancellationToken);
+        using var response = await http.GetAsync(new Uri($"/api/search?q={Uri.EscapeDataString(query)}&page=1{(parameters.Contains("pageSize=", StringComparison.Ordinal) ? "" : "&pageSize=20")}{parameters}", UriKind.Relative), cancellationToken);
         var body = await response.Content.ReadAsByteArrayAsync(cancellationToken);
         var elapsed = Stopwatch.GetElapsedTime(started);
         if (response.StatusCode != HttpStatusCode.OK)
