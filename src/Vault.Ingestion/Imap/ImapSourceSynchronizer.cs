@@ -52,7 +52,9 @@ public sealed class ImapSourceSynchronizer(
                 if (!source.ImportCompleted)
                 {
                     await ImportAsync(session, cancellationToken);
+                    // The slot goes back before Active shows: an Active source holds no import slot.
                     slot?.Dispose();
+                    await session.Run.FinishImportAsync(cancellationToken);
                 }
                 else
                 {
@@ -109,8 +111,6 @@ public sealed class ImapSourceSynchronizer(
                 await session.Run.MarkProgressAsync(cancellationToken);
             }
         }
-
-        await session.Run.FinishImportAsync(cancellationToken);
     }
 
     /// <summary>

@@ -84,6 +84,9 @@ public sealed class SearchIndex : IDisposable
                 OpenMode = OpenMode.CREATE_OR_APPEND,
                 // Bigger segments flush less often during a bulk import; 48 MB keeps the peak RSS target in reach.
                 RAMBufferSizeMB = 48,
+                // Twice Lucene's 10 segments per tier: an import's near-real-time refreshes write many small segments, and
+                // merging them less eagerly cut the merge work during the benchmark's import (see README, Benchmark).
+                MergePolicy = new TieredMergePolicy { SegmentsPerTier = 20, MaxMergeAtOnce = 20 },
             };
             writer = new IndexWriter(directory, config);
             // Opening the first searcher reads every segment, so damage past the commit point shows here, not in a search.
@@ -175,6 +178,9 @@ public sealed class SearchIndex : IDisposable
             _commitLock.Release();
         }
     }
+
+    /// <summary>Blocks until the merges running in the background are done (a measurement that must not count them waits here).</summary>
+    public void WaitForMerges() => Writer.WaitForMerges();
 
     /// <summary>Runs <paramref name="search"/> on the current searcher and releases it afterwards.</summary>
     public T Search<T>(Func<IndexSearcher, T> search)

@@ -31,7 +31,11 @@ public sealed class ExportMemoryTests : IAsyncDisposable
         var id = await _host.AddSourceAsync("large", mailbox.Messages().Select(m => (m.Folder, File.ReadAllBytes(m.Path))), Ct);
         var source = (await _host.Store.GetSourceAsync(id, Ct))!;
         // The indexer allocates too: let it finish first, so that what is measured is the export.
-        await Deadline.UntilAsync(async () => (await _host.Services.GetRequiredService<IndexBacklog>().CountBySourceAsync(Ct)).Count == 0, TimeSpan.FromSeconds(120), "every message indexed", Ct);
+        var index = _host.Services.GetRequiredService<SearchIndex>();
+        await Deadline.UntilAsync(
+            async () => (await _host.Services.GetRequiredService<IndexBacklog>().CountBySourceAsync(Ct)).Count == 0 && index.CommittedSequence == index.Sequence,
+            TimeSpan.FromSeconds(120), "every message indexed and the index committed", Ct);
+        index.WaitForMerges();
         var exporter = _host.Services.GetRequiredService<ArchiveExporter>();
         var totals = await _host.Store.GetSourceTotalsAsync(id, Ct);
         var sink = new SamplingStream(sampleEvery: totals.Bytes / 8);
