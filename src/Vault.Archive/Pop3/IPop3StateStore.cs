@@ -12,6 +12,6 @@ public interface IPop3StateStore
     Task SavePop3UidlsAsync(string sourceId, IReadOnlyList<Pop3Uidl> uidls, CancellationToken cancellationToken);
 
     /// <summary>The UIDLs left the server: marked gone, and their messages marked deleted on the server (they stay archived).</summary>
-    /// <returns>The messages whose state changed (now unindexed), for the indexer.</returns>
+    /// <returns>The messages whose state changed (given new change numbers), for the indexer.</returns>
     Task<IReadOnlyList<string>> MarkPop3UidlsGoneAsync(string sourceId, IReadOnlyList<string> uidls, DateTimeOffset at, CancellationToken cancellationToken);
 }
