@@ -93,15 +93,10 @@ public static class OnboardingEndpoints
         [FromServices] IConnectorStore connectors,
         CancellationToken cancellationToken)
     {
-        var link = await OpenAsync(token, lifecycle, connectors, cancellationToken);
-        if (link is null || link.Gone)
+        var (link, refused) = await OpenForLoginAsync(token, lifecycle, connectors, cancellationToken);
+        if (refused is not null || link is null)
         {
-            return Closed(link);
-        }
-
-        if (link.Status == InvitationStatus.Used)
-        {
-            return AlreadyUsed();
+            return refused ?? Closed(link);
         }
 
         if (Validate(request) is { } errors)
@@ -120,15 +115,10 @@ public static class OnboardingEndpoints
         [FromServices] IConnectorStore connectors,
         CancellationToken cancellationToken)
     {
-        var link = await OpenAsync(token, lifecycle, connectors, cancellationToken);
-        if (link is null || link.Gone)
+        var (link, refused) = await OpenForLoginAsync(token, lifecycle, connectors, cancellationToken);
+        if (refused is not null || link is null)
         {
-            return Closed(link);
-        }
-
-        if (link.Status == InvitationStatus.Used)
-        {
-            return AlreadyUsed();
+            return refused ?? Closed(link);
         }
 
         if (Validate(request) is { } errors)
@@ -167,6 +157,19 @@ public static class OnboardingEndpoints
 
         var connector = await connectors.GetConnectorAsync(invitation.ConnectorId, cancellationToken);
         return new OpenLink(invitation, connector, lifecycle.StatusOf(invitation));
+    }
+
+    /// <summary>The link for a test or a save, or why it takes neither: gone (404/410) or already used (409).</summary>
+    private static async Task<(OpenLink? Link, ProblemHttpResult? Refused)> OpenForLoginAsync(
+        string token, InvitationLifecycle lifecycle, IConnectorStore connectors, CancellationToken cancellationToken)
+    {
+        var link = await OpenAsync(token, lifecycle, connectors, cancellationToken);
+        if (link is null || link.Gone)
+        {
+            return (link, Closed(link));
+        }
+
+        return (link, link.Status == InvitationStatus.Used ? AlreadyUsed() : null);
     }
 
     private static ProblemHttpResult Closed(OpenLink? link) => link is null

@@ -28,20 +28,26 @@ internal static class MongoMigrations
         new(8, "the archive change sequence replaces the per-message indexed mark", CreateVersion8Async),
     ];
 
-    private static async Task CreateVersion3Async(IMongoDatabase database, CancellationToken cancellationToken)
+    /// <summary>Creates the collections that do not exist yet; one another Vault instance creates meanwhile is left as it is.</summary>
+    private static async Task CreateCollectionsAsync(IMongoDatabase database, string[] names, CancellationToken cancellationToken)
     {
         var existing = await (await database.ListCollectionNamesAsync(cancellationToken: cancellationToken)).ToListAsync(cancellationToken);
-        if (!existing.Contains("jobReports"))
+        foreach (var name in names.Except(existing))
         {
             try
             {
-                await database.CreateCollectionAsync("jobReports", cancellationToken: cancellationToken);
+                await database.CreateCollectionAsync(name, cancellationToken: cancellationToken);
             }
             catch (MongoCommandException e) when (e.CodeName == "NamespaceExists")
             {
                 // Another Vault instance on the same replica set created it first.
             }
         }
+    }
+
+    private static async Task CreateVersion3Async(IMongoDatabase database, CancellationToken cancellationToken)
+    {
+        await CreateCollectionsAsync(database, ["jobReports"], cancellationToken);
 
         var keys = Builders<BsonDocument>.IndexKeys;
         await database.GetCollection<BsonDocument>("jobReports").Indexes.CreateOneAsync(
@@ -55,18 +61,7 @@ internal static class MongoMigrations
 
     private static async Task CreateVersion2Async(IMongoDatabase database, CancellationToken cancellationToken)
     {
-        var existing = await (await database.ListCollectionNamesAsync(cancellationToken: cancellationToken)).ToListAsync(cancellationToken);
-        if (!existing.Contains("connectors"))
-        {
-            try
-            {
-                await database.CreateCollectionAsync("connectors", cancellationToken: cancellationToken);
-            }
-            catch (MongoCommandException e) when (e.CodeName == "NamespaceExists")
-            {
-                // Another Vault instance on the same replica set created it first.
-            }
-        }
+        await CreateCollectionsAsync(database, ["connectors"], cancellationToken);
 
         // Sources written before connectors have no connectorId: a sparse index skips them.
         await database.GetCollection<BsonDocument>("sources").Indexes.CreateOneAsync(
@@ -82,19 +77,7 @@ internal static class MongoMigrations
     private static async Task CreateVersion1Async(IMongoDatabase database, CancellationToken cancellationToken)
     {
         // Collections are created up front: a transaction cannot create one on servers before 4.4.
-        string[] names = ["sources", "events", "folderStates", "messages", "raw", "dataProtectionKeys"];
-        var existing = await (await database.ListCollectionNamesAsync(cancellationToken: cancellationToken)).ToListAsync(cancellationToken);
-        foreach (var name in names.Except(existing))
-        {
-            try
-            {
-                await database.CreateCollectionAsync(name, cancellationToken: cancellationToken);
-            }
-            catch (MongoCommandException e) when (e.CodeName == "NamespaceExists")
-            {
-                // Another Vault instance on the same replica set created it first.
-            }
-        }
+        await CreateCollectionsAsync(database, ["sources", "events", "folderStates", "messages", "raw", "dataProtectionKeys"], cancellationToken);
 
         var keys = Builders<BsonDocument>.IndexKeys;
         await database.GetCollection<BsonDocument>("messages").Indexes.CreateManyAsync(
@@ -130,18 +113,7 @@ internal static class MongoMigrations
 
     private static async Task CreateVersion5Async(IMongoDatabase database, CancellationToken cancellationToken)
     {
-        var existing = await (await database.ListCollectionNamesAsync(cancellationToken: cancellationToken)).ToListAsync(cancellationToken);
-        if (!existing.Contains("invitations"))
-        {
-            try
-            {
-                await database.CreateCollectionAsync("invitations", cancellationToken: cancellationToken);
-            }
-            catch (MongoCommandException e) when (e.CodeName == "NamespaceExists")
-            {
-                // Another Vault instance on the same replica set created it first.
-            }
-        }
+        await CreateCollectionsAsync(database, ["invitations"], cancellationToken);
 
         var keys = Builders<BsonDocument>.IndexKeys;
         await database.GetCollection<BsonDocument>("invitations").Indexes.CreateManyAsync(
@@ -153,19 +125,7 @@ internal static class MongoMigrations
 
     private static async Task CreateVersion7Async(IMongoDatabase database, CancellationToken cancellationToken)
     {
-        var existing = await (await database.ListCollectionNamesAsync(cancellationToken: cancellationToken)).ToListAsync(cancellationToken);
-        string[] names = ["oauthClients", "oauthStates", "oauthGrants"];
-        foreach (var name in names.Except(existing))
-        {
-            try
-            {
-                await database.CreateCollectionAsync(name, cancellationToken: cancellationToken);
-            }
-            catch (MongoCommandException e) when (e.CodeName == "NamespaceExists")
-            {
-                // Another Vault instance on the same replica set created it first.
-            }
-        }
+        await CreateCollectionsAsync(database, ["oauthClients", "oauthStates", "oauthGrants"], cancellationToken);
 
         // Clients and grants are found by _id (provider, source id); states by _id (the state's hash) and purged by expiry.
         await database.GetCollection<BsonDocument>("oauthStates").Indexes.CreateOneAsync(
