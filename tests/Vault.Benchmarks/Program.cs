@@ -19,6 +19,8 @@ if (args.Length == 0 || args[0] is "-h" or "--help" or "help")
           restore [--count 3000] [--seed 42]
               archive the generated mailbox from one Dovecot user with a Vault process, restore it into a second,
               empty user over HTTP: messages/s, MB/s and RSS; then a second restore that finds everything there
+          stages [count] [--no-fetch]
+              the CPU time and allocation of each import stage on one thread over the generated mailbox
           micro [filter]
               BenchmarkDotNet micro-benchmarks of the hot paths (pass BenchmarkDotNet arguments after "micro")
         """);
@@ -103,6 +105,13 @@ switch (args[0])
                 stop.Cancel();
             };
             return await RestoreBenchmark.RunAsync(count, seed, stop.Token);
+        }
+
+    case "stages":
+        using (var stop = new CancellationTokenSource())
+        {
+            var stagesCount = args.Length > 1 ? int.Parse(args[1], System.Globalization.CultureInfo.InvariantCulture) : 10000;
+            return await Vault.Benchmarks.Micro.StageCosts.RunAsync(stagesCount, 42, fetch: !args.Contains("--no-fetch"), stop.Token);
         }
 
     case "micro":

@@ -1,5 +1,4 @@
 using Lucene.Net.Analysis;
-using Lucene.Net.Analysis.Core;
 using Lucene.Net.Analysis.Miscellaneous;
 using Lucene.Net.Analysis.Standard;
 using Lucene.Net.Util;
@@ -24,7 +23,7 @@ public sealed class MailAnalyzer : Analyzer
     internal static (Tokenizer Source, TokenStream Result) CreateChain(TextReader reader)
     {
         var tokenizer = new StandardTokenizer(Version, reader) { MaxTokenLength = 128 };
-        TokenStream stream = new LowerCaseFilter(Version, tokenizer);
+        TokenStream stream = new MailLowerCaseFilter(tokenizer);
         stream = new ASCIIFoldingFilter(stream);
         return (tokenizer, stream);
     }

@@ -25,7 +25,7 @@ internal static class AttachmentFields
             return;
         }
 
-        document.Add(new StringField(SearchFields.Has, SearchFields.HasAttachmentValue, Field.Store.YES));
+        document.Add(IndexFields.Keyword(SearchFields.Has, SearchFields.HasAttachmentValue, Field.Store.YES));
         var names = new string[attachments.Count];
         for (var i = 0; i < attachments.Count; i++)
         {

@@ -59,7 +59,7 @@ public static class MessageDocumentBuilder
 
         document = new Document();
         AddMetadata(document, metadata);
-        document.Add(new StringField(SearchFields.ParseError, "true", Field.Store.YES));
+        document.Add(IndexFields.Keyword(SearchFields.ParseError, "true", Field.Store.YES));
         DateTimeOffset? headerDate = null;
         if (start >= 0)
         {
@@ -93,22 +93,22 @@ public static class MessageDocumentBuilder
 
     private static void AddMetadata(Document document, ArchivedMessage metadata)
     {
-        document.Add(new StringField(SearchFields.Id, metadata.Id, Field.Store.YES));
-        document.Add(new StringField(SearchFields.Source, metadata.SourceId, Field.Store.YES));
+        document.Add(IndexFields.Keyword(SearchFields.Id, metadata.Id, Field.Store.YES));
+        document.Add(IndexFields.Keyword(SearchFields.Source, metadata.SourceId, Field.Store.YES));
         foreach (var folder in metadata.Folders)
         {
-            document.Add(new StringField(SearchFields.Folder, folder, Field.Store.YES));
-            document.Add(new StringField(SearchFields.FolderMatch, folder.ToLowerInvariant(), Field.Store.NO));
+            document.Add(IndexFields.Keyword(SearchFields.Folder, folder, Field.Store.YES));
+            document.Add(IndexFields.Keyword(SearchFields.FolderMatch, folder.ToLowerInvariant(), Field.Store.NO));
         }
 
-        document.Add(new Int64Field(SearchFields.Size, metadata.Size, Field.Store.YES));
+        IndexFields.AddInt64(document, SearchFields.Size, metadata.Size);
         OperatorFieldWriter.AddMetadata(document, metadata);
     }
 
     private static void AddDate(Document document, DateTimeOffset date)
     {
         var millis = date.ToUniversalTime().ToUnixTimeMilliseconds();
-        document.Add(new Int64Field(SearchFields.Date, millis, Field.Store.YES));
+        IndexFields.AddInt64(document, SearchFields.Date, millis);
         document.Add(new NumericDocValuesField(SearchFields.Date, millis));
     }
 
@@ -145,7 +145,7 @@ public static class MessageDocumentBuilder
                 .Append(mailbox.Domain).Append(' ').Append(Pieces(mailbox.Domain)).Append('\n');
             if (!string.IsNullOrEmpty(mailbox.Address))
             {
-                document.Add(new StringField(field + SearchFields.AddressSuffix, AddressKeyword(mailbox.Address), Field.Store.NO));
+                document.Add(IndexFields.Keyword(field + SearchFields.AddressSuffix, AddressKeyword(mailbox.Address), Field.Store.NO));
             }
         }
 

@@ -18,7 +18,7 @@ public static class OperatorFieldWriter
         ArgumentNullException.ThrowIfNull(metadata);
         foreach (var flag in FlagTerms(metadata.Flags, metadata.DeletedOnServerAt is not null))
         {
-            document.Add(new StringField(OperatorFields.Flag, flag, Field.Store.NO));
+            document.Add(IndexFields.Keyword(OperatorFields.Flag, flag, Field.Store.NO));
         }
 
         if (metadata.DeletedOnServerAt is { } deleted)
@@ -28,7 +28,7 @@ public static class OperatorFieldWriter
 
         if (MessageIdKeyword(metadata.Headers.MessageIdHeader) is { } messageId)
         {
-            document.Add(new StringField(OperatorFields.MessageId, messageId, Field.Store.NO));
+            document.Add(IndexFields.Keyword(OperatorFields.MessageId, messageId, Field.Store.NO));
         }
 
         foreach (var folder in metadata.Folders)
@@ -56,7 +56,7 @@ public static class OperatorFieldWriter
         ArgumentNullException.ThrowIfNull(document);
         foreach (var term in ListIdTerms(listId))
         {
-            document.Add(new StringField(OperatorFields.ListId, term, Field.Store.NO));
+            document.Add(IndexFields.Keyword(OperatorFields.ListId, term, Field.Store.NO));
         }
     }
 
@@ -72,7 +72,7 @@ public static class OperatorFieldWriter
 
         foreach (var term in terms)
         {
-            document.Add(new StringField(OperatorFields.FileName, term, Field.Store.NO));
+            document.Add(IndexFields.Keyword(OperatorFields.FileName, term, Field.Store.NO));
         }
     }
 

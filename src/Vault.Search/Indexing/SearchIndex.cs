@@ -23,6 +23,7 @@ public sealed class SearchIndex : IDisposable
     private const string SequenceKey = "vault.changeSequence";
 
     private readonly SemaphoreSlim _commitLock = new(1, 1);
+    private readonly IndexAnalyzer _indexAnalyzer = new();
     private Exception? _discardedBecause;
     private long _sequence = -1;
 
@@ -56,7 +57,7 @@ public sealed class SearchIndex : IDisposable
         System.IO.Directory.CreateDirectory(Path);
         try
         {
-            return Open(Path, Analyzer);
+            return Open(Path, _indexAnalyzer);
         }
         catch (IOException e) when (e is not LockObtainFailedException)
         {
@@ -69,11 +70,11 @@ public sealed class SearchIndex : IDisposable
                 File.Delete(file);
             }
 
-            return Open(Path, Analyzer);
+            return Open(Path, _indexAnalyzer);
         }
     }
 
-    private static (FSDirectory Directory, IndexWriter Writer, SearcherManager Searchers) Open(string path, MailAnalyzer analyzer)
+    private static (FSDirectory Directory, IndexWriter Writer, SearcherManager Searchers) Open(string path, IndexAnalyzer analyzer)
     {
         var directory = FSDirectory.Open(path);
         IndexWriter? writer = null;
@@ -249,6 +250,7 @@ public sealed class SearchIndex : IDisposable
         }
 
         Analyzer.Dispose();
+        _indexAnalyzer.Dispose();
         _commitLock.Dispose();
     }
 }

@@ -1,0 +1,232 @@
+using System.Diagnostics;
+using Lucene.Net.Documents;
+using MailKit;
+using MailKit.Net.Imap;
+using MailKit.Security;
+using Vault.Archive.Embedded;
+using Vault.Archive.Folders;
+using Vault.Archive.Messages;
+using Vault.Archive.Sources;
+using Vault.Benchmarks.EndToEnd;
+using Vault.Search.Documents;
+using Vault.Search.Indexing;
+using Vault.TestSupport;
+
+namespace Vault.Benchmarks.Micro;
+
+/// <summary>
+/// The CPU time and allocation of each stage of an import, one after another on one thread over the whole generated
+/// mailbox, so each lever can be judged by the stage it should shrink: the IMAP fetch from the test Dovecot, the header
+/// summary, the store's batch commit, the document build and the Lucene writer. Process CPU time, so GC threads count.
+/// </summary>
+public static class StageCosts
+{
+    public static async Task<int> RunAsync(int count, int seed, bool fetch, CancellationToken cancellationToken)
+    {
+        var generator = Path.Combine(SharedFolder.Root ?? Path.Combine(RepositoryRoot.Path, "..", "shared"), "bench", "gen_corpus.py");
+        var (maildir, _) = await CorpusCache.EnsureAsync(generator, count, seed, cancellationToken);
+        var files = Directory.EnumerateFiles(maildir, "*", SearchOption.AllDirectories)
+            .Where(f => Path.GetFileName(Path.GetDirectoryName(f)) is "cur" or "new")
+            .Order(StringComparer.Ordinal)
+            .ToList();
+        var messages = new List<byte[]>(files.Count);
+        foreach (var file in files)
+        {
+            messages.Add(await File.ReadAllBytesAsync(file, cancellationToken));
+        }
+
+        var bytes = messages.Sum(m => (long)m.Length);
+        Console.WriteLine($"stages: {messages.Count} messages, {bytes / 1048576.0:F1} MiB, one thread each, process CPU (GC included)");
+        Console.WriteLine($"{"stage",-28} {"CPU s",8} {"µs/msg",8} {"alloc MB",9} {"B alloc/B",10}");
+
+        void Report(string stage, TimeSpan cpu, long allocated) =>
+            Console.WriteLine($"{stage,-28} {cpu.TotalSeconds,8:F2} {cpu.TotalMicroseconds / messages.Count,8:F0} {allocated / 1e6,9:F0} {allocated / (double)bytes,10:F2}");
+
+        async Task Measure(string stage, Func<Task> work)
+        {
+            GC.Collect();
+            GC.WaitForPendingFinalizers();
+            var cpu = Process.GetCurrentProcess().TotalProcessorTime;
+            var allocated = GC.GetTotalAllocatedBytes(precise: true);
+            await work();
+            Report(stage, Process.GetCurrentProcess().TotalProcessorTime - cpu, GC.GetTotalAllocatedBytes(precise: true) - allocated);
+        }
+
+        if (fetch)
+        {
+            var server = await MailboxServer.EnsureRunningAsync(cancellationToken);
+            var user = await server.CreateFilledUserAsync(maildir, messages.Count, cancellationToken);
+            await Measure("imap fetch (MailKit)", () => FetchAllAsync(server, user, cancellationToken));
+        }
+
+        await Measure("sha256", () =>
+        {
+            foreach (var m in messages) System.Security.Cryptography.SHA256.HashData(m);
+            return Task.CompletedTask;
+        });
+        long zsize = 0;
+        await Measure("zstd 1 (ZstdSharp)", () =>
+        {
+            using var c = new ZstdSharp.Compressor(1);
+            var outb = new byte[64 << 20];
+            foreach (var m in messages) zsize += c.Wrap(m, outb);
+            return Task.CompletedTask;
+        });
+        Console.WriteLine($"  zstd ratio {zsize / (double)bytes:F3}");
+        long dsize = 0;
+        await Measure("deflate fastest (zlib-ng)", () =>
+        {
+            var ms = new MemoryStream();
+            foreach (var m in messages) { ms.SetLength(0); using (var z = new System.IO.Compression.ZLibStream(ms, System.IO.Compression.CompressionLevel.Fastest, true)) z.Write(m); dsize += ms.Length; }
+            return Task.CompletedTask;
+        });
+        Console.WriteLine($"  deflate ratio {dsize / (double)bytes:F3}");
+        long bsize = 0;
+        await Measure("brotli q1", () =>
+        {
+            var outb = new byte[64 << 20];
+            using var enc = new System.IO.Compression.BrotliEncoder(1, 22);
+            foreach (var m in messages) { System.IO.Compression.BrotliEncoder.TryCompress(m, outb, out var w, 1, 22); bsize += w; }
+            return Task.CompletedTask;
+        });
+        Console.WriteLine($"  brotli ratio {bsize / (double)bytes:F3}");
+
+        var summaries = new MessageHeaderSummary[messages.Count];
+        await Measure("header summary", () =>
+        {
+            for (var i = 0; i < messages.Count; i++)
+            {
+                using var raw = new MemoryStream(messages[i], writable: false);
+                summaries[i] = MessageHeaderSummary.Read(raw);
+            }
+
+            return Task.CompletedTask;
+        });
+
+        var now = TimeProvider.System.GetUtcNow();
+        var data = Path.Combine(Path.GetTempPath(), $"vault-stages-{Guid.NewGuid():N}");
+        var archived = new List<ArchivedMessage>();
+        try
+        {
+            using (var store = new EmbeddedArchiveStore(data, TimeProvider.System))
+            {
+                await store.InitializeAsync(cancellationToken);
+                await store.CreateSourceAsync(
+                    new Source { Id = "stages", Settings = new SourceSettings { Name = "stages", Host = "127.0.0.1", Username = "u" }, EncryptedPassword = [], CreatedAt = now },
+                    cancellationToken);
+                await Measure("store commit (sha, zstd, sql)", async () =>
+                {
+                    for (var start = 0; start < messages.Count; start += 200)
+                    {
+                        var end = Math.Min(messages.Count, start + 200);
+                        var incoming = new List<IncomingMessage>();
+                        for (var i = start; i < end; i++)
+                        {
+                            incoming.Add(new IncomingMessage(new MessageLocation("INBOX", 1, i + 1), MessageContent.FromBytes(messages[i]), now, ["\\Seen"], summaries[i]));
+                        }
+
+                        await store.CommitBatchAsync(
+                            new MessageBatch("stages", incoming, new FolderSyncState { SourceId = "stages", Folder = "INBOX", UidValidity = 1, Watermark = end }), cancellationToken);
+                    }
+                });
+
+                await Measure("store list changes", async () =>
+                {
+                    long after = 0;
+                    while (true)
+                    {
+                        var changes = await store.ListChangesAsync(after, 512, cancellationToken);
+                        if (changes.Count == 0)
+                        {
+                            break;
+                        }
+
+                        archived.AddRange(changes);
+                        after = changes[^1].ChangeSequence;
+                    }
+                });
+
+                await Measure("store read back", async () =>
+                {
+                    foreach (var message in archived)
+                    {
+                        await using var raw = await store.OpenRawAsync(message.Id, cancellationToken);
+                        await raw!.CopyToAsync(Stream.Null, cancellationToken);
+                    }
+                });
+            }
+
+            var documents = new Document[archived.Count];
+            await Measure("document build (MimeKit)", () =>
+            {
+                for (var i = 0; i < archived.Count; i++)
+                {
+                    using var raw = new MemoryStream(messages[i], writable: false);
+                    documents[i] = MessageDocumentBuilder.Build(archived[i], raw, null, cancellationToken);
+                }
+
+                return Task.CompletedTask;
+            });
+
+            using var index = new SearchIndex(Path.Combine(data, "index"));
+            await Measure("lucene upsert", () =>
+            {
+                foreach (var document in documents)
+                {
+                    index.Upsert(document);
+                }
+
+                return Task.CompletedTask;
+            });
+            await Measure("lucene commit + merges", async () =>
+            {
+                await index.CommitAsync(archived.Count, cancellationToken);
+                index.WaitForMerges();
+            });
+        }
+        finally
+        {
+            Directory.Delete(data, recursive: true);
+        }
+
+        return 0;
+    }
+
+    private static async Task FetchAllAsync(MailboxServer server, TestUser user, CancellationToken cancellationToken)
+    {
+        using var client = new ImapClient();
+        await client.ConnectAsync(server.Dovecot.Host, server.Dovecot.ImapPort, SecureSocketOptions.None, cancellationToken);
+        await client.AuthenticateAsync(user.Name, user.Password, cancellationToken);
+        var personal = client.GetFolder(client.PersonalNamespaces[0]);
+        var folders = new List<IMailFolder> { client.Inbox };
+        folders.AddRange(await personal.GetSubfoldersAsync(StatusItems.None, subscribedOnly: false, cancellationToken));
+        var buffer = new byte[81920];
+        foreach (var folder in folders.DistinctBy(f => f.FullName))
+        {
+            if (folder.Attributes.HasFlag(FolderAttributes.NoSelect))
+            {
+                continue;
+            }
+
+            await folder.OpenAsync(FolderAccess.ReadOnly, cancellationToken);
+            if (folder.Count == 0)
+            {
+                continue;
+            }
+
+            var uids = await folder.SearchAsync(MailKit.Search.SearchQuery.All, cancellationToken);
+            for (var start = 0; start < uids.Count; start += 200)
+            {
+                var part = uids.Skip(start).Take(200).ToList();
+                await ((ImapFolder)folder).GetStreamsAsync(part, async (_, _, _, stream, token) =>
+                {
+                    while (await stream.ReadAsync(buffer, token) > 0)
+                    {
+                    }
+                }, cancellationToken);
+            }
+        }
+
+        await client.DisconnectAsync(quit: true, cancellationToken);
+    }
+}
