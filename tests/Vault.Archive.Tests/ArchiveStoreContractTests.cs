@@ -483,8 +483,6 @@ public abstract partial class ArchiveStoreContractTests : IAsyncDisposable
         var all = await store.ListChangesAsync(0, 100, Ct);
         Assert.Equal([.. result.Added, .. other.Added], all.Select(m => m.Id));
         Assert.True(all.Zip(all.Skip(1)).All(p => p.First.ChangeSequence < p.Second.ChangeSequence), "change numbers are unique and grow in commit order");
-        // The batch says which number each new message got (the indexer adds a message still at it without a delete by id).
-        Assert.Equal(all.Select(m => m.ChangeSequence), [.. result.AddedSequences, .. other.AddedSequences]);
         Assert.Equal([result.Added[2]], (await store.ListChangesAsync(all[1].ChangeSequence, 1, Ct)).Select(m => m.Id));
         var counts = await store.CountChangesBySourceAsync(all[2].ChangeSequence, Ct);
         Assert.Equal(1, counts["s"]);

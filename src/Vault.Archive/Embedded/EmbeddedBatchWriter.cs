@@ -43,7 +43,6 @@ internal sealed class EmbeddedBatchWriter : IDisposable
         using var relocated = Command(connection, transaction, "UPDATE messages SET change_seq = $seq, deleted_on_server_at = NULL WHERE rowid = $m", "$m", "$seq");
 
         var added = new List<string>();
-        var addedSequences = new List<long>();
         var relocatedIds = new List<string>();
         var addedSet = new HashSet<string>(StringComparer.Ordinal);
         long bytesAdded = 0;
@@ -61,11 +60,9 @@ internal sealed class EmbeddedBatchWriter : IDisposable
             }
             else
             {
-                var sequence = _changes.Next();
-                rowId = await InsertMessageAsync(insertMessage, batch.SourceId, id, message, now, sequence, cancellationToken);
+                rowId = await InsertMessageAsync(insertMessage, batch.SourceId, id, message, now, _changes.Next(), cancellationToken);
                 await WriteChunksAsync(connection, insertChunk, reserveChunk, rowId, message.Content, cancellationToken);
                 added.Add(id);
-                addedSequences.Add(sequence);
                 addedSet.Add(id);
                 bytesAdded += message.Content.Length;
             }
@@ -99,7 +96,7 @@ internal sealed class EmbeddedBatchWriter : IDisposable
             await EmbeddedRows.SaveUidlsAsync(connection, transaction, batch.SourceId, uidls, cancellationToken);
         }
 
-        return new BatchResult(added, relocatedIds, bytesAdded) { AddedSequences = addedSequences };
+        return new BatchResult(added, relocatedIds, bytesAdded);
     }
 
     private static async Task<long> InsertMessageAsync(SqliteCommand insert, string sourceId, string id, IncomingMessage message, DateTimeOffset now, long changeSequence, CancellationToken cancellationToken)

@@ -6,11 +6,5 @@ namespace Vault.Archive.Messages;
 /// </summary>
 public sealed record BatchResult(IReadOnlyList<string> Added, IReadOnlyList<string> Relocated, long BytesAdded)
 {
-    /// <summary>
-    /// The change number each of <see cref="Added"/> got, in the same order: while a message still has it, no index has
-    /// seen the message. Empty when the writer does not say.
-    /// </summary>
-    public IReadOnlyList<long> AddedSequences { get; init; } = [];
-
     public IEnumerable<string> ChangedIds => Added.Concat(Relocated);
 }

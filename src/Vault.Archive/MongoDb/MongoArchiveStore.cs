@@ -244,7 +244,6 @@ public sealed partial class MongoArchiveStore : IArchiveStore, IConnectorStore, 
         var newMessages = new List<BsonDocument>();
         var newRaw = new List<BsonDocument>();
         var added = new List<string>();
-        var addedSequences = new List<long>();
         var relocated = new List<string>();
         long bytesAdded = 0;
         var firstIndexOf = new Dictionary<string, int>(StringComparer.Ordinal);
@@ -261,7 +260,6 @@ public sealed partial class MongoArchiveStore : IArchiveStore, IConnectorStore, 
             var message = batch.Messages[i];
             var locations = batch.Messages.Where((m, j) => ids[j] == id).Select(m => m.Location).Distinct().ToList();
             var large = message.Content.Length > InlineLimit;
-            addedSequences.Add(nextSequence);
             newMessages.Add(MongoDocuments.Message(id, batch.SourceId, message, locations, large ? GridFsBlob : InlineBlob, now, nextSequence++));
             if (!large)
             {
@@ -312,7 +310,7 @@ public sealed partial class MongoArchiveStore : IArchiveStore, IConnectorStore, 
             await _uidls.BulkWriteAsync(session, uidls.Select(UidlUpsert(batch.SourceId)), cancellationToken: cancellationToken);
         }
 
-        return new BatchResult(added, relocated, bytesAdded) { AddedSequences = addedSequences };
+        return new BatchResult(added, relocated, bytesAdded);
     }
 
     public async Task<ArchivedMessage?> GetMessageAsync(string messageId, CancellationToken cancellationToken)

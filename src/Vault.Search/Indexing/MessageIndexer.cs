@@ -8,16 +8,11 @@ namespace Vault.Search.Indexing;
 /// Between the archive's writers (the sync engine, file imports, integrity checks, the reindex endpoint) and
 /// <see cref="IndexingWorker"/>: a wake-up signal, a reindex request, and the bytes of newly committed messages handed
 /// over from memory, at most <see cref="HandOffLimit"/> bytes in all. Beyond that limit (an indexer far behind) new
-/// messages are not held: the worker reads them from the store when it gets to them, so memory stays flat. It also
-/// remembers the change number each new message was added with, so the worker can add a never-indexed message's
-/// document rather than update it (<see cref="SearchIndex.AddNew"/>).
+/// messages are not held: the worker reads them from the store when it gets to them, so memory stays flat.
 /// </summary>
 public sealed class MessageIndexer(ReindexProgress progress) : IMessageIndexer
 {
     public const long HandOffLimit = 8L * 1024 * 1024;
-
-    /// <summary>How many first changes are remembered; past it (an indexer very far behind) a new message is updated like any other.</summary>
-    public const int FirstChangeLimit = 200_000;
 
     private readonly Channel<bool> _wake = Channel.CreateBounded<bool>(new BoundedChannelOptions(1)
     {
@@ -27,9 +22,6 @@ public sealed class MessageIndexer(ReindexProgress progress) : IMessageIndexer
 
     private readonly ConcurrentDictionary<string, ReadOnlyMemory<byte>> _handedOff = new(StringComparer.Ordinal);
     private long _handedOffBytes;
-
-    /// <summary>Messages this process added to the archive, with the change number they were added with.</summary>
-    private readonly ConcurrentDictionary<string, long> _firstChanges = new(StringComparer.Ordinal);
     private int _reindexRequested;
     private long _lastBatchAt = long.MinValue / 2;
 
@@ -51,11 +43,6 @@ public sealed class MessageIndexer(ReindexProgress progress) : IMessageIndexer
         ArgumentNullException.ThrowIfNull(batch);
         ArgumentNullException.ThrowIfNull(result);
         Interlocked.Exchange(ref _lastBatchAt, Environment.TickCount64);
-        for (var i = 0; i < result.AddedSequences.Count && i < result.Added.Count && _firstChanges.Count < FirstChangeLimit; i++)
-        {
-            _firstChanges[result.Added[i]] = result.AddedSequences[i];
-        }
-
         if (result.Added.Count > 0)
         {
             var added = result.Added.ToHashSet(StringComparer.Ordinal);
@@ -112,12 +99,6 @@ public sealed class MessageIndexer(ReindexProgress progress) : IMessageIndexer
     }
 
     /// <summary>
-    /// The change number a message was added to the archive with, when this process added it (once), or null. A message
-    /// whose change number is still that one has never been indexed: it was new, and nothing changed it since.
-    /// </summary>
-    internal long? TakeFirstChange(string messageId) => _firstChanges.TryRemove(messageId, out var sequence) ? sequence : null;
-
-    /// <summary>
     /// Forgets what was handed over and not taken: called when the worker has caught up, so the bytes of messages that
     /// will never be indexed from here (their source purged meanwhile) are not held.
     /// </summary>
@@ -127,8 +108,5 @@ public sealed class MessageIndexer(ReindexProgress progress) : IMessageIndexer
         {
             TakeHandedOff(id);
         }
-
-        // Left here: messages indexed before their batch was enqueued here, or purged since; either way updated if they come again.
-        _firstChanges.Clear();
     }
 }

@@ -128,13 +128,6 @@ public sealed class SearchIndex : IDisposable
         Writer.UpdateDocument(new Term(SearchFields.Id, document.Get(SearchFields.Id, System.Globalization.CultureInfo.InvariantCulture)), document);
     }
 
-    /// <summary>
-    /// Adds the document of a message no index has seen (<see cref="MessageIndexer.TakeFirstChange"/>): without the
-    /// delete by id of <see cref="Upsert"/>, which every refresh applies to every segment, at a cost that was as much
-    /// as the rest of the index writer's work during an import (README, Benchmark).
-    /// </summary>
-    public void AddNew(Document document) => Writer.AddDocument(document);
-
     public void Delete(string messageId) => Writer.DeleteDocuments(new Term(SearchFields.Id, messageId));
 
     /// <summary>Drops every document of a source (its archive was purged); visible after the next commit.</summary>

@@ -77,16 +77,7 @@ public sealed class StoreIndexer(SearchIndex index, IArchiveStore store, Message
                 SearchLog.AttachmentNotRead(logger, metadata.Id, error.Name, error.Reason);
             }
 
-            // Still at the change it was added with: no index has it, so nothing needs deleting first. Anything else
-            // (relocated, flags changed, re-marked by a check, a restart since) replaces the document by id.
-            if (handOver.TakeFirstChange(metadata.Id) == metadata.ChangeSequence)
-            {
-                index.AddNew(document);
-            }
-            else
-            {
-                index.Upsert(document);
-            }
+            index.Upsert(document);
         }
     }
 }

@@ -67,38 +67,6 @@ public sealed class IndexingWorkerTests : IDisposable
     }
 
     [Fact]
-    public async Task New_messages_are_added_once_and_later_changes_replace_their_documents()
-    {
-        await using var store = new EmbeddedArchiveStore(_data.Path, TimeProvider.System);
-        await store.InitializeAsync(Ct);
-        using var index = new SearchIndex(IndexPath);
-        var queue = new MessageIndexer(new ReindexProgress());
-        await using var worker = await StartAsync(queue, index, store);
-
-        // Committed and handed over like the sync engine does: the worker adds these documents without a delete by id.
-        var batch = Batch(1, 3);
-        var added = await store.CommitBatchAsync(batch, Ct);
-        Assert.Equal(3, added.AddedSequences.Count);
-        await queue.EnqueueAsync(batch, added, Ct);
-        await Deadline.UntilAsync(() => Task.FromResult(index.DocumentCount == 3), TimeSpan.FromSeconds(30), "the three new messages indexed", Ct);
-
-        // The same message in a second folder (relocated) and a flag change: each replaces its document, never adds one.
-        var copy = new MessageBatch("s", [batch.Messages[0] with { Location = new MessageLocation("Archive", 1, 1) }],
-            new FolderSyncState { SourceId = "s", Folder = "Archive", UidValidity = 1, Watermark = 1, UidNext = 2 });
-        var relocated = await store.CommitBatchAsync(copy, Ct);
-        Assert.Equal([added.Added[0]], relocated.Relocated);
-        await queue.EnqueueAsync(copy, relocated, Ct);
-        await queue.EnqueueAsync(await store.UpdateFlagsAsync("s", "INBOX", 1, [(2L, (IReadOnlyList<string>)["\\Seen"])], Ct), Ct);
-        await Deadline.UntilAsync(
-            async () => (await new IndexBacklog(index, store).CountBySourceAsync(Ct)).Count == 0,
-            TimeSpan.FromSeconds(30), "the relocation and the flag change indexed", Ct);
-
-        Assert.Equal(3, index.DocumentCount);
-        Assert.Equal(3, index.CountSource("s"));
-        Assert.All(added.Added, id => Assert.True(index.Contains(id)));
-    }
-
-    [Fact]
     public async Task A_reindex_starts_from_0_and_reports_its_progress_to_the_end()
     {
         await using var store = new EmbeddedArchiveStore(_data.Path, TimeProvider.System);

@@ -49,27 +49,6 @@ public sealed class MessageIndexerTests : IDisposable
         Assert.Null(indexer.TakeHandedOff(id));
     }
 
-    [Fact]
-    public async Task The_change_number_a_new_message_was_added_with_is_given_once_and_forgotten_when_caught_up()
-    {
-        await using var first = await Content(Encoding.ASCII.GetBytes("Subject: 1\r\n\r\nb\r\n"));
-        await using var second = await Content(Encoding.ASCII.GetBytes("Subject: 2\r\n\r\nb\r\n"));
-        var ids = new[] { MessageIds.For("s", first.Sha256), MessageIds.For("s", second.Sha256) };
-        var indexer = new MessageIndexer(new ReindexProgress());
-        var batch = new MessageBatch("s", [Incoming(first, 1), Incoming(second, 2)], null);
-
-        await indexer.EnqueueAsync(batch, new BatchResult(ids, [], 0) { AddedSequences = [41, 42] }, Ct);
-
-        Assert.Equal(41, indexer.TakeFirstChange(ids[0]));
-        Assert.Null(indexer.TakeFirstChange(ids[0]));
-        indexer.DropHandedOff();
-        Assert.Null(indexer.TakeFirstChange(ids[1]));
-
-        // A writer that does not say which numbers it gave (an older store) leaves nothing to take: documents are updated.
-        await indexer.EnqueueAsync(batch, new BatchResult(ids, [], 0), Ct);
-        Assert.Null(indexer.TakeFirstChange(ids[0]));
-    }
-
     private async Task<MessageContent> Content(byte[] bytes) => await MessageContent.CopyFromAsync(new MemoryStream(bytes), _temp.Path, Ct);
 
     private static IncomingMessage Incoming(MessageContent content, long uid) =>
