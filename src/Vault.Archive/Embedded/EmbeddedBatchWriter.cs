@@ -17,6 +17,9 @@ internal sealed class EmbeddedBatchWriter : IDisposable
     private readonly int _compressionLevel;
     private readonly EmbeddedChangeSequence _changes;
     private readonly MemoryStream _chunk = new();
+
+    /// <summary>Native zstd for the one-call compression of most mail: about 1.6 times ZstdSharp's speed (stage benchmark).</summary>
+    private readonly ZstdNet.Compressor _small;
     private Compressor _compressor;
 
     public EmbeddedBatchWriter(int compressionLevel, EmbeddedChangeSequence changes)
@@ -24,6 +27,7 @@ internal sealed class EmbeddedBatchWriter : IDisposable
         _compressionLevel = compressionLevel;
         _changes = changes;
         _compressor = new Compressor(compressionLevel);
+        _small = new ZstdNet.Compressor(new ZstdNet.CompressionOptions(compressionLevel));
     }
 
     public async Task<BatchResult> WriteAsync(SqliteConnection connection, SqliteTransaction transaction, MessageBatch batch, DateTimeOffset now, CancellationToken cancellationToken)
@@ -183,7 +187,7 @@ internal sealed class EmbeddedBatchWriter : IDisposable
                 await input.ReadExactlyAsync(raw.AsMemory(0, length), cancellationToken);
             }
 
-            var written = _compressor.Wrap(raw.AsSpan(0, length), compressed);
+            var written = _small.Wrap(raw.AsSpan(0, length), compressed);
             insertChunk.Parameters[1].Value = 0L;
             insertChunk.Parameters[2].Value = compressed.AsSpan(0, written).ToArray();
             await insertChunk.ExecuteNonQueryAsync(cancellationToken);
@@ -223,6 +227,7 @@ internal sealed class EmbeddedBatchWriter : IDisposable
 
     public void Dispose()
     {
+        _small.Dispose();
         _compressor.Dispose();
         _chunk.Dispose();
     }

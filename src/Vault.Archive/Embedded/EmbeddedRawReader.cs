@@ -1,17 +1,16 @@
 using System.Collections.Concurrent;
 using Microsoft.Data.Sqlite;
 using Vault.Archive.Messages;
-using ZstdSharp;
 
 namespace Vault.Archive.Embedded;
 
 /// <summary>
 /// Opens a message's stored bytes: a small message is decompressed in one call (with a pooled decompression
-/// context), a large one is streamed chunk by chunk through <see cref="ChunkedBlobStream"/>. Either is seekable.
+/// context of native zstd), a large one is streamed chunk by chunk through <see cref="ChunkedBlobStream"/>. Either is seekable.
 /// </summary>
 internal sealed class EmbeddedRawReader : IDisposable
 {
-    private readonly ConcurrentBag<Decompressor> _decompressors = [];
+    private readonly ConcurrentBag<ZstdNet.Decompressor> _decompressors = [];
 
     /// <summary>Takes ownership of <paramref name="connection"/>: it is disposed here, or by the returned stream.</summary>
     public async Task<Stream?> OpenAsync(SqliteConnection connection, string messageId, CancellationToken cancellationToken)
@@ -78,7 +77,7 @@ internal sealed class EmbeddedRawReader : IDisposable
         var raw = new byte[size];
         if (!_decompressors.TryTake(out var decompressor))
         {
-            decompressor = new Decompressor();
+            decompressor = new ZstdNet.Decompressor();
         }
 
         try
