@@ -76,6 +76,7 @@ public sealed class SearchIndex : IDisposable
 
     private static (FSDirectory Directory, IndexWriter Writer, SearcherManager Searchers) Open(string path, IndexAnalyzer analyzer)
     {
+        VaultCodec.Register();
         var directory = FSDirectory.Open(path);
         IndexWriter? writer = null;
         try
@@ -83,6 +84,7 @@ public sealed class SearchIndex : IDisposable
             var config = new IndexWriterConfig(MailAnalyzer.Version, analyzer)
             {
                 OpenMode = OpenMode.CREATE_OR_APPEND,
+                Codec = new VaultCodec(),
                 // Bigger segments flush less often during a bulk import; 48 MB keeps the peak RSS target in reach.
                 RAMBufferSizeMB = 48,
                 // Twice Lucene's 10 segments per tier: an import's near-real-time refreshes write many small segments, and

@@ -16,6 +16,12 @@ public sealed class SnippetWriter(Analyzer analyzer)
     public const int Width = 160;
     private const int Lead = 50;
 
+    /// <summary>
+    /// Below this many characters (a stored preview) the analyzer reads the text from its start: cheaper than the
+    /// culture-aware search (ICU collation) for a starting point, 3-4% of the CPU time of searches in the profile.
+    /// </summary>
+    private const int JumpAbove = 8 * 1024;
+
     /// <summary>The snippet around the first match, or null when no query word occurs in <paramref name="text"/>.</summary>
     public Snippet? Find(string text, IReadOnlyList<IReadOnlyList<string>> terms)
     {
@@ -28,7 +34,7 @@ public sealed class SnippetWriter(Analyzer analyzer)
 
         // Jump close to the first likely match (culture-aware, ignoring case and accents) instead of analyzing
         // 100 KB of text in front of it; the analyzer still decides what a match is.
-        var near = Near(text, terms);
+        var near = text.Length > JumpAbove ? Near(text, terms) : 0;
         var matches = near > 0 ? Matches(text, near, terms) : [];
         if (matches.Count == 0)
         {
