@@ -34,7 +34,7 @@ public sealed class VaultProcess : IAsyncDisposable
     public int ProcessId => process.Id;
     public bool HasExited => process.HasExited;
 
-    public static string AssemblyPath => Path.Combine(RepositoryRoot.Path, "src", "Vault.Api", "bin", "Release", "net10.0", "Vault.Api.dll");
+    public static string AssemblyPath => Environment.GetEnvironmentVariable("VAULT_BENCH_VAULT_DLL") ?? Path.Combine(RepositoryRoot.Path, "src", "Vault.Api", "bin", "Release", "net10.0", "Vault.Api.dll");
 
     /// <summary>One Release build of the host per benchmark invocation.</summary>
     public static async Task BuildAsync(CancellationToken cancellationToken)
