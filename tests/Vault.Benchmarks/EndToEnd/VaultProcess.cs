@@ -34,6 +34,10 @@ public sealed class VaultProcess : IAsyncDisposable
     public int ProcessId => process.Id;
     public bool HasExited => process.HasExited;
 
+    /// <summary>
+    /// The Release build of this checkout, or the Vault.Api.dll <c>VAULT_BENCH_VAULT_DLL</c> names: another build (a
+    /// worktree of the commit before a change) to compare against in runs that alternate, as the host's noise demands.
+    /// </summary>
     public static string AssemblyPath => Environment.GetEnvironmentVariable("VAULT_BENCH_VAULT_DLL") ?? Path.Combine(RepositoryRoot.Path, "src", "Vault.Api", "bin", "Release", "net10.0", "Vault.Api.dll");
 
     /// <summary>One Release build of the host per benchmark invocation.</summary>
