@@ -14,6 +14,9 @@ internal sealed class EmbeddedBatchWriter : IDisposable
 {
     private const int CopyBufferSize = 128 * 1024;
 
+    /// <summary>The runtime's large-object threshold: arrays from this size up are allocated on the large object heap.</summary>
+    private const int LargeObject = 85_000;
+
     private readonly int _compressionLevel;
     private readonly EmbeddedChangeSequence _changes;
     private readonly MemoryStream _chunk = new();
@@ -132,13 +135,12 @@ internal sealed class EmbeddedBatchWriter : IDisposable
     private async Task WriteChunksAsync(SqliteConnection connection, SqliteCommand insertChunk, SqliteCommand reserveChunk, long rowId, MessageContent content, CancellationToken cancellationToken)
     {
         insertChunk.Parameters[0].Value = rowId;
+        reserveChunk.Parameters[0].Value = rowId;
         if (content.Length <= EmbeddedArchiveStore.SmallMessage)
         {
-            await WriteSmallAsync(insertChunk, content, cancellationToken);
+            await WriteSmallAsync(connection, insertChunk, reserveChunk, content, cancellationToken);
             return;
         }
-
-        reserveChunk.Parameters[0].Value = rowId;
 
         long seq = 0;
         _chunk.SetLength(0);
@@ -174,8 +176,12 @@ internal sealed class EmbeddedBatchWriter : IDisposable
         }
     }
 
-    /// <summary>Most mail: compressed in one call into a single row, without the streaming context's setup per message.</summary>
-    private async Task WriteSmallAsync(SqliteCommand insertChunk, MessageContent content, CancellationToken cancellationToken)
+    /// <summary>
+    /// Most mail: compressed in one call into a single row, without the streaming context's setup per message. A row from
+    /// 85 KB up is written in place from the pooled buffer (a parameter would need an array of its own, a large-object
+    /// allocation each, which drive the background gen2 collections).
+    /// </summary>
+    private async Task WriteSmallAsync(SqliteConnection connection, SqliteCommand insertChunk, SqliteCommand reserveChunk, MessageContent content, CancellationToken cancellationToken)
     {
         var length = (int)content.Length;
         var raw = ArrayPool<byte>.Shared.Rent(Math.Max(length, 1));
@@ -188,6 +194,12 @@ internal sealed class EmbeddedBatchWriter : IDisposable
             }
 
             var written = _small.Wrap(raw.AsSpan(0, length), compressed);
+            if (written >= LargeObject)
+            {
+                await InsertInPlaceAsync(connection, reserveChunk, 0, compressed, written, cancellationToken);
+                return;
+            }
+
             insertChunk.Parameters[1].Value = 0L;
             insertChunk.Parameters[2].Value = compressed.AsSpan(0, written).ToArray();
             await insertChunk.ExecuteNonQueryAsync(cancellationToken);
@@ -201,15 +213,18 @@ internal sealed class EmbeddedBatchWriter : IDisposable
 
     private async Task InsertChunkAsync(SqliteConnection connection, SqliteCommand reserveChunk, long seq, CancellationToken cancellationToken)
     {
-        reserveChunk.Parameters[1].Value = seq;
-        reserveChunk.Parameters[2].Value = _chunk.Length;
-        var chunkRowId = (long)(await reserveChunk.ExecuteScalarAsync(cancellationToken))!;
-        using (var blob = new SqliteBlob(connection, "blob_chunks", "data", chunkRowId))
-        {
-            blob.Write(_chunk.GetBuffer(), 0, (int)_chunk.Length);
-        }
-
+        await InsertInPlaceAsync(connection, reserveChunk, seq, _chunk.GetBuffer(), (int)_chunk.Length, cancellationToken);
         _chunk.SetLength(0);
+    }
+
+    /// <summary>A row of <paramref name="length"/> zero bytes, then filled through SQLite's incremental blob I/O.</summary>
+    private static async Task InsertInPlaceAsync(SqliteConnection connection, SqliteCommand reserveChunk, long seq, byte[] buffer, int length, CancellationToken cancellationToken)
+    {
+        reserveChunk.Parameters[1].Value = seq;
+        reserveChunk.Parameters[2].Value = length;
+        var chunkRowId = (long)(await reserveChunk.ExecuteScalarAsync(cancellationToken))!;
+        using var blob = new SqliteBlob(connection, "blob_chunks", "data", chunkRowId);
+        blob.Write(buffer, 0, length);
     }
 
     private static SqliteCommand Command(SqliteConnection connection, SqliteTransaction transaction, string sql, params string[] parameters)
