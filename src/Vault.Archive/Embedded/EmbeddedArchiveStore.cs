@@ -91,11 +91,14 @@ public sealed partial class EmbeddedArchiveStore : IArchiveStore, IConnectorStor
 
                 // synchronous=FULL: in WAL mode NORMAL may lose the last commits on power loss, and a returned batch
                 // has been acknowledged to the sync engine, which then moves its watermark past it.
+                // cache_size 4 MB: the writer's cache fills with the pages of the message bodies it writes, which are never
+                // read through it again; 16 MB cost about 15 MiB of peak RSS on the 10,000-message benchmark and no CPU
+                // (3 alternating pairs, README, Benchmark).
                 await ExecuteAsync(writer, """
                     PRAGMA journal_mode = WAL;
                     PRAGMA synchronous = FULL;
                     PRAGMA journal_size_limit = 16777216;
-                    PRAGMA cache_size = -16384;
+                    PRAGMA cache_size = -4096;
                     """, cancellationToken);
                 await _migrator.UpgradeAsync(writer, DatabasePath, _logger, cancellationToken);
                 await _changes.LoadAsync(writer, cancellationToken);
