@@ -74,6 +74,12 @@ public sealed class ZstdCompressionMode : CompressionMode
         public override void Decompress(DataInput input, int originalLength, int offset, int length, BytesRef bytes)
         {
             var size = input.ReadVInt32();
+            if (size < 0 || size > ZstdNet.Compressor.GetCompressBound(originalLength))
+            {
+                // Damage, not data: never allocate what a corrupt length asks for.
+                throw new CorruptIndexException($"A stored-fields chunk claims {size} compressed bytes for {originalLength}: {input}");
+            }
+
             var compressed = Contexts.Buffer(size);
             input.ReadBytes(compressed, 0, size);
             if (bytes.Bytes.Length < originalLength)

@@ -120,6 +120,29 @@ public sealed class VaultCodecTests
     }
 
     [Fact]
+    public void A_damaged_chunk_is_a_corrupt_index_not_a_huge_allocation_or_wrong_bytes()
+    {
+        var decompressor = ZstdCompressionMode.Instance.NewDecompressor();
+        var bytes = new Lucene.Net.Util.BytesRef();
+
+        // A length far beyond what 100 bytes can compress to.
+        var damaged = new byte[16];
+        new Lucene.Net.Store.ByteArrayDataOutput(damaged).WriteVInt32(int.MaxValue);
+        Assert.Throws<CorruptIndexException>(() => decompressor.Decompress(new Lucene.Net.Store.ByteArrayDataInput(damaged), 100, 0, 100, bytes));
+
+        // A frame that holds fewer bytes than the chunk should.
+        var compressor = ZstdCompressionMode.Instance.NewCompressor();
+        var buffer = new byte[256];
+        var frame = new Lucene.Net.Store.ByteArrayDataOutput(buffer);
+        compressor.Compress(Encoding.ASCII.GetBytes("fifty bytes of text, more or less, for one frame.."), 0, 50, frame);
+        Assert.Throws<CorruptIndexException>(() => decompressor.Decompress(new Lucene.Net.Store.ByteArrayDataInput(buffer, 0, frame.Position), 60, 0, 60, bytes));
+
+        // And the frame read with its true length gives the text back.
+        decompressor.Decompress(new Lucene.Net.Store.ByteArrayDataInput(buffer, 0, frame.Position), 50, 6, 5, bytes);
+        Assert.Equal("bytes", Encoding.ASCII.GetString(bytes.Bytes, bytes.Offset, bytes.Length));
+    }
+
+    [Fact]
     public void The_codec_resolves_by_the_name_it_writes_into_a_segment()
     {
         VaultCodec.Register();
