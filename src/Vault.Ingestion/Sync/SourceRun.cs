@@ -103,12 +103,15 @@ public sealed class SourceRun
         await AppendEventAsync("import-started", what, cancellationToken);
     }
 
-    /// <summary>The import is done: Active for good (resume goes to Active from now on), and an event.</summary>
+    /// <summary>
+    /// The import is done: an event, then Active for good (resume goes to Active from now on). The event comes first, so
+    /// whoever sees Active also finds the import's end in the event log.
+    /// </summary>
     public async Task FinishImportAsync(CancellationToken cancellationToken)
     {
+        await AppendEventAsync("import-finished", "Import finished: every folder is archived.", cancellationToken);
         await SetStatusAsync(SourceStatus.Active, importCompleted: true, "import finished", cancellationToken);
         ImportCompleted = true;
-        await AppendEventAsync("import-finished", "Import finished: every folder is archived.", cancellationToken);
         SyncLog.ImportFinished(_logger, SourceId, Progress.Current.MessagesArchived);
     }
 
