@@ -18,9 +18,16 @@ namespace Vault.Search.Indexing;
 /// </summary>
 public sealed class SearchIndex : IDisposable
 {
-    private readonly Lazy<(FSDirectory Directory, IndexWriter Writer, SearcherManager Searchers)> _lucene;
+    private readonly Lazy<(Lucene.Net.Store.Directory Directory, IndexWriter Writer, SearcherManager Searchers)> _lucene;
     /// <summary>The commit user data key of <see cref="CommittedSequence"/>.</summary>
     private const string SequenceKey = "vault.changeSequence";
+
+    /// <summary>
+    /// Index files read with positioned reads, not mapped: stored fields (.fdt, a chunk per hit) and positions (.pos,
+    /// phrases only) are most of the index, and a merge reads every byte of its input segments. Mapped, those bytes count
+    /// in Vault's resident memory until the merge ends; read, they stay in the kernel's page cache.
+    /// </summary>
+    private static readonly HashSet<string> ReadByCalls = ["fdt", "pos"];
 
     private readonly SemaphoreSlim _commitLock = new(1, 1);
     private readonly IndexAnalyzer _indexAnalyzer = new();
@@ -52,7 +59,7 @@ public sealed class SearchIndex : IDisposable
 
     private SearcherManager Searchers => _lucene.Value.Searchers;
 
-    private (FSDirectory, IndexWriter, SearcherManager) OpenOrReplace()
+    private (Lucene.Net.Store.Directory, IndexWriter, SearcherManager) OpenOrReplace()
     {
         System.IO.Directory.CreateDirectory(Path);
         try
@@ -74,10 +81,10 @@ public sealed class SearchIndex : IDisposable
         }
     }
 
-    private static (FSDirectory Directory, IndexWriter Writer, SearcherManager Searchers) Open(string path, IndexAnalyzer analyzer)
+    private static (Lucene.Net.Store.Directory Directory, IndexWriter Writer, SearcherManager Searchers) Open(string path, IndexAnalyzer analyzer)
     {
         VaultCodec.Register();
-        var directory = FSDirectory.Open(path);
+        var directory = new FileSwitchDirectory(ReadByCalls, new NIOFSDirectory(path), new MMapDirectory(path), doClose: true);
         IndexWriter? writer = null;
         try
         {
@@ -89,7 +96,9 @@ public sealed class SearchIndex : IDisposable
                 RAMBufferSizeMB = 48,
                 // Twice Lucene's 10 segments per tier: an import's near-real-time refreshes write many small segments, and
                 // merging them less eagerly cut the merge work during the benchmark's import (see README, Benchmark).
-                MergePolicy = new TieredMergePolicy { SegmentsPerTier = 20, MaxMergeAtOnce = 20 },
+                // No compound files, new or merged: a segment's files stay apart, so ReadByCalls can reach its .fdt and .pos.
+                MergePolicy = new TieredMergePolicy { SegmentsPerTier = 20, MaxMergeAtOnce = 20, NoCFSRatio = 0 },
+                UseCompoundFile = false,
             };
             writer = new IndexWriter(directory, config);
             // Opening the first searcher reads every segment, so damage past the commit point shows here, not in a search.

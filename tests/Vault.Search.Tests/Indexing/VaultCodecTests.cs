@@ -46,6 +46,12 @@ public sealed class VaultCodecTests
             Assert.Equal(["minutes", "quarterly figures"], hits.Select(h => h.Subject).Order(StringComparer.Ordinal));
         }
 
+        // The old segment is one compound file; the new one is not, so its stored fields and positions can be read by calls.
+        var extensions = System.IO.Directory.GetFiles(path).Select(Path.GetExtension).ToHashSet();
+        Assert.Contains(".cfs", extensions);
+        Assert.Contains(".fdt", extensions);
+        Assert.Contains(".pos", extensions);
+
         using (var directory = FSDirectory.Open(path))
         {
             var infos = new SegmentInfos();
@@ -71,6 +77,32 @@ public sealed class VaultCodecTests
             Assert.Equal(["minutes", "quarterly figures"], hits.Select(h => h.Subject).Order(StringComparer.Ordinal));
             Assert.All(hits, h => Assert.Equal("\"Alice\" <alice@example.org>", h.From));
         }
+    }
+
+    [Fact]
+    public async Task Stored_fields_and_positions_are_read_by_calls_and_the_rest_of_the_index_is_mapped()
+    {
+        Assert.SkipUnless(OperatingSystem.IsLinux(), "reads /proc/self/maps");
+        using var data = new TempDirectory("vault-codec");
+        var path = Path.Combine(data.Path, "index");
+        using var index = new SearchIndex(path);
+        for (var uid = 1; uid <= 50; uid++)
+        {
+            var raw = Message($"report {uid}", $"the quarterly budget review, part {uid}");
+            index.Upsert(FileIndexing.Build(raw, FileIndexing.Metadata(raw, "src", "INBOX", uid), attachmentText: null));
+        }
+
+        await index.CommitAsync(50, TestContext.Current.CancellationToken);
+        var search = new SearchService(index, TimeProvider.System);
+        Assert.Equal(50, (await search.SearchAsync("\"quarterly budget\"", 1, 20, SearchSort.Date, TestContext.Current.CancellationToken)).Total);
+
+        // A merge reads every byte of its inputs: mapped, the big files would count in Vault's resident memory.
+        var mapped = File.ReadLines("/proc/self/maps").Where(l => l.Contains(path, StringComparison.Ordinal))
+            .Select(l => Path.GetExtension(l.Trim())).ToHashSet();
+        Assert.Contains(".tim", mapped);
+        Assert.Contains(".doc", mapped);
+        Assert.DoesNotContain(".fdt", mapped);
+        Assert.DoesNotContain(".pos", mapped);
     }
 
     [Fact]
