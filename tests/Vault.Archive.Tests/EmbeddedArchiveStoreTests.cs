@@ -26,6 +26,36 @@ public sealed class EmbeddedArchiveStoreTests : ArchiveStoreContractTests
         Directory.EnumerateFiles(Temp.Path, "archive.db*", SearchOption.AllDirectories).Sum(f => new FileInfo(f).Length);
 
     [Fact]
+    public async Task Messages_read_back_one_after_another_in_pooled_buffers_each_have_their_own_bytes()
+    {
+        await using var store = (EmbeddedArchiveStore)await CreateStoreAsync();
+        await store.CommitBatchAsync(TestMessages.Batch("s", 1, 20), Ct);
+        var expected = Enumerable.Range(1, 20).Select(n => TestMessages.Mail(n)).ToList();
+        // Open all at once, then read them: a buffer handed out twice would show another message's bytes.
+        var streams = new List<Stream>();
+        foreach (var bytes in expected)
+        {
+            streams.Add((await store.OpenRawAsync(Messages.MessageIds.For("s", Sha(bytes)), Ct))!);
+        }
+
+        for (var i = 0; i < streams.Count; i++)
+        {
+            using var copy = new MemoryStream();
+            await streams[i].CopyToAsync(copy, Ct);
+            Assert.Equal(expected[i], copy.ToArray());
+            await streams[i].DisposeAsync();
+        }
+
+        // Disposing twice returns the buffer once: later renters never share an array.
+        var raw = (await store.OpenRawAsync(Messages.MessageIds.For("s", Sha(expected[0])), Ct))!;
+        await raw.DisposeAsync();
+        await raw.DisposeAsync();
+        var rented = Enumerable.Range(0, 3).Select(_ => System.Buffers.ArrayPool<byte>.Shared.Rent(expected[0].Length)).ToList();
+        Assert.Equal(3, rented.Distinct().Count());
+        Assert.Throws<ObjectDisposedException>(() => streams[0].ReadByte());
+    }
+
+    [Fact]
     public async Task Reopening_the_store_finds_what_was_committed()
     {
         var dataDirectory = Path.Combine(Temp.Path, "reopen");

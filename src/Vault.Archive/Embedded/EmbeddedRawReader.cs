@@ -1,3 +1,4 @@
+using System.Buffers;
 using System.Collections.Concurrent;
 using Microsoft.Data.Sqlite;
 using Vault.Archive.Messages;
@@ -53,28 +54,67 @@ internal sealed class EmbeddedRawReader : IDisposable
         }
     }
 
-    /// <summary>A message of at most <see cref="EmbeddedArchiveStore.SmallMessage"/> bytes, decompressed in one call into exactly its size.</summary>
+    /// <summary>
+    /// A message of at most <see cref="EmbeddedArchiveStore.SmallMessage"/> bytes, decompressed in one call into exactly its
+    /// size. Both the compressed bytes and the message are in pooled arrays: the first is returned here, the second when
+    /// the caller disposes the stream.
+    /// </summary>
     private async Task<Stream> ReadSmallAsync(SqliteConnection connection, long rowId, int size, CancellationToken cancellationToken)
     {
         using var command = connection.CreateCommand();
         command.CommandText = "SELECT data FROM blob_chunks WHERE message_rowid = $m ORDER BY seq";
         command.Parameters.AddWithValue("$m", rowId);
-        byte[]? compressed = null;
-        await using (var reader = await command.ExecuteReaderAsync(cancellationToken))
+        var compressed = ArrayPool<byte>.Shared.Rent(Math.Max(size / 2, 4096));
+        var raw = ArrayPool<byte>.Shared.Rent(Math.Max(size, 1));
+        try
         {
-            while (await reader.ReadAsync(cancellationToken))
+            var length = 0;
+            var rows = 0;
+            await using (var reader = await command.ExecuteReaderAsync(cancellationToken))
             {
-                var chunk = (byte[])reader.GetValue(0);
-                compressed = compressed is null ? chunk : [.. compressed, .. chunk];
+                while (await reader.ReadAsync(cancellationToken))
+                {
+                    rows++;
+                    var chunk = (int)reader.GetBytes(0, 0, null, 0, 0);
+                    if (length + chunk > compressed.Length)
+                    {
+                        var larger = ArrayPool<byte>.Shared.Rent(length + chunk);
+                        compressed.AsSpan(0, length).CopyTo(larger);
+                        ArrayPool<byte>.Shared.Return(compressed);
+                        compressed = larger;
+                    }
+
+                    length += (int)reader.GetBytes(0, 0, compressed, length, chunk);
+                }
+            }
+
+            if (rows == 0)
+            {
+                throw new InvalidDataException($"Message row {rowId} has no stored bytes.");
+            }
+
+            var written = Decompress(compressed.AsSpan(0, length), raw.AsSpan(0, size));
+            if (written != size)
+            {
+                throw new InvalidDataException($"Message row {rowId} decompressed to {written} bytes, not {size}.");
+            }
+
+            var stream = new PooledMemoryStream(raw, size);
+            raw = null;
+            return stream;
+        }
+        finally
+        {
+            ArrayPool<byte>.Shared.Return(compressed);
+            if (raw is not null)
+            {
+                ArrayPool<byte>.Shared.Return(raw);
             }
         }
+    }
 
-        if (compressed is null)
-        {
-            throw new InvalidDataException($"Message row {rowId} has no stored bytes.");
-        }
-
-        var raw = new byte[size];
+    private int Decompress(ReadOnlySpan<byte> compressed, Span<byte> raw)
+    {
         if (!_decompressors.TryTake(out var decompressor))
         {
             decompressor = new ZstdNet.Decompressor();
@@ -83,19 +123,14 @@ internal sealed class EmbeddedRawReader : IDisposable
         try
         {
             var written = decompressor.Unwrap(compressed, raw);
-            if (written != size)
-            {
-                throw new InvalidDataException($"Message row {rowId} decompressed to {written} bytes, not {size}.");
-            }
+            _decompressors.Add(decompressor);
+            return written;
         }
         catch
         {
             decompressor.Dispose();
             throw;
         }
-
-        _decompressors.Add(decompressor);
-        return new MemoryStream(raw, writable: false);
     }
 
     public void Dispose()
