@@ -1,3 +1,4 @@
+using System.Buffers;
 using System.Text;
 using MimeKit;
 
@@ -25,7 +26,7 @@ public static class MessageTextExtractor
             walk.Visit(message.Body, depth: 0, messageDepth: 0);
         }
 
-        return new MessageTextContent(walk.Text.ToString(), walk.Attachments, walk.Truncated);
+        return new MessageTextContent(walk.Text, walk.Attachments, walk.Truncated);
     }
 
     /// <summary>The decoded size in bytes of an attachment.</summary>
@@ -74,30 +75,113 @@ public static class MessageTextExtractor
     private const long WholeTextBytes = 4 * 1024 * 1024;
 
     /// <summary>
-    /// The part's text, at most about <paramref name="maxChars"/> of it. Usual parts go through TextPart.Text, which uses
-    /// the declared charset and falls back (UTF-8, then ISO-8859-1) for unknown or wrong ones; a text part of many
-    /// megabytes (a 100 MB log pasted into a mail) is decoded as a stream and read only as far as the index keeps.
+    /// The part's text, at most about <paramref name="maxChars"/> of it, exactly as TextPart.Text gives it: the declared
+    /// charset (or a BOM, or an HTML meta charset), else UTF-8, and ISO-8859-1 when that fails; line breaks as LF. Usual parts
+    /// are decoded into pooled buffers and become one string (TextPart.Text goes through a growing MemoryStream, a UTF-8
+    /// copy and a filter, three times the allocation); a text part of many megabytes (a 100 MB log pasted into a mail) is
+    /// decoded as a stream and read only as far as the index keeps.
     /// </summary>
-    private static string ReadText(TextPart part, int maxChars)
+    internal static string ReadText(TextPart part, int maxChars)
     {
-        if (part.Content?.Stream is not { CanSeek: true } content || content.Length <= WholeTextBytes)
+        if (part.Content is null)
+        {
+            return string.Empty;
+        }
+
+        if (part.Content.Stream is not { CanSeek: true } content || FormatOptions.Default.NewLineFormat != NewLineFormat.Unix)
         {
             return part.Text ?? string.Empty;
         }
 
-        var encoding = part.ContentType.CharsetEncoding ?? Encoding.UTF8;
-        using var reader = new StreamReader(part.Content.Open(), encoding, detectEncodingFromByteOrderMarks: true);
-        var buffer = new char[Math.Min(maxChars, WholeTextBytes)];
-        var read = reader.ReadBlock(buffer, 0, buffer.Length);
-        return new string(buffer, 0, read);
+        if (content.Length > WholeTextBytes)
+        {
+            var declared = part.ContentType.CharsetEncoding ?? Encoding.UTF8;
+            using var reader = new StreamReader(part.Content.Open(), declared, detectEncodingFromByteOrderMarks: true);
+            var buffer = new char[Math.Min(maxChars, WholeTextBytes)];
+            var read = reader.ReadBlock(buffer, 0, buffer.Length);
+            return new string(buffer, 0, read);
+        }
+
+        var encoding = part.TryDetectEncoding(out var detected, out _) ? detected : StrictUtf8;
+        var bytes = ArrayPool<byte>.Shared.Rent((int)Math.Max(content.Length, 256));
+        try
+        {
+            var length = 0;
+            using (var decoded = part.Content.Open())
+            {
+                int read;
+                while ((read = decoded.Read(bytes, length, bytes.Length - length)) > 0)
+                {
+                    length += read;
+                    if (length == bytes.Length)
+                    {
+                        var larger = ArrayPool<byte>.Shared.Rent(bytes.Length * 2);
+                        bytes.AsSpan(0, length).CopyTo(larger);
+                        ArrayPool<byte>.Shared.Return(bytes);
+                        bytes = larger;
+                    }
+                }
+            }
+
+            try
+            {
+                return Decode(encoding, bytes.AsSpan(0, length));
+            }
+            catch (DecoderFallbackException)
+            {
+                return Decode(StrictLatin1, bytes.AsSpan(0, length));
+            }
+        }
+        finally
+        {
+            ArrayPool<byte>.Shared.Return(bytes);
+        }
     }
+
+    /// <summary>The text of <paramref name="bytes"/> with MimeKit's Dos2UnixFilter applied: a CR before an LF or at the end is dropped.</summary>
+    private static string Decode(Encoding encoding, ReadOnlySpan<byte> bytes)
+    {
+        var chars = ArrayPool<char>.Shared.Rent(Math.Max(encoding.GetMaxCharCount(bytes.Length), 1));
+        try
+        {
+            var length = encoding.GetChars(bytes, chars);
+            var written = 0;
+            for (var i = 0; i < length; i++)
+            {
+                var c = chars[i];
+                if (c == '\r' && (i + 1 == length || chars[i + 1] == '\n'))
+                {
+                    continue;
+                }
+
+                chars[written++] = c;
+            }
+
+            return new string(chars, 0, written);
+        }
+        finally
+        {
+            ArrayPool<char>.Shared.Return(chars);
+        }
+    }
+
+    // MimeKit's CharsetUtils.UTF8 and Latin1: strict, so a wrong guess throws and the next one is tried.
+    private static readonly Encoding StrictUtf8 = Encoding.GetEncoding(65001, new EncoderExceptionFallback(), new DecoderExceptionFallback());
+    private static readonly Encoding StrictLatin1 = Encoding.GetEncoding(28591, new EncoderExceptionFallback(), new DecoderExceptionFallback());
 
     private sealed class Walk(int maxTextChars, bool intoAttachedMessages)
     {
         // A hostile message nests multiparts thousands deep; MimeKit's parser has its own limit, this keeps the walk bounded too.
         private const int MaxDepth = 32;
 
-        public StringBuilder Text { get; } = new();
+        /// <summary>The text so far while it came from one part: kept as it is, not copied into <see cref="_joined"/>.</summary>
+        private string? _single;
+        private readonly StringBuilder _joined = new();
+
+        /// <summary>The text of the parts read, joined by line breaks.</summary>
+        public string Text => _single ?? _joined.ToString();
+
+        private int TextLength => _single?.Length ?? _joined.Length;
 
         public List<MessageAttachment> Attachments { get; } = [];
 
@@ -154,7 +238,7 @@ public static class MessageTextExtractor
 
         private void AppendText(TextPart part)
         {
-            var room = maxTextChars - Text.Length;
+            var room = maxTextChars - TextLength;
             if (room <= 0)
             {
                 Truncated = true;
@@ -167,20 +251,25 @@ public static class MessageTextExtractor
                 text = HtmlTextReducer.Reduce(text, room);
             }
 
-            if (Text.Length > 0)
-            {
-                Text.Append('\n');
-            }
-
             if (text.Length > room)
             {
                 Truncated = true;
-                Text.Append(text, 0, room);
+                text = text[..room];
             }
-            else
+
+            if (TextLength == 0)
             {
-                Text.Append(text);
+                _single = text;
+                return;
             }
+
+            if (_single is not null)
+            {
+                _joined.Append(_single);
+                _single = null;
+            }
+
+            _joined.Append('\n').Append(text);
         }
     }
 }
