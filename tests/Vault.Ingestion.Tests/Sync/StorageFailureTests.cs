@@ -16,7 +16,8 @@ public sealed class StorageFailureTests
         var dovecot = TestDovecot.Require();
         using var disk = SmallFileSystem.Require(megabytes: 4);
         var data = new TempDirectory(disk.Path, "vault-full");
-        await using var harness = await SyncHarness.CreateAsync("diskfull", data: data, cancellationToken: Token);
+        // Two messages a batch: the next batch is fetched while one commits, so the failing commit has a batch behind it.
+        await using var harness = await SyncHarness.CreateAsync("diskfull", o => o.BatchMaxMessages = 2, data: data, cancellationToken: Token);
 
         // 12 messages of ~700 KB of random (incompressible) base64: about 8 MB to archive on a 4 MB file system.
         for (var i = 0; i < 12; i++)
@@ -37,6 +38,20 @@ public sealed class StorageFailureTests
         Assert.Contains("Vault:DataDirectory", error.Hint, StringComparison.Ordinal);
         Assert.NotNull(error.NextRetryAt);
         Assert.Null(error.ServerResponse);
+
+        // Commits happen in order and stop at the failure: what was archived is UIDs 1..n without a gap, and the folder's
+        // checkpoint never passes it (the batch fetched behind the failed one was not committed).
+        var uids = new List<long>();
+        await foreach (var message in harness.Store.ListMessagesInFolderAsync(harness.SourceId, "INBOX", Token))
+        {
+            uids.AddRange(message.Locations.Where(l => l.Folder == "INBOX").Select(l => l.Uid));
+        }
+
+        uids.Sort();
+        Assert.True(uids.Count < 12, $"{uids.Count} of 12 archived on a full disk");
+        Assert.Equal(Enumerable.Range(1, uids.Count).Select(u => (long)u), uids);
+        var inbox = (await harness.Store.ListFolderStatesAsync(harness.SourceId, Token)).SingleOrDefault(f => f.Folder == "INBOX");
+        Assert.True((inbox?.Watermark ?? 0) <= uids.Count, $"watermark {inbox?.Watermark} past {uids.Count} archived");
     }
 
     private static byte[] Incompressible(int index, int randomBytes)
