@@ -152,12 +152,6 @@ public sealed class ImapFolderSynchronizer(
         return new FolderPassResult(final, pass.MessagesAdded, pass.BytesAdded);
     }
 
-    /// <summary>
-    /// Archives <paramref name="summaries"/> batch by batch. While one batch is committed (SQLite, zstd: the store's
-    /// writer), the next one is fetched (the server, MailKit: this connection), so neither waits for the other. Commits
-    /// stay in order, one at a time, and a batch is committed only after the one before it was: a failure stops the
-    /// pass with everything before it durable and nothing after it.
-    /// </summary>
     private async Task ArchiveAsync(
         IMailFolder folder,
         Pass pass,
@@ -166,36 +160,6 @@ public sealed class ImapFolderSynchronizer(
         Func<BatchResult, CancellationToken, Task> onBatch,
         CancellationToken cancellationToken)
     {
-        var committing = Task.CompletedTask;
-        try
-        {
-            foreach (var batch in Batches(summaries))
-            {
-                var fetched = await FetchBatchAsync(folder, pass, batch, advanceWatermark, cancellationToken);
-                try
-                {
-                    await committing;
-                }
-                catch
-                {
-                    await fetched.DisposeAsync();
-                    throw;
-                }
-
-                // On a pool thread: the store's commit runs synchronously inside its async calls (SQLite), and here it would
-                // hold up the next fetch.
-                committing = Task.Run(() => CommitBatchAsync(pass, fetched, onBatch, cancellationToken), CancellationToken.None);
-            }
-        }
-        finally
-        {
-            // A fetch that failed waits for the commit before it: nothing of this pass runs on behind the failure.
-            await committing;
-        }
-    }
-
-    private IEnumerable<List<IMessageSummary>> Batches(IReadOnlyList<IMessageSummary> summaries)
-    {
         var batch = new List<IMessageSummary>();
         long bytes = 0;
         foreach (var summary in summaries)
@@ -203,8 +167,8 @@ public sealed class ImapFolderSynchronizer(
             var size = (long)(summary.Size ?? 0);
             if (batch.Count > 0 && (batch.Count >= _options.BatchMaxMessages || bytes + size > _options.BatchMaxBytes))
             {
-                yield return batch;
-                batch = [];
+                await ArchiveBatchAsync(folder, pass, batch, advanceWatermark, onBatch, cancellationToken);
+                batch.Clear();
                 bytes = 0;
             }
 
@@ -214,32 +178,17 @@ public sealed class ImapFolderSynchronizer(
 
         if (batch.Count > 0)
         {
-            yield return batch;
+            await ArchiveBatchAsync(folder, pass, batch, advanceWatermark, onBatch, cancellationToken);
         }
     }
 
-    /// <summary>A batch fetched and ready to commit: it owns its bodies and its share of the in-flight budget until disposed.</summary>
-    private sealed class FetchedBatch(MessageBatch batch, List<(string Sha256, MessageLocation NewLocation)> remaps, Dictionary<uint, MessageContent> contents, InFlightBudget.Reservation reservation, long started) : IAsyncDisposable
-    {
-        public MessageBatch Batch => batch;
-
-        public List<(string Sha256, MessageLocation NewLocation)> Remaps => remaps;
-
-        public long Started => started;
-
-        public async ValueTask DisposeAsync()
-        {
-            await DisposeAllAsync(contents.Values);
-            contents.Clear();
-            reservation.Dispose();
-        }
-    }
-
-    /// <summary>
-    /// Fetches the batch's bodies and prepares its commit: the header summaries, the retry list and the watermark, whose
-    /// checkpoint is taken here, so the next batch can be fetched (and move them on) while this one is committed.
-    /// </summary>
-    private async Task<FetchedBatch> FetchBatchAsync(IMailFolder folder, Pass pass, List<IMessageSummary> batch, bool advanceWatermark, CancellationToken cancellationToken)
+    private async Task ArchiveBatchAsync(
+        IMailFolder folder,
+        Pass pass,
+        List<IMessageSummary> batch,
+        bool advanceWatermark,
+        Func<BatchResult, CancellationToken, Task> onBatch,
+        CancellationToken cancellationToken)
     {
         using var activity = VaultTelemetry.ActivitySource.StartActivity("vault.sync.batch");
         activity?.SetTag("vault.source.id", pass.State.SourceId);
@@ -251,7 +200,7 @@ public sealed class ImapFolderSynchronizer(
         var large = batch.Where(IsLarge).ToList();
         var whole = batch.Where(s => !IsLarge(s)).Select(s => s.UniqueId).ToList();
         // Whole bodies stay in memory (up to MessageContent.MemoryLimit each) until the commit; a large one costs one piece.
-        var reservation = await inFlight.ReserveAsync(
+        using var reservation = await inFlight.ReserveAsync(
             batch.Where(s => !IsLarge(s)).Sum(s => (long)(s.Size ?? 0)) + (large.Count > 0 ? _options.LargeMessageBytes : 0), cancellationToken);
         try
         {
@@ -323,38 +272,28 @@ public sealed class ImapFolderSynchronizer(
                 pass.State = pass.State with { Watermark = Math.Max(pass.State.Watermark, batch.Max(s => (long)s.UniqueId.Id)) };
             }
 
-            var checkpoint = pass.State with { RetryList = pass.RetryList.ToList() };
-            return new FetchedBatch(new MessageBatch(pass.State.SourceId, messages, checkpoint), remaps, contents, reservation, started);
-        }
-        catch
-        {
-            await DisposeAllAsync(contents.Values);
-            reservation.Dispose();
-            throw;
-        }
-    }
-
-    /// <summary>Commits a fetched batch, hands its bodies to the indexer, then frees them and their budget.</summary>
-    private async Task CommitBatchAsync(Pass pass, FetchedBatch fetched, Func<BatchResult, CancellationToken, Task> onBatch, CancellationToken cancellationToken)
-    {
-        await using (fetched)
-        {
-            if (fetched.Remaps.Count > 0)
+            if (remaps.Count > 0)
             {
-                await store.RemapLocationsAsync(pass.State.SourceId, pass.State.Folder, fetched.Remaps, cancellationToken);
+                await store.RemapLocationsAsync(pass.State.SourceId, pass.State.Folder, remaps, cancellationToken);
             }
 
-            var committed = fetched.Batch;
+            var checkpoint = pass.State with { RetryList = pass.RetryList.ToList() };
+            var committed = new MessageBatch(pass.State.SourceId, messages, checkpoint);
             var result = await store.CommitBatchAsync(committed, cancellationToken);
             // Committed: the bodies are the store's now (the indexer is handed those in memory), and the budget is free for the next batch.
             await indexer.EnqueueAsync(committed, result, cancellationToken);
-            await fetched.DisposeAsync();
+            await DisposeAllAsync(contents.Values);
+            reservation.Dispose();
 
             pass.MessagesAdded += result.Added.Count;
             pass.BytesAdded += result.BytesAdded;
-            metrics.BatchCommitted(result.Added.Count, result.BytesAdded, timeProvider.GetElapsedTime(fetched.Started));
-            SyncLog.BatchCommitted(logger, pass.State.SourceId, pass.State.Folder, committed.Messages.Count);
+            metrics.BatchCommitted(result.Added.Count, result.BytesAdded, timeProvider.GetElapsedTime(started));
+            SyncLog.BatchCommitted(logger, pass.State.SourceId, pass.State.Folder, messages.Count);
             await onBatch(result, cancellationToken);
+        }
+        finally
+        {
+            await DisposeAllAsync(contents.Values);
         }
     }
 

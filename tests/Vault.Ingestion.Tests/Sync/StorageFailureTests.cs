@@ -16,7 +16,7 @@ public sealed class StorageFailureTests
         var dovecot = TestDovecot.Require();
         using var disk = SmallFileSystem.Require(megabytes: 4);
         var data = new TempDirectory(disk.Path, "vault-full");
-        // Two messages a batch: the next batch is fetched while one commits, so the failing commit has a batch behind it.
+        // Two messages a batch: the disk fills after some batches were committed, with more behind the one that fails.
         await using var harness = await SyncHarness.CreateAsync("diskfull", o => o.BatchMaxMessages = 2, data: data, cancellationToken: Token);
 
         // 12 messages of ~700 KB of random (incompressible) base64: about 8 MB to archive on a 4 MB file system.
