@@ -20,8 +20,12 @@ public sealed class FlagChangesOverHttpTests : IAsyncDisposable
 {
     private static readonly TimeSpan PollInterval = TimeSpan.FromSeconds(2);
 
-    /// <summary>One poll interval, plus the pass and the index commit on a loaded 2-core machine.</summary>
-    private static readonly TimeSpan WithinAPoll = PollInterval + TimeSpan.FromSeconds(2);
+    /// <summary>
+    /// One poll interval, plus the pass (a second connection: connect, log in, select) and the re-index on a loaded 2-core
+    /// machine, where CI runs the test classes in parallel: a 2 s margin once ran out there (the expunge test). What these
+    /// tests show is that a change made on the server becomes searchable by polling, without downloading a body again.
+    /// </summary>
+    private static readonly TimeSpan WithinAPoll = PollInterval + TimeSpan.FromSeconds(6);
 
     private readonly TestDovecot _dovecot = TestDovecot.Require();
     private readonly SourceApiFactory _api = new(new Dictionary<string, string> { ["Vault:Sync:PollInterval"] = PollInterval.ToString() });
