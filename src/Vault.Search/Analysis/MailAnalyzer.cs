@@ -1,12 +1,12 @@
 using Lucene.Net.Analysis;
 using Lucene.Net.Analysis.Miscellaneous;
-using Lucene.Net.Analysis.Standard;
 using Lucene.Net.Util;
 
 namespace Vault.Search.Analysis;
 
 /// <summary>
-/// The one analyzer used at index and at query time: Unicode word boundaries (UAX #29), lower case,
+/// The one analyzer used at index and at query time: Unicode word boundaries (UAX #29, StandardTokenizer's words through
+/// <see cref="MailTokenizer"/>), lower case,
 /// accents folded to ASCII, so "Übersicht", "ubersicht" and "UBERSICHT" are the same word.
 /// </summary>
 public sealed class MailAnalyzer : Analyzer
@@ -22,7 +22,7 @@ public sealed class MailAnalyzer : Analyzer
     /// <summary>The tokenizer and filters on their own, for a token stream that analyzes several texts in turn.</summary>
     internal static (Tokenizer Source, TokenStream Result) CreateChain(TextReader reader)
     {
-        var tokenizer = new StandardTokenizer(Version, reader) { MaxTokenLength = 128 };
+        var tokenizer = new MailTokenizer(reader);
         TokenStream stream = new MailLowerCaseFilter(tokenizer);
         stream = new ASCIIFoldingFilter(stream);
         return (tokenizer, stream);
