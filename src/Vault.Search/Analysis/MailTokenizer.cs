@@ -17,7 +17,7 @@ internal sealed class MailTokenizer : Tokenizer
 {
     public const int MaxTokenLength = 128;
 
-    private const int InitialBuffer = 8192;
+    private const int InitialBuffer = 2048;
     private const int MaxKeptBuffer = 64 * 1024;
 
     private static readonly string WordType = StandardTokenizer.TOKEN_TYPES[StandardTokenizer.ALPHANUM];
@@ -33,7 +33,9 @@ internal sealed class MailTokenizer : Tokenizer
     private readonly IPositionIncrementAttribute _position;
     private readonly ITypeAttribute _type;
     private readonly CharArrayReader _reader = new();
-    private readonly StandardTokenizerImpl _scanner;
+
+    /// <summary>Lucene's scanner, made at the first non-ASCII stretch (it allocates a buffer of its own).</summary>
+    private StandardTokenizerImpl? _scanner;
     /// <summary>
     /// A window on the text: it is read a buffer at a time, and cut up to the last space read (no word spans a space);
     /// what follows it moves to the front for the next read. It grows only for a stretch without a space that does not fit.
@@ -65,7 +67,6 @@ internal sealed class MailTokenizer : Tokenizer
         _offset = AddAttribute<IOffsetAttribute>();
         _position = AddAttribute<IPositionIncrementAttribute>();
         _type = AddAttribute<ITypeAttribute>();
-        _scanner = new StandardTokenizerImpl(_reader);
     }
 
     private enum Kind : byte
@@ -117,6 +118,7 @@ internal sealed class MailTokenizer : Tokenizer
             if (_asciiEnd < _limit)
             {
                 _reader.Reset(_text, _stretchStart, _stretchEnd - _stretchStart);
+                _scanner ??= new StandardTokenizerImpl(_reader);
                 _scanner.YyReset(_reader);
                 _scanning = true;
             }
@@ -212,17 +214,18 @@ internal sealed class MailTokenizer : Tokenizer
     {
         while (true)
         {
-            var tokenType = _scanner.GetNextToken();
+            var scanner = _scanner!;
+            var tokenType = scanner.GetNextToken();
             if (tokenType == StandardTokenizerImpl.YYEOF)
             {
                 return false;
             }
 
-            if (_scanner.YyLength <= MaxTokenLength)
+            if (scanner.YyLength <= MaxTokenLength)
             {
                 _position.PositionIncrement = _skipped + 1;
-                _scanner.GetText(_term);
-                var start = _base + _stretchStart + _scanner.YyChar;
+                scanner.GetText(_term);
+                var start = _base + _stretchStart + scanner.YyChar;
                 _offset.SetOffset(CorrectOffset(start), CorrectOffset(start + _term.Length));
                 _type.Type = StandardTokenizer.TOKEN_TYPES[tokenType];
                 return true;

@@ -53,7 +53,7 @@ public sealed class MailTokenizerTests
     [Fact]
     public void Long_text_is_cut_across_the_read_window_as_StandardTokenizer_cuts_it()
     {
-        // The tokenizer reads 8,192 characters at a time and cuts up to the last space; a stretch without a space grows it.
+        // The tokenizer reads 2,048 characters at a time and cuts up to the last space; a stretch without a space grows it.
         var random = new Random(11);
         using var tokenizer = new MailTokenizer(new StringReader(string.Empty));
         for (var i = 0; i < 200; i++)
