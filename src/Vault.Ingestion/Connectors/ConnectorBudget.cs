@@ -12,13 +12,13 @@ namespace Vault.Ingestion.Connectors;
 public sealed class ConnectorBudget
 {
     private readonly Lock _lock = new();
-    private readonly LinkedList<TaskCompletionSource<ConnectionLease>> _waiting = new();
+    private readonly FifoSlots _connections;
     private readonly List<ConnectionLease> _idle = [];
-    private int _open;
 
     public ConnectorBudget(int maxConnections, int maxConcurrentImports)
     {
         MaxConnections = Math.Max(1, maxConnections);
+        _connections = new FifoSlots(MaxConnections);
         // At least one connection, and up to the import limit (at most half), stays free of IDLE for imports and polls.
         var reserve = Math.Max(1, Math.Min(maxConcurrentImports, MaxConnections / 2));
         IdleSlots = MaxConnections - reserve;
@@ -32,47 +32,13 @@ public sealed class ConnectorBudget
     public ImportSlots Imports { get; }
 
     /// <summary>Connections held right now (for tests and the connector's summary).</summary>
-    public int Open
-    {
-        get
-        {
-            lock (_lock)
-            {
-                return _open;
-            }
-        }
-    }
+    public int Open => _connections.Taken;
 
     /// <summary>A connection of the budget, behind everyone who asked before; holds nothing while it waits.</summary>
     public async Task<ConnectionLease> AcquireAsync(CancellationToken cancellationToken)
     {
-        LinkedListNode<TaskCompletionSource<ConnectionLease>> node;
-        lock (_lock)
-        {
-            if (_open < MaxConnections && _waiting.Count == 0)
-            {
-                _open++;
-                return new ConnectionLease(this);
-            }
-
-            node = _waiting.AddLast(new TaskCompletionSource<ConnectionLease>(TaskCreationOptions.RunContinuationsAsynchronously));
-        }
-
-        using var registration = cancellationToken.Register(() =>
-        {
-            lock (_lock)
-            {
-                if (node.List is null)
-                {
-                    return;
-                }
-
-                _waiting.Remove(node);
-            }
-
-            node.Value.TrySetCanceled(cancellationToken);
-        });
-        return await node.Value.Task;
+        await _connections.TakeAsync(cancellationToken);
+        return new ConnectionLease(this);
     }
 
     /// <summary>
@@ -121,33 +87,14 @@ public sealed class ConnectorBudget
 
     internal void Release(ConnectionLease lease)
     {
-        TaskCompletionSource<ConnectionLease>? next;
         lock (_lock)
         {
             if (lease.IsIdle)
             {
                 _idle.Remove(lease);
             }
-
-            if (_waiting.First is { } first)
-            {
-                // The connection passes straight to the next waiter: _open stays as it is.
-                _waiting.RemoveFirst();
-                next = first.Value;
-            }
-            else
-            {
-                _open--;
-                return;
-            }
         }
 
-        if (!next.TrySetResult(new ConnectionLease(this)))
-        {
-            lock (_lock)
-            {
-                _open--;
-            }
-        }
+        _connections.Release();
     }
 }

@@ -11,106 +11,34 @@ namespace Vault.Ingestion.Sync;
 /// </summary>
 public sealed class ImportSlots(int capacity)
 {
-    private readonly Lock _lock = new();
-    private readonly LinkedList<TaskCompletionSource<Slot>> _waiting = new();
-    private int _taken;
+    private readonly FifoSlots _slots = new(capacity);
 
     public ImportSlots(IOptions<SyncOptions> options)
         : this((options ?? throw new ArgumentNullException(nameof(options))).Value.MaxConcurrentImports)
     {
     }
 
-    public int Capacity { get; } = capacity;
+    public int Capacity => _slots.Capacity;
 
     /// <summary>Imports running now.</summary>
-    public int Running
-    {
-        get
-        {
-            lock (_lock)
-            {
-                return _taken;
-            }
-        }
-    }
+    public int Running => _slots.Taken;
 
     /// <summary>A slot at once, or null when every slot is taken (or others already wait for one).</summary>
-    public Slot? TryTake()
-    {
-        lock (_lock)
-        {
-            if (_taken >= Capacity || _waiting.Count > 0)
-            {
-                return null;
-            }
-
-            _taken++;
-            return new Slot(this);
-        }
-    }
+    public Slot? TryTake() => _slots.TryTake() ? new Slot(_slots) : null;
 
     /// <summary>Waits for a slot, behind everyone who asked before.</summary>
     public async Task<Slot> TakeAsync(CancellationToken cancellationToken)
     {
-        LinkedListNode<TaskCompletionSource<Slot>> node;
-        lock (_lock)
-        {
-            if (_taken < Capacity && _waiting.Count == 0)
-            {
-                _taken++;
-                return new Slot(this);
-            }
-
-            node = _waiting.AddLast(new TaskCompletionSource<Slot>(TaskCreationOptions.RunContinuationsAsynchronously));
-        }
-
-        using var registration = cancellationToken.Register(() =>
-        {
-            lock (_lock)
-            {
-                if (node.List is null)
-                {
-                    return;
-                }
-
-                _waiting.Remove(node);
-            }
-
-            node.Value.TrySetCanceled(cancellationToken);
-        });
-        return await node.Value.Task;
-    }
-
-    private void Release()
-    {
-        TaskCompletionSource<Slot>? next;
-        lock (_lock)
-        {
-            if (_waiting.First is { } first)
-            {
-                // The slot passes straight to the next waiter: _taken stays as it is.
-                _waiting.RemoveFirst();
-                next = first.Value;
-            }
-            else
-            {
-                _taken--;
-                return;
-            }
-        }
-
-        if (!next.TrySetResult(new Slot(this)))
-        {
-            Release();
-        }
+        await _slots.TakeAsync(cancellationToken);
+        return new Slot(_slots);
     }
 
     /// <summary>One running import; disposing it frees the slot for the next waiter (once, however often it is disposed).</summary>
     public sealed class Slot : IDisposable
     {
-        private ImportSlots? _owner;
+        private FifoSlots? _owner;
 
-        internal Slot(ImportSlots owner) => _owner = owner;
+        internal Slot(FifoSlots owner) => _owner = owner;
 
         public void Dispose() => Interlocked.Exchange(ref _owner, null)?.Release();
     }
