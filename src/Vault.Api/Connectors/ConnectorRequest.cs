@@ -1,10 +1,12 @@
+using Vault.Api.Sources;
+
 namespace Vault.Api.Connectors;
 
 /// <summary>
 /// The body of create, edit and test (ARCHITECTURE.md, "Connectors (admin mode)"). Enums, durations and dates arrive
 /// as strings so that a wrong value is a validation error naming its field. <see cref="AdminPassword"/> is write-only.
 /// </summary>
-public record ConnectorRequest
+public record ConnectorRequest : IMailEndpointRequest
 {
     public string? Name { get; init; }
     public string? Description { get; init; }

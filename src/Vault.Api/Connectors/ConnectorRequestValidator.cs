@@ -29,18 +29,8 @@ public sealed class ConnectorRequestValidator : AbstractValidator<ConnectorReque
         RuleFor(r => r.Protocol)
             .Must(protocol => protocol is null or "imap" or "pop3").WithMessage("The protocol is 'imap' or 'pop3'.");
         RuleFor(r => r.Host)
-            .NotEmpty().WithMessage("A host is required.")
-            .Must(host => host is null || MailHost.IsValid(host))
-            .WithMessage("The host is a host name or IP address only (IPv6 with or without [brackets]): no scheme (imaps://), path, port or spaces.");
-        RuleFor(r => r.Port)
-            .InclusiveBetween(1, 65535).When(r => r.Port is not null).WithMessage("The port is between 1 and 65535.");
-        RuleFor(r => r.TlsMode)
-            .Must(mode => mode is null or "implicit" or "starttls").WithMessage("The TLS mode is 'implicit' or 'starttls'.")
-            .Must((request, mode) => mode is null || request.Tls != false)
-            .WithMessage("A TLS mode needs 'tls': true; 'tls': false means plain text without STARTTLS.");
-        RuleFor(r => r.Timeout)
-            .Must(timeout => timeout is null || (SourceRequestValidator.TryParseDuration(timeout, out var value) && value >= SourceRequestValidator.MinTimeout && value <= SourceRequestValidator.MaxTimeout))
-            .WithMessage($"The timeout is a TimeSpan between {SourceRequestValidator.MinTimeout:c} and {SourceRequestValidator.MaxTimeout:c}.");
+            .NotEmpty().WithMessage("A host is required.");
+        Include(MailEndpointValidator.Instance);
 
         RuleFor(r => r.AuthMode)
             .Must(mode => mode is null or "masterUser" or "magicPassword" or "perUser")

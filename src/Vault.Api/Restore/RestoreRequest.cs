@@ -1,3 +1,5 @@
+using Vault.Api.Sources;
+
 namespace Vault.Api.Restore;
 
 /// <summary>
@@ -6,7 +8,7 @@ namespace Vault.Api.Restore;
 /// naming its field. With <see cref="ConnectorId"/> the mailbox is <see cref="Username"/> on that connector's server,
 /// logged in to the connector's way; host, port and TLS then come from the connector.
 /// </summary>
-public sealed record RestoreRequest
+public sealed record RestoreRequest : IMailEndpointRequest
 {
     public string? Host { get; init; }
     public int? Port { get; init; }

@@ -14,29 +14,14 @@ public sealed class RestoreRequestValidator : AbstractValidator<RestoreRequest>
     public RestoreRequestValidator()
     {
         RuleFor(r => r.Host)
-            .NotEmpty().When(r => r.ConnectorId is null).WithMessage("A host is required (or a connectorId).")
-            .Must(host => host is null || MailHost.IsValid(host))
-            .WithMessage("The host is a host name or IP address only (IPv6 with or without [brackets]): no scheme (imaps://), path, port or spaces.");
-
-        RuleFor(r => r.Port)
-            .InclusiveBetween(1, 65535).When(r => r.Port is not null)
-            .WithMessage("The port is between 1 and 65535.");
-
-        RuleFor(r => r.TlsMode)
-            .Must(mode => mode is null or "implicit" or "starttls")
-            .WithMessage("The TLS mode is 'implicit' or 'starttls'.")
-            .Must((request, mode) => mode is null || request.Tls != false)
-            .WithMessage("A TLS mode needs 'tls': true; 'tls': false means plain text without STARTTLS.");
+            .NotEmpty().When(r => r.ConnectorId is null).WithMessage("A host is required (or a connectorId).");
+        Include(MailEndpointValidator.Instance);
 
         RuleFor(r => r.Username).NotEmpty().WithMessage("A username (the mailbox to restore into) is required.");
 
         RuleFor(r => r.Password)
             .NotEmpty().When(r => r.ConnectorId is null).WithMessage("A password (or App Password) for the target mailbox is required.");
 
-        RuleFor(r => r.Timeout)
-            .Must(timeout => timeout is null || (SourceRequestValidator.TryParseDuration(timeout, out var value)
-                && value >= SourceRequestValidator.MinTimeout && value <= SourceRequestValidator.MaxTimeout))
-            .WithMessage($"The timeout is a TimeSpan between {SourceRequestValidator.MinTimeout:c} and {SourceRequestValidator.MaxTimeout:c}.");
 
         RuleFor(r => r.FolderPrefix)
             .Must(prefix => prefix is null || (prefix.Length <= 200 && SourceRequestValidator.IsFolderPattern(prefix) && !prefix.Any(c => c is '*' or '?')))

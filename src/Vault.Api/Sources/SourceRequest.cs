@@ -4,7 +4,7 @@ namespace Vault.Api.Sources;
 /// The body of create, edit and test. Protocol, TLS mode, sync mode and the durations arrive as strings so that a
 /// wrong value ("smtp") is a validation error naming its field rather than a bare binding failure.
 /// </summary>
-public sealed record SourceRequest
+public sealed record SourceRequest : IMailEndpointRequest
 {
     public string? Name { get; init; }
     public string? Description { get; init; }

@@ -47,19 +47,8 @@ public sealed class SourceRequestValidator : AbstractValidator<SourceRequest>
 
         RuleFor(r => r.Host)
             .Must((request, host) => !string.IsNullOrWhiteSpace(host) || ProviderPresets.Find(request.Provider)?.Host is not null)
-            .WithMessage("A host is required.")
-            .Must(host => host is null || MailHost.IsValid(host))
-            .WithMessage("The host is a host name or IP address only (IPv6 with or without [brackets]): no scheme (imaps://), path, port or spaces.");
-
-        RuleFor(r => r.Port)
-            .InclusiveBetween(1, 65535).When(r => r.Port is not null)
-            .WithMessage("The port is between 1 and 65535.");
-
-        RuleFor(r => r.TlsMode)
-            .Must(mode => mode is null or "implicit" or "starttls")
-            .WithMessage("The TLS mode is 'implicit' or 'starttls'.")
-            .Must((request, mode) => mode is null || request.Tls != false)
-            .WithMessage("A TLS mode needs 'tls': true; 'tls': false means plain text without STARTTLS.");
+            .WithMessage("A host is required.");
+        Include(MailEndpointValidator.Instance);
 
         RuleFor(r => r.Username).NotEmpty().WithMessage("A username is required.");
 
@@ -104,10 +93,6 @@ public sealed class SourceRequestValidator : AbstractValidator<SourceRequest>
 
         RuleFor(r => r.Password).Must(string.IsNullOrEmpty).When(SourceSettingsFactory.IsOAuth)
             .WithMessage("An OAuth2 source signs in with its provider and has no password; leave it out.");
-
-        RuleFor(r => r.Timeout)
-            .Must(timeout => timeout is null || (TryParseDuration(timeout, out var value) && value >= MinTimeout && value <= MaxTimeout))
-            .WithMessage($"The timeout is a TimeSpan between {MinTimeout:c} and {MaxTimeout:c}.");
 
         RuleFor(r => r.SyncMode)
             .Must(mode => mode is null or "idle" or "poll")
