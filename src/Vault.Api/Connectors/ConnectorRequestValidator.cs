@@ -30,7 +30,7 @@ public sealed class ConnectorRequestValidator : AbstractValidator<ConnectorReque
             .Must(protocol => protocol is null or "imap" or "pop3").WithMessage("The protocol is 'imap' or 'pop3'.");
         RuleFor(r => r.Host)
             .NotEmpty().WithMessage("A host is required.");
-        Include(MailEndpointValidator.Instance);
+        Include(new MailEndpointValidator());
 
         RuleFor(r => r.AuthMode)
             .Must(mode => mode is null or "masterUser" or "magicPassword" or "perUser")

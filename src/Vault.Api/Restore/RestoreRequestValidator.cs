@@ -15,7 +15,7 @@ public sealed class RestoreRequestValidator : AbstractValidator<RestoreRequest>
     {
         RuleFor(r => r.Host)
             .NotEmpty().When(r => r.ConnectorId is null).WithMessage("A host is required (or a connectorId).");
-        Include(MailEndpointValidator.Instance);
+        Include(new MailEndpointValidator());
 
         RuleFor(r => r.Username).NotEmpty().WithMessage("A username (the mailbox to restore into) is required.");
 

@@ -18,13 +18,17 @@ public interface IMailEndpointRequest
 
 /// <summary>
 /// The rules every mail server address follows, included by each request's validator right after its own rule on
-/// whether a host is required (that differs: a provider preset, a connector or nothing may stand in for it).
+/// whether a host is required (that differs: a provider preset, a connector or nothing may stand in for it). Each
+/// validator includes its own instance: a shared static one would tie the validators' static initializers into a cycle,
+/// and whichever ran first would include null.
 /// </summary>
 public sealed class MailEndpointValidator : AbstractValidator<IMailEndpointRequest>
 {
-    public static MailEndpointValidator Instance { get; } = new();
+    public static TimeSpan MinTimeout { get; } = TimeSpan.FromSeconds(5);
 
-    private MailEndpointValidator()
+    public static TimeSpan MaxTimeout { get; } = TimeSpan.FromMinutes(10);
+
+    public MailEndpointValidator()
     {
         RuleFor(r => r.Host)
             .Must(host => host is null || MailHost.IsValid(host))
@@ -42,7 +46,7 @@ public sealed class MailEndpointValidator : AbstractValidator<IMailEndpointReque
 
         RuleFor(r => r.Timeout)
             .Must(timeout => timeout is null || (SourceRequestValidator.TryParseDuration(timeout, out var value)
-                && value >= SourceRequestValidator.MinTimeout && value <= SourceRequestValidator.MaxTimeout))
-            .WithMessage($"The timeout is a TimeSpan between {SourceRequestValidator.MinTimeout:c} and {SourceRequestValidator.MaxTimeout:c}.");
+                && value >= MinTimeout && value <= MaxTimeout))
+            .WithMessage($"The timeout is a TimeSpan between {MinTimeout:c} and {MaxTimeout:c}.");
     }
 }

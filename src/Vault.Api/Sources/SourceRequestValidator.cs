@@ -13,10 +13,6 @@ public sealed class SourceRequestValidator : AbstractValidator<SourceRequest>
 {
     public const int MaxDescriptionLength = 1000;
 
-    public static TimeSpan MinTimeout { get; } = TimeSpan.FromSeconds(5);
-
-    public static TimeSpan MaxTimeout { get; } = TimeSpan.FromMinutes(10);
-
     /// <summary>Below this, polling is hammering; the tests run with 5 s.</summary>
     public static TimeSpan MinPollInterval { get; } = TimeSpan.FromSeconds(5);
 
@@ -48,7 +44,7 @@ public sealed class SourceRequestValidator : AbstractValidator<SourceRequest>
         RuleFor(r => r.Host)
             .Must((request, host) => !string.IsNullOrWhiteSpace(host) || ProviderPresets.Find(request.Provider)?.Host is not null)
             .WithMessage("A host is required.");
-        Include(MailEndpointValidator.Instance);
+        Include(new MailEndpointValidator());
 
         RuleFor(r => r.Username).NotEmpty().WithMessage("A username is required.");
 
