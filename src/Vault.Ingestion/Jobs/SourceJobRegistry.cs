@@ -14,6 +14,10 @@ public sealed class SourceJobRegistry
     // A stop that came before its job started (the trigger had fired but Execute had not begun): the job stops at once.
     private readonly ConcurrentDictionary<string, bool> _stopBeforeStart = new(StringComparer.Ordinal);
 
+    // Set at host shutdown: a job whose trigger fires afterwards stops at once instead of running on until Quartz gives up
+    // waiting for it (30 s: a source created or resumed just before a shutdown was one).
+    private int _stoppingAll;
+
     public bool IsRunning(string sourceId) => _running.ContainsKey(sourceId);
 
     /// <summary>Marks the job running; the token it returns is cancelled by <see cref="Cancel"/>.</summary>
@@ -21,7 +25,10 @@ public sealed class SourceJobRegistry
     {
         var running = new RunningJob();
         _running[sourceId] = running;
-        if (_stopBeforeStart.TryRemove(sourceId, out _))
+
+        // After the job is listed: StopAll either sees it there or is seen here.
+        Interlocked.MemoryBarrier();
+        if (Volatile.Read(ref _stoppingAll) == 1 || _stopBeforeStart.TryRemove(sourceId, out _))
         {
             running.Stop.Cancel();
         }
@@ -57,6 +64,16 @@ public sealed class SourceJobRegistry
         }
 
         return true;
+    }
+
+    /// <summary>Host shutdown: stops every running job and every job that starts from now on.</summary>
+    public void StopAll()
+    {
+        Interlocked.Exchange(ref _stoppingAll, 1);
+        foreach (var sourceId in _running.Keys)
+        {
+            Cancel(sourceId);
+        }
     }
 
     /// <summary>A new start: an earlier stop that found no job must not stop this one.</summary>

@@ -7,7 +7,8 @@ namespace Vault.Ingestion.Jobs;
 
 /// <summary>
 /// At startup resumes every source that is not paused from its checkpoint; at shutdown interrupts every running
-/// job and waits for it, before the Quartz scheduler itself stops (hosted services stop in reverse order).
+/// job, and every job that starts from then on, and waits for them, before the Quartz scheduler itself stops (hosted
+/// services stop in reverse order).
 /// </summary>
 public sealed class SourceJobsHostedService(IArchiveStore store, ISourceRunner runner, SourceJobRegistry registry, SyncMetrics metrics) : IHostedService
 {
@@ -24,6 +25,10 @@ public sealed class SourceJobsHostedService(IArchiveStore store, ISourceRunner r
         }
     }
 
-    public Task StopAsync(CancellationToken cancellationToken) =>
-        Task.WhenAll(registry.Running.Select(id => runner.StopAsync(id, cancellationToken)));
+    public Task StopAsync(CancellationToken cancellationToken)
+    {
+        // Also the jobs whose triggers fire while the host stops: they would otherwise run until Quartz gives up on them.
+        registry.StopAll();
+        return Task.WhenAll(registry.Running.Select(id => runner.StopAsync(id, cancellationToken)));
+    }
 }
