@@ -21,11 +21,12 @@ public sealed class FlagChangesOverHttpTests : IAsyncDisposable
     private static readonly TimeSpan PollInterval = TimeSpan.FromSeconds(2);
 
     /// <summary>
-    /// One poll interval, plus the pass (a second connection: connect, log in, select) and the re-index on a loaded 2-core
-    /// machine, where CI runs the test classes in parallel: a 2 s margin once ran out there (the expunge test). What these
-    /// tests show is that a change made on the server becomes searchable by polling, without downloading a body again.
+    /// A safety net, not the point: these tests show that a change made on the server becomes searchable by IDLE and by
+    /// polling (every 2 s here), without downloading a body again; if polling stopped, nothing would arrive at all. On CI's
+    /// loaded 2 cores, with the test classes in parallel, margins of 2 s and then 6 s past one poll ran out (the expunge
+    /// test, then the flag test), so timing does not decide them.
     /// </summary>
-    private static readonly TimeSpan WithinAPoll = PollInterval + TimeSpan.FromSeconds(6);
+    private static readonly TimeSpan ByPolling = TimeSpan.FromSeconds(30);
 
     private readonly TestDovecot _dovecot = TestDovecot.Require();
     private readonly SourceApiFactory _api = new(new Dictionary<string, string> { ["Vault:Sync:PollInterval"] = PollInterval.ToString() });
@@ -43,7 +44,7 @@ public sealed class FlagChangesOverHttpTests : IAsyncDisposable
     private static CancellationToken Ct => TestContext.Current.CancellationToken;
 
     [Fact]
-    public async Task A_flag_changed_on_the_server_shows_in_is_within_a_poll_interval_without_a_download()
+    public async Task A_flag_changed_on_the_server_shows_in_is_by_polling_without_a_download()
     {
         await FillAsync("INBOX", 6);
         await FillAsync("Archive", 4);
@@ -66,7 +67,7 @@ public sealed class FlagChangesOverHttpTests : IAsyncDisposable
 
         var seen = await Deadline.UntilAsync(
             async () => await TotalAsync("is:flagged") == 3 && await TotalAsync("is:read") == 1 && await TotalAsync("is:answered") == 1,
-            WithinAPoll,
+            ByPolling,
             "the flags set in INBOX (idled) and Archive (polled) searchable",
             Ct);
         Assert.Equal(2, await TotalAsync("in:INBOX is:flagged"));
@@ -80,7 +81,7 @@ public sealed class FlagChangesOverHttpTests : IAsyncDisposable
             await client.Inbox.RemoveFlagsAsync(new UniqueId(1), MessageFlags.Flagged, silent: true, Ct);
         }
 
-        await Deadline.UntilAsync(async () => await TotalAsync("is:flagged") == 2, WithinAPoll, "the cleared flag searchable", Ct);
+        await Deadline.UntilAsync(async () => await TotalAsync("is:flagged") == 2, ByPolling, "the cleared flag searchable", Ct);
         Assert.Equal(downloads, _recorder.BodyFetches.Count);
         TestContext.Current.TestOutputHelper?.WriteLine($"STORE -> is:flagged: {seen.TotalMilliseconds:F0} ms (poll interval {PollInterval.TotalSeconds} s); body FETCHes {downloads} before and after");
     }
@@ -101,7 +102,7 @@ public sealed class FlagChangesOverHttpTests : IAsyncDisposable
             await archive.ExpungeAsync(Ct);
         }
 
-        await Deadline.UntilAsync(async () => await TotalAsync("is:deleted") == 1, WithinAPoll, "the expunged message is:deleted", Ct);
+        await Deadline.UntilAsync(async () => await TotalAsync("is:deleted") == 1, ByPolling, "the expunged message is:deleted", Ct);
         Assert.Equal(3, await TotalAsync($"source:{source}"));
         Assert.Equal(downloads, _recorder.BodyFetches.Count);
 
