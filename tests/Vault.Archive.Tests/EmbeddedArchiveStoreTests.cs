@@ -56,6 +56,33 @@ public sealed class EmbeddedArchiveStoreTests : ArchiveStoreContractTests
     }
 
     [Fact]
+    public async Task A_small_message_reads_back_from_several_rows_and_one_without_rows_is_an_error()
+    {
+        await using var store = (EmbeddedArchiveStore)await CreateStoreAsync();
+        await store.CommitBatchAsync(TestMessages.Batch("s", 1, 2), Ct);
+        var (split, gone) = (TestMessages.Mail(1), TestMessages.Mail(2));
+        var (splitId, goneId) = (Messages.MessageIds.For("s", Sha(split)), Messages.MessageIds.For("s", Sha(gone)));
+
+        // The store writes a small message as one row; the reader joins rows in order, so cut the first one in two.
+        const string Row = "(SELECT rowid FROM messages WHERE id = '{0}')";
+        await EmbeddedDatabase.ScalarAsync(Database(store), string.Format(System.Globalization.CultureInfo.InvariantCulture,
+            "INSERT INTO blob_chunks (message_rowid, seq, data) SELECT message_rowid, 1, substr(data, 11) FROM blob_chunks WHERE message_rowid = " + Row + ";" +
+            "UPDATE blob_chunks SET data = substr(data, 1, 10) WHERE message_rowid = " + Row + " AND seq = 0;" +
+            "DELETE FROM blob_chunks WHERE message_rowid = (SELECT rowid FROM messages WHERE id = '{1}');", splitId, goneId), Ct);
+        Assert.Equal(2L, await EmbeddedDatabase.ScalarAsync(Database(store), $"SELECT count(*) FROM blob_chunks WHERE message_rowid = {string.Format(System.Globalization.CultureInfo.InvariantCulture, Row, splitId)}", Ct));
+
+        await using (var raw = (await store.OpenRawAsync(splitId, Ct))!)
+        using (var copy = new MemoryStream())
+        {
+            await raw.CopyToAsync(copy, Ct);
+            Assert.Equal(split, copy.ToArray());
+        }
+
+        var error = await Assert.ThrowsAsync<InvalidDataException>(() => store.OpenRawAsync(goneId, Ct));
+        Assert.Contains("no stored bytes", error.Message, StringComparison.Ordinal);
+    }
+
+    [Fact]
     public async Task Reopening_the_store_finds_what_was_committed()
     {
         var dataDirectory = Path.Combine(Temp.Path, "reopen");

@@ -184,16 +184,18 @@ internal sealed class EmbeddedBatchWriter : IDisposable
     private async Task WriteSmallAsync(SqliteConnection connection, SqliteCommand insertChunk, SqliteCommand reserveChunk, MessageContent content, CancellationToken cancellationToken)
     {
         var length = (int)content.Length;
-        var raw = ArrayPool<byte>.Shared.Rent(Math.Max(length, 1));
+        // Fetched mail is in memory already: compressed from there, not copied first. A spilled one is read in.
+        var raw = content.InMemory is null ? ArrayPool<byte>.Shared.Rent(Math.Max(length, 1)) : null;
         var compressed = ArrayPool<byte>.Shared.Rent(Compressor.GetCompressBound(length));
         try
         {
-            await using (var input = content.OpenRead())
+            if (raw is not null)
             {
+                await using var input = content.OpenRead();
                 await input.ReadExactlyAsync(raw.AsMemory(0, length), cancellationToken);
             }
 
-            var written = _small.Wrap(raw.AsSpan(0, length), compressed);
+            var written = _small.Wrap(raw is null ? content.InMemory!.Value.Span : raw.AsSpan(0, length), compressed);
             if (written >= LargeObject)
             {
                 await InsertInPlaceAsync(connection, reserveChunk, 0, compressed, written, cancellationToken);
@@ -206,7 +208,11 @@ internal sealed class EmbeddedBatchWriter : IDisposable
         }
         finally
         {
-            ArrayPool<byte>.Shared.Return(raw);
+            if (raw is not null)
+            {
+                ArrayPool<byte>.Shared.Return(raw);
+            }
+
             ArrayPool<byte>.Shared.Return(compressed);
         }
     }

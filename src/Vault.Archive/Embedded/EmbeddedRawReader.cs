@@ -57,34 +57,44 @@ internal sealed class EmbeddedRawReader : IDisposable
     /// <summary>
     /// A message of at most <see cref="EmbeddedArchiveStore.SmallMessage"/> bytes, decompressed in one call into exactly its
     /// size. Both the compressed bytes and the message are in pooled arrays: the first is returned here, the second when
-    /// the caller disposes the stream.
+    /// the caller disposes the stream. Its rows are read through SQLite's own statement API: each row's bytes are copied
+    /// from SQLite's memory straight into the pooled array, where <see cref="SqliteDataReader.GetBytes"/> first copies a
+    /// row into an array of its own (200 MB allocated per 10,000 messages read back, a third of it large objects).
     /// </summary>
-    private async Task<Stream> ReadSmallAsync(SqliteConnection connection, long rowId, int size, CancellationToken cancellationToken)
+    private Task<Stream> ReadSmallAsync(SqliteConnection connection, long rowId, int size, CancellationToken cancellationToken)
     {
-        using var command = connection.CreateCommand();
-        command.CommandText = "SELECT data FROM blob_chunks WHERE message_rowid = $m ORDER BY seq";
-        command.Parameters.AddWithValue("$m", rowId);
+        cancellationToken.ThrowIfCancellationRequested();
         var compressed = ArrayPool<byte>.Shared.Rent(Math.Max(size / 2, 4096));
         var raw = ArrayPool<byte>.Shared.Rent(Math.Max(size, 1));
         try
         {
             var length = 0;
             var rows = 0;
-            await using (var reader = await command.ExecuteReaderAsync(cancellationToken))
+            var database = connection.Handle!;
+            Check(SQLitePCL.raw.sqlite3_prepare_v2(database, "SELECT data FROM blob_chunks WHERE message_rowid = ?1 ORDER BY seq", out var statement), database);
+            using (statement)
             {
-                while (await reader.ReadAsync(cancellationToken))
+                Check(SQLitePCL.raw.sqlite3_bind_int64(statement, 1, rowId), database);
+                int step;
+                while ((step = SQLitePCL.raw.sqlite3_step(statement)) == SQLitePCL.raw.SQLITE_ROW)
                 {
                     rows++;
-                    var chunk = (int)reader.GetBytes(0, 0, null, 0, 0);
-                    if (length + chunk > compressed.Length)
+                    var chunk = SQLitePCL.raw.sqlite3_column_blob(statement, 0);
+                    if (length + chunk.Length > compressed.Length)
                     {
-                        var larger = ArrayPool<byte>.Shared.Rent(length + chunk);
+                        var larger = ArrayPool<byte>.Shared.Rent(length + chunk.Length);
                         compressed.AsSpan(0, length).CopyTo(larger);
                         ArrayPool<byte>.Shared.Return(compressed);
                         compressed = larger;
                     }
 
-                    length += (int)reader.GetBytes(0, 0, compressed, length, chunk);
+                    chunk.CopyTo(compressed.AsSpan(length));
+                    length += chunk.Length;
+                }
+
+                if (step != SQLitePCL.raw.SQLITE_DONE)
+                {
+                    Check(step, database);
                 }
             }
 
@@ -99,9 +109,9 @@ internal sealed class EmbeddedRawReader : IDisposable
                 throw new InvalidDataException($"Message row {rowId} decompressed to {written} bytes, not {size}.");
             }
 
-            var stream = new PooledMemoryStream(raw, size);
+            Stream stream = new PooledMemoryStream(raw, size);
             raw = null;
-            return stream;
+            return Task.FromResult(stream);
         }
         finally
         {
@@ -110,6 +120,15 @@ internal sealed class EmbeddedRawReader : IDisposable
             {
                 ArrayPool<byte>.Shared.Return(raw);
             }
+        }
+    }
+
+    /// <summary>Throws SQLite's own error (a <see cref="SqliteException"/> with its code and message) for a failed call.</summary>
+    private static void Check(int result, SQLitePCL.sqlite3 database)
+    {
+        if (result is not (SQLitePCL.raw.SQLITE_OK or SQLitePCL.raw.SQLITE_ROW or SQLitePCL.raw.SQLITE_DONE))
+        {
+            SqliteException.ThrowExceptionForRC(result, database);
         }
     }
 
