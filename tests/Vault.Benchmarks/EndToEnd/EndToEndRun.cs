@@ -43,10 +43,14 @@ public sealed class EndToEndRun(EndToEndOptions options, MailboxServer server, s
         {
             // Other work on the machine skews every number here; say how busy it was.
             result.Notes.Add($"load average before create (1/5/15 min): {string.Join(' ', (await File.ReadAllTextAsync("/proc/loadavg", cancellationToken)).Split(' ').Take(3))}, {Environment.ProcessorCount} cores");
+            var runtimeBefore = RuntimeCounters.Parse(await api.GetMetricsAsync(cancellationToken));
             var cpuBefore = vault.ReadCpuTime();
             var sourceId = await ImportAsync(api, vault, user, result, cancellationToken);
             memory.MarkImportDone();
             result.CpuSecondsToSearchable = (vault.ReadCpuTime() - cpuBefore)?.TotalSeconds;
+            result.RuntimeToSearchable = RuntimeCounters.Parse(await api.GetMetricsAsync(cancellationToken)) is { } runtimeAfter && runtimeBefore is not null
+                ? runtimeAfter.Since(runtimeBefore)
+                : null;
             result.PeakRssDuringImportMiB = memory.ImportPeakRss / 1048576.0;
 
             await MeasureSearchLatencyAsync(api, result, cancellationToken);

@@ -12,6 +12,8 @@ public sealed class RunResult
     public double? MegabytesPerSecond { get; set; }
     /// <summary>CPU seconds Vault used from create to searchable: above the wall time means it used both cores.</summary>
     public double? CpuSecondsToSearchable { get; set; }
+    /// <summary>The runtime's JIT, GC and allocation counters over the same span as <see cref="CpuSecondsToSearchable"/>.</summary>
+    public RuntimeCounters? RuntimeToSearchable { get; set; }
     public double? PeakRssDuringImportMiB { get; set; }
     public double? PeakRssMiB { get; set; }
     public long? DiskBytes { get; set; }
