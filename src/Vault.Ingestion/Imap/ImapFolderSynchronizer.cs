@@ -358,7 +358,8 @@ public sealed class ImapFolderSynchronizer(
         var failures = new Dictionary<uint, string>();
         async Task Receive(ImapFolder _, int index, UniqueId uid, Stream stream, CancellationToken token)
         {
-            var content = await MessageContent.CopyFromAsync(stream, _tempDirectory, token);
+            // Pooled: the batch's contents are disposed once it is committed, and the next batch reuses their arrays.
+            var content = await MessageContent.CopyFromAsync(stream, _tempDirectory, pooled: true, token);
             if (contents.Remove(uid.Id, out var duplicate))
             {
                 await duplicate.DisposeAsync();

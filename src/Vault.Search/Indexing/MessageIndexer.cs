@@ -20,7 +20,7 @@ public sealed class MessageIndexer(ReindexProgress progress) : IMessageIndexer
         FullMode = BoundedChannelFullMode.DropWrite,
     });
 
-    private readonly ConcurrentDictionary<string, ReadOnlyMemory<byte>> _handedOff = new(StringComparer.Ordinal);
+    private readonly ConcurrentDictionary<string, MessageBytesHold> _handedOff = new(StringComparer.Ordinal);
     private long _handedOffBytes;
     private int _reindexRequested;
     private long _lastBatchAt = long.MinValue / 2;
@@ -54,9 +54,19 @@ public sealed class MessageIndexer(ReindexProgress progress) : IMessageIndexer
                 }
 
                 var id = MessageIds.For(batch.SourceId, message.Content.Sha256);
-                if (added.Contains(id) && Interlocked.Read(ref _handedOffBytes) + bytes.Length <= HandOffLimit && _handedOff.TryAdd(id, bytes))
+                if (!added.Contains(id) || Interlocked.Read(ref _handedOffBytes) + bytes.Length > HandOffLimit || message.Content.Hold() is not { } hold)
+                {
+                    continue;
+                }
+
+                // Held: the sync engine disposes the batch's contents next, and a pooled array must outlive that.
+                if (_handedOff.TryAdd(id, hold))
                 {
                     Interlocked.Add(ref _handedOffBytes, bytes.Length);
+                }
+                else
+                {
+                    hold.Dispose();
                 }
             }
         }
@@ -86,16 +96,19 @@ public sealed class MessageIndexer(ReindexProgress progress) : IMessageIndexer
 
     internal bool TakeReindexRequest() => Interlocked.Exchange(ref _reindexRequested, 0) == 1;
 
-    /// <summary>The bytes handed over for a message (once), or null: then they are read from the store.</summary>
-    internal ReadOnlyMemory<byte>? TakeHandedOff(string messageId)
+    /// <summary>
+    /// The bytes handed over for a message (once), or null: then they are read from the store. The caller disposes the hold
+    /// when it is done with the bytes.
+    /// </summary>
+    internal MessageBytesHold? TakeHandedOff(string messageId)
     {
-        if (!_handedOff.TryRemove(messageId, out var bytes))
+        if (!_handedOff.TryRemove(messageId, out var hold))
         {
             return null;
         }
 
-        Interlocked.Add(ref _handedOffBytes, -bytes.Length);
-        return bytes;
+        Interlocked.Add(ref _handedOffBytes, -hold.Bytes.Length);
+        return hold;
     }
 
     /// <summary>
@@ -106,7 +119,7 @@ public sealed class MessageIndexer(ReindexProgress progress) : IMessageIndexer
     {
         foreach (var id in _handedOff.Keys)
         {
-            TakeHandedOff(id);
+            TakeHandedOff(id)?.Dispose();
         }
     }
 }

@@ -52,7 +52,9 @@ public sealed class StoreIndexer(SearchIndex index, IArchiveStore store, Message
 
     private async Task IndexOneAsync(ArchivedMessage metadata, CancellationToken cancellationToken)
     {
-        var raw = handOver.TakeHandedOff(metadata.Id) is { } bytes && MemoryMarshal.TryGetArray(bytes, out var segment)
+        // Held until the document is in the index: a parsed part reads the bytes in place, and they may be a pooled array.
+        using var handedOff = handOver.TakeHandedOff(metadata.Id);
+        var raw = handedOff is not null && MemoryMarshal.TryGetArray(handedOff.Bytes, out var segment)
             ? new MemoryStream(segment.Array!, segment.Offset, segment.Count, writable: false)
             : await store.OpenRawAsync(metadata.Id, cancellationToken) ?? Stream.Null;
         await using (raw)

@@ -30,10 +30,33 @@ public sealed class MessageIndexerTests : IDisposable
         await indexer.EnqueueAsync(batch, new BatchResult([ids[0], ids[2]], [ids[1]], 0), Ct);
 
         Assert.True(indexer.Wakeups.TryRead(out _));
-        Assert.Equal(small, indexer.TakeHandedOff(ids[0])!.Value.ToArray());
+        using (var hold = indexer.TakeHandedOff(ids[0])!)
+        {
+            Assert.Equal(small, hold.Bytes.ToArray());
+        }
+
         Assert.Null(indexer.TakeHandedOff(ids[0]));
         Assert.Null(indexer.TakeHandedOff(ids[1]));
         Assert.Null(indexer.TakeHandedOff(ids[2]));
+    }
+
+    [Fact]
+    public async Task Pooled_bytes_handed_over_outlive_the_batch_that_fetched_them()
+    {
+        var first = Encoding.ASCII.GetBytes("Subject: first\r\n\r\n" + new string('a', 3000) + "\r\n");
+        var content = await Content(first, pooled: true);
+        var id = MessageIds.For("s", content.Sha256);
+        var indexer = new MessageIndexer(new ReindexProgress());
+        await indexer.EnqueueAsync(new MessageBatch("s", [Incoming(content, 1)], null), new BatchResult([id], [], 0), Ct);
+
+        // The sync engine is done with the batch; the next batch's message of the same size rents from the pool.
+        await content.DisposeAsync();
+        var second = Encoding.ASCII.GetBytes("Subject: other\r\n\r\n" + new string('b', 3000) + "\r\n");
+        await using var next = await Content(second, pooled: true);
+
+        using var hold = indexer.TakeHandedOff(id)!;
+        Assert.Equal(first, hold.Bytes.ToArray());
+        Assert.Equal(second, next.InMemory!.Value.ToArray());
     }
 
     [Fact]
@@ -49,7 +72,7 @@ public sealed class MessageIndexerTests : IDisposable
         Assert.Null(indexer.TakeHandedOff(id));
     }
 
-    private async Task<MessageContent> Content(byte[] bytes) => await MessageContent.CopyFromAsync(new MemoryStream(bytes), _temp.Path, Ct);
+    private async Task<MessageContent> Content(byte[] bytes, bool pooled = false) => await MessageContent.CopyFromAsync(new MemoryStream(bytes), _temp.Path, pooled, Ct);
 
     private static IncomingMessage Incoming(MessageContent content, long uid) =>
         new(new MessageLocation("INBOX", 1, uid), content, null, [], MessageHeaderSummary.Empty);
