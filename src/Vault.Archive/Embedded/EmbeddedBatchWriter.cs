@@ -14,9 +14,6 @@ internal sealed class EmbeddedBatchWriter : IDisposable
 {
     private const int CopyBufferSize = 128 * 1024;
 
-    /// <summary>The runtime's large-object threshold: arrays from this size up are allocated on the large object heap.</summary>
-    private const int LargeObject = 85_000;
-
     private readonly int _compressionLevel;
     private readonly EmbeddedChangeSequence _changes;
     private readonly MemoryStream _chunk = new();
@@ -41,8 +38,7 @@ internal sealed class EmbeddedBatchWriter : IDisposable
             VALUES ($id, $source, $sha, $size, $internal, $flags, $subject, $from, $to, $date, $mid, $sort, $seen, $seq)
             RETURNING rowid
             """, "$id", "$source", "$sha", "$size", "$internal", "$flags", "$subject", "$from", "$to", "$date", "$mid", "$sort", "$seen", "$seq");
-        using var insertChunk = Command(connection, transaction, "INSERT INTO blob_chunks (message_rowid, seq, data) VALUES ($m, $s, $d)", "$m", "$s", "$d");
-        using var reserveChunk = Command(connection, transaction, "INSERT INTO blob_chunks (message_rowid, seq, data) VALUES ($m, $s, zeroblob($n)) RETURNING rowid", "$m", "$s", "$n");
+        using var insertChunk = new RawStatement(connection, "INSERT INTO blob_chunks (message_rowid, seq, data) VALUES (?1, ?2, ?3)");
         using var insertLocation = Command(connection, transaction, """
             INSERT INTO locations (source_id, folder, uid_validity, uid, message_rowid) VALUES ($source, $folder, $uv, $uid, $m)
             ON CONFLICT (source_id, folder, uid_validity, uid) DO UPDATE SET gone_at = NULL WHERE gone_at IS NOT NULL
@@ -68,7 +64,7 @@ internal sealed class EmbeddedBatchWriter : IDisposable
             else
             {
                 rowId = await InsertMessageAsync(insertMessage, batch.SourceId, id, message, now, _changes.Next(), cancellationToken);
-                await WriteChunksAsync(connection, insertChunk, reserveChunk, rowId, message.Content, cancellationToken);
+                await WriteChunksAsync(insertChunk, rowId, message.Content, cancellationToken);
                 added.Add(id);
                 addedSet.Add(id);
                 bytesAdded += message.Content.Length;
@@ -129,16 +125,13 @@ internal sealed class EmbeddedBatchWriter : IDisposable
 
     /// <summary>
     /// One zstd frame per message, cut into rows whenever about <see cref="EmbeddedArchiveStore.ChunkSize"/> compressed
-    /// bytes are pending. A large message's rows are written in place (a zeroblob filled through SQLite's incremental blob
-    /// I/O) from the reused chunk buffer, so a 200 MB message allocates no array per row.
+    /// bytes are pending. Each row is inserted from the reused chunk buffer, so a 200 MB message allocates no array per row.
     /// </summary>
-    private async Task WriteChunksAsync(SqliteConnection connection, SqliteCommand insertChunk, SqliteCommand reserveChunk, long rowId, MessageContent content, CancellationToken cancellationToken)
+    private async Task WriteChunksAsync(RawStatement insertChunk, long rowId, MessageContent content, CancellationToken cancellationToken)
     {
-        insertChunk.Parameters[0].Value = rowId;
-        reserveChunk.Parameters[0].Value = rowId;
         if (content.Length <= EmbeddedArchiveStore.SmallMessage)
         {
-            await WriteSmallAsync(connection, insertChunk, reserveChunk, content, cancellationToken);
+            await WriteSmallAsync(insertChunk, rowId, content, cancellationToken);
             return;
         }
 
@@ -156,12 +149,14 @@ internal sealed class EmbeddedBatchWriter : IDisposable
                     await zstd.WriteAsync(buffer.AsMemory(0, read), cancellationToken);
                     if (_chunk.Length >= EmbeddedArchiveStore.ChunkSize)
                     {
-                        await InsertChunkAsync(connection, reserveChunk, seq++, cancellationToken);
+                        InsertChunk(insertChunk, rowId, seq++, _chunk.GetBuffer().AsSpan(0, (int)_chunk.Length));
+                        _chunk.SetLength(0);
                     }
                 }
             }
 
-            await InsertChunkAsync(connection, reserveChunk, seq, cancellationToken);
+            InsertChunk(insertChunk, rowId, seq, _chunk.GetBuffer().AsSpan(0, (int)_chunk.Length));
+            _chunk.SetLength(0);
         }
         catch
         {
@@ -177,11 +172,10 @@ internal sealed class EmbeddedBatchWriter : IDisposable
     }
 
     /// <summary>
-    /// Most mail: compressed in one call into a single row, without the streaming context's setup per message. A row from
-    /// 85 KB up is written in place from the pooled buffer (a parameter would need an array of its own, a large-object
-    /// allocation each, which drive the background gen2 collections).
+    /// Most mail: compressed in one call into a single row, without the streaming context's setup per message, and inserted
+    /// from the pooled buffer.
     /// </summary>
-    private async Task WriteSmallAsync(SqliteConnection connection, SqliteCommand insertChunk, SqliteCommand reserveChunk, MessageContent content, CancellationToken cancellationToken)
+    private async Task WriteSmallAsync(RawStatement insertChunk, long rowId, MessageContent content, CancellationToken cancellationToken)
     {
         var length = (int)content.Length;
         // Fetched mail is in memory already: compressed from there, not copied first. A spilled one is read in.
@@ -196,15 +190,7 @@ internal sealed class EmbeddedBatchWriter : IDisposable
             }
 
             var written = _small.Wrap(raw is null ? content.InMemory!.Value.Span : raw.AsSpan(0, length), compressed);
-            if (written >= LargeObject)
-            {
-                await InsertInPlaceAsync(connection, reserveChunk, 0, compressed, written, cancellationToken);
-                return;
-            }
-
-            insertChunk.Parameters[1].Value = 0L;
-            insertChunk.Parameters[2].Value = compressed.AsSpan(0, written).ToArray();
-            await insertChunk.ExecuteNonQueryAsync(cancellationToken);
+            InsertChunk(insertChunk, rowId, 0, compressed.AsSpan(0, written));
         }
         finally
         {
@@ -217,20 +203,23 @@ internal sealed class EmbeddedBatchWriter : IDisposable
         }
     }
 
-    private async Task InsertChunkAsync(SqliteConnection connection, SqliteCommand reserveChunk, long seq, CancellationToken cancellationToken)
+    /// <summary>
+    /// One row, bound straight from the caller's buffer (SQLite copies it): a <see cref="SqliteParameter"/> would need an
+    /// array of its own per row, a large-object one from 85 KB up.
+    /// </summary>
+    private static void InsertChunk(RawStatement insertChunk, long rowId, long seq, ReadOnlySpan<byte> data)
     {
-        await InsertInPlaceAsync(connection, reserveChunk, seq, _chunk.GetBuffer(), (int)_chunk.Length, cancellationToken);
-        _chunk.SetLength(0);
-    }
-
-    /// <summary>A row of <paramref name="length"/> zero bytes, then filled through SQLite's incremental blob I/O.</summary>
-    private static async Task InsertInPlaceAsync(SqliteConnection connection, SqliteCommand reserveChunk, long seq, byte[] buffer, int length, CancellationToken cancellationToken)
-    {
-        reserveChunk.Parameters[1].Value = seq;
-        reserveChunk.Parameters[2].Value = length;
-        var chunkRowId = (long)(await reserveChunk.ExecuteScalarAsync(cancellationToken))!;
-        using var blob = new SqliteBlob(connection, "blob_chunks", "data", chunkRowId);
-        blob.Write(buffer, 0, length);
+        try
+        {
+            insertChunk.Bind(1, rowId);
+            insertChunk.Bind(2, seq);
+            insertChunk.Bind(3, data);
+            insertChunk.Step();
+        }
+        finally
+        {
+            insertChunk.Reset();
+        }
     }
 
     private static SqliteCommand Command(SqliteConnection connection, SqliteTransaction transaction, string sql, params string[] parameters)

@@ -57,7 +57,7 @@ internal sealed class EmbeddedRawReader : IDisposable
     /// <summary>
     /// A message of at most <see cref="EmbeddedArchiveStore.SmallMessage"/> bytes, decompressed in one call into exactly its
     /// size. Both the compressed bytes and the message are in pooled arrays: the first is returned here, the second when
-    /// the caller disposes the stream. Its rows are read through SQLite's own statement API: each row's bytes are copied
+    /// the caller disposes the stream. Its rows are read through <see cref="RawStatement"/>: each row's bytes are copied
     /// from SQLite's memory straight into the pooled array, where <see cref="SqliteDataReader.GetBytes"/> first copies a
     /// row into an array of its own (200 MB allocated per 10,000 messages read back, a third of it large objects).
     /// </summary>
@@ -70,16 +70,13 @@ internal sealed class EmbeddedRawReader : IDisposable
         {
             var length = 0;
             var rows = 0;
-            var database = connection.Handle!;
-            Check(SQLitePCL.raw.sqlite3_prepare_v2(database, "SELECT data FROM blob_chunks WHERE message_rowid = ?1 ORDER BY seq", out var statement), database);
-            using (statement)
+            using (var select = new RawStatement(connection, "SELECT data FROM blob_chunks WHERE message_rowid = ?1 ORDER BY seq"))
             {
-                Check(SQLitePCL.raw.sqlite3_bind_int64(statement, 1, rowId), database);
-                int step;
-                while ((step = SQLitePCL.raw.sqlite3_step(statement)) == SQLitePCL.raw.SQLITE_ROW)
+                select.Bind(1, rowId);
+                while (select.Step())
                 {
                     rows++;
-                    var chunk = SQLitePCL.raw.sqlite3_column_blob(statement, 0);
+                    var chunk = select.Blob(0);
                     if (length + chunk.Length > compressed.Length)
                     {
                         var larger = ArrayPool<byte>.Shared.Rent(length + chunk.Length);
@@ -90,11 +87,6 @@ internal sealed class EmbeddedRawReader : IDisposable
 
                     chunk.CopyTo(compressed.AsSpan(length));
                     length += chunk.Length;
-                }
-
-                if (step != SQLitePCL.raw.SQLITE_DONE)
-                {
-                    Check(step, database);
                 }
             }
 
@@ -120,15 +112,6 @@ internal sealed class EmbeddedRawReader : IDisposable
             {
                 ArrayPool<byte>.Shared.Return(raw);
             }
-        }
-    }
-
-    /// <summary>Throws SQLite's own error (a <see cref="SqliteException"/> with its code and message) for a failed call.</summary>
-    private static void Check(int result, SQLitePCL.sqlite3 database)
-    {
-        if (result is not (SQLitePCL.raw.SQLITE_OK or SQLitePCL.raw.SQLITE_ROW or SQLitePCL.raw.SQLITE_DONE))
-        {
-            SqliteException.ThrowExceptionForRC(result, database);
         }
     }
 
