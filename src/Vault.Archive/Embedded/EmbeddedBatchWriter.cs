@@ -14,6 +14,9 @@ internal sealed class EmbeddedBatchWriter : IDisposable
 {
     private const int CopyBufferSize = 128 * 1024;
 
+    /// <summary>Rows from this size up are written in place (<see cref="ChunkRows"/>), smaller ones bound.</summary>
+    private const int InPlaceRow = 85_000;
+
     private readonly int _compressionLevel;
     private readonly EmbeddedChangeSequence _changes;
     private readonly MemoryStream _chunk = new();
@@ -39,6 +42,8 @@ internal sealed class EmbeddedBatchWriter : IDisposable
             RETURNING rowid
             """, "$id", "$source", "$sha", "$size", "$internal", "$flags", "$subject", "$from", "$to", "$date", "$mid", "$sort", "$seen", "$seq");
         using var insertChunk = new RawStatement(connection, "INSERT INTO blob_chunks (message_rowid, seq, data) VALUES (?1, ?2, ?3)");
+        using var reserveChunk = Command(connection, transaction, "INSERT INTO blob_chunks (message_rowid, seq, data) VALUES ($m, $s, zeroblob($n)) RETURNING rowid", "$m", "$s", "$n");
+        var rows = new ChunkRows(connection, insertChunk, reserveChunk);
         using var insertLocation = Command(connection, transaction, """
             INSERT INTO locations (source_id, folder, uid_validity, uid, message_rowid) VALUES ($source, $folder, $uv, $uid, $m)
             ON CONFLICT (source_id, folder, uid_validity, uid) DO UPDATE SET gone_at = NULL WHERE gone_at IS NOT NULL
@@ -64,7 +69,7 @@ internal sealed class EmbeddedBatchWriter : IDisposable
             else
             {
                 rowId = await InsertMessageAsync(insertMessage, batch.SourceId, id, message, now, _changes.Next(), cancellationToken);
-                await WriteChunksAsync(insertChunk, rowId, message.Content, cancellationToken);
+                await WriteChunksAsync(rows, rowId, message.Content, cancellationToken);
                 added.Add(id);
                 addedSet.Add(id);
                 bytesAdded += message.Content.Length;
@@ -127,11 +132,11 @@ internal sealed class EmbeddedBatchWriter : IDisposable
     /// One zstd frame per message, cut into rows whenever about <see cref="EmbeddedArchiveStore.ChunkSize"/> compressed
     /// bytes are pending. Each row is inserted from the reused chunk buffer, so a 200 MB message allocates no array per row.
     /// </summary>
-    private async Task WriteChunksAsync(RawStatement insertChunk, long rowId, MessageContent content, CancellationToken cancellationToken)
+    private async Task WriteChunksAsync(ChunkRows rows, long rowId, MessageContent content, CancellationToken cancellationToken)
     {
         if (content.Length <= EmbeddedArchiveStore.SmallMessage)
         {
-            await WriteSmallAsync(insertChunk, rowId, content, cancellationToken);
+            await WriteSmallAsync(rows, rowId, content, cancellationToken);
             return;
         }
 
@@ -149,13 +154,13 @@ internal sealed class EmbeddedBatchWriter : IDisposable
                     await zstd.WriteAsync(buffer.AsMemory(0, read), cancellationToken);
                     if (_chunk.Length >= EmbeddedArchiveStore.ChunkSize)
                     {
-                        InsertChunk(insertChunk, rowId, seq++, _chunk.GetBuffer().AsSpan(0, (int)_chunk.Length));
+                        await rows.InsertAsync(rowId, seq++, _chunk.GetBuffer(), (int)_chunk.Length, cancellationToken);
                         _chunk.SetLength(0);
                     }
                 }
             }
 
-            InsertChunk(insertChunk, rowId, seq, _chunk.GetBuffer().AsSpan(0, (int)_chunk.Length));
+            await rows.InsertAsync(rowId, seq, _chunk.GetBuffer(), (int)_chunk.Length, cancellationToken);
             _chunk.SetLength(0);
         }
         catch
@@ -175,7 +180,7 @@ internal sealed class EmbeddedBatchWriter : IDisposable
     /// Most mail: compressed in one call into a single row, without the streaming context's setup per message, and inserted
     /// from the pooled buffer.
     /// </summary>
-    private async Task WriteSmallAsync(RawStatement insertChunk, long rowId, MessageContent content, CancellationToken cancellationToken)
+    private async Task WriteSmallAsync(ChunkRows rows, long rowId, MessageContent content, CancellationToken cancellationToken)
     {
         var length = (int)content.Length;
         // Fetched mail is in memory already: compressed from there, not copied first. A spilled one is read in.
@@ -190,7 +195,7 @@ internal sealed class EmbeddedBatchWriter : IDisposable
             }
 
             var written = _small.Wrap(raw is null ? content.InMemory!.Value.Span : raw.AsSpan(0, length), compressed);
-            InsertChunk(insertChunk, rowId, 0, compressed.AsSpan(0, written));
+            await rows.InsertAsync(rowId, 0, compressed, written, cancellationToken);
         }
         finally
         {
@@ -204,21 +209,37 @@ internal sealed class EmbeddedBatchWriter : IDisposable
     }
 
     /// <summary>
-    /// One row, bound straight from the caller's buffer (SQLite copies it): a <see cref="SqliteParameter"/> would need an
-    /// array of its own per row, a large-object one from 85 KB up.
+    /// Inserts the rows of <c>blob_chunks</c>. A small row is bound straight from the caller's buffer (SQLite copies it); a
+    /// <see cref="SqliteParameter"/> would need an array of its own per row. A row from <see cref="InPlaceRow"/> up is
+    /// written in place: a zeroblob filled through SQLite's incremental blob I/O, so SQLite never holds a copy of it either
+    /// (binding those too raised the 100,000-message peak RSS, 295 against 287 MiB in one run each).
     /// </summary>
-    private static void InsertChunk(RawStatement insertChunk, long rowId, long seq, ReadOnlySpan<byte> data)
+    private sealed class ChunkRows(SqliteConnection connection, RawStatement insert, SqliteCommand reserve)
     {
-        try
+        public async Task InsertAsync(long rowId, long seq, byte[] buffer, int length, CancellationToken cancellationToken)
         {
-            insertChunk.Bind(1, rowId);
-            insertChunk.Bind(2, seq);
-            insertChunk.Bind(3, data);
-            insertChunk.Step();
-        }
-        finally
-        {
-            insertChunk.Reset();
+            if (length >= InPlaceRow)
+            {
+                reserve.Parameters[0].Value = rowId;
+                reserve.Parameters[1].Value = seq;
+                reserve.Parameters[2].Value = length;
+                var chunkRowId = (long)(await reserve.ExecuteScalarAsync(cancellationToken))!;
+                using var blob = new SqliteBlob(connection, "blob_chunks", "data", chunkRowId);
+                blob.Write(buffer, 0, length);
+                return;
+            }
+
+            try
+            {
+                insert.Bind(1, rowId);
+                insert.Bind(2, seq);
+                insert.Bind(3, buffer.AsSpan(0, length));
+                insert.Step();
+            }
+            finally
+            {
+                insert.Reset();
+            }
         }
     }
 

@@ -78,6 +78,16 @@ public static class EndToEndBenchmark
             MessagesPerSecond = Of(r => r.MessagesPerSecond),
             MegabytesPerSecond = Of(r => r.MegabytesPerSecond),
             CpuSecondsToSearchable = Of(r => r.CpuSecondsToSearchable),
+            RuntimeToSearchable = runs.All(r => r.RuntimeToSearchable is not null)
+                ? new RuntimeCounters(
+                    Of(r => r.RuntimeToSearchable!.JitSeconds)!.Value,
+                    (long)Of(r => r.RuntimeToSearchable!.JitMethods)!.Value,
+                    Of(r => r.RuntimeToSearchable!.GcPauseSeconds)!.Value,
+                    (long)Of(r => r.RuntimeToSearchable!.Gen0)!.Value,
+                    (long)Of(r => r.RuntimeToSearchable!.Gen1)!.Value,
+                    (long)Of(r => r.RuntimeToSearchable!.Gen2)!.Value,
+                    (long)Of(r => r.RuntimeToSearchable!.AllocatedBytes)!.Value)
+                : null,
             PeakRssDuringImportMiB = Of(r => r.PeakRssDuringImportMiB),
             PeakRssMiB = Of(r => r.PeakRssMiB),
             DiskBytes = (long?)Of(r => r.DiskBytes),
