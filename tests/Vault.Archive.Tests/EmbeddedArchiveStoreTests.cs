@@ -83,6 +83,32 @@ public sealed class EmbeddedArchiveStoreTests : ArchiveStoreContractTests
     }
 
     [Fact]
+    public async Task A_progress_write_leaves_every_other_write_durable()
+    {
+        await using var store = (EmbeddedArchiveStore)await CreateStoreAsync();
+        await store.CreateSourceAsync(NewSource("src1"), Ct);
+        const long Full = 2;
+        Assert.Equal(Full, await store.WriterSynchronousAsync(Ct));
+
+        // Progress commits without an fsync of its own; the writer is back to synchronous=FULL before anything else writes.
+        var progress = new Sources.SyncProgress(10, 20, 3000, 1, 4);
+        await store.UpdateSourceProgressAsync("src1", progress, Time.GetUtcNow(), Ct);
+        Assert.Equal(Full, await store.WriterSynchronousAsync(Ct));
+        Assert.Equal(progress, (await store.GetSourceAsync("src1", Ct))!.Progress);
+
+        // Also when the write fails.
+        using (var cancelled = new CancellationTokenSource())
+        {
+            await cancelled.CancelAsync();
+            await Assert.ThrowsAnyAsync<OperationCanceledException>(() => store.UpdateSourceProgressAsync("src1", progress, null, cancelled.Token));
+        }
+
+        Assert.Equal(Full, await store.WriterSynchronousAsync(Ct));
+        await store.CommitBatchAsync(TestMessages.Batch("s", 1, 2), Ct);
+        Assert.Equal(Full, await store.WriterSynchronousAsync(Ct));
+    }
+
+    [Fact]
     public async Task Reopening_the_store_finds_what_was_committed()
     {
         var dataDirectory = Path.Combine(Temp.Path, "reopen");

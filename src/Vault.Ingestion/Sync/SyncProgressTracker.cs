@@ -6,7 +6,7 @@ namespace Vault.Ingestion.Sync;
 /// <summary>
 /// A source's progress counters, shared by the IDLE and the polling connection, written through to the store.
 /// Per-batch counts are written at most every <see cref="BatchWriteInterval"/> (each write is a transaction of its
-/// own, with its own fsync); every other change, and <see cref="FlushAsync"/> at the end of a folder, writes at once.
+/// own); every other change, and <see cref="FlushAsync"/> at the end of a folder, writes at once.
 /// The counters are for people watching: after a crash the import recounts what the store holds.
 /// </summary>
 public sealed class SyncProgressTracker(IArchiveStore store, TimeProvider timeProvider, string sourceId, SyncProgress initial)
