@@ -178,19 +178,13 @@ public sealed partial class EmbeddedArchiveStore : IArchiveStore, IConnectorStor
     /// then loses only them, and an import recounts from the store.
     /// </summary>
     public Task UpdateSourceProgressAsync(string sourceId, SyncProgress progress, DateTimeOffset? lastSyncAt, CancellationToken cancellationToken) =>
-        WriteAsync(
-            async (connection, transaction) =>
-            {
-                using var command = connection.CreateCommand();
-                command.Transaction = transaction;
-                command.CommandText = "UPDATE sources SET progress = $progress, last_sync_at = coalesce($lastSync, last_sync_at) WHERE id = $id";
-                command.Parameters.AddWithValue("$id", sourceId);
-                command.Parameters.AddWithValue("$progress", ArchiveJson.Serialize(progress));
-                command.Parameters.AddWithValue("$lastSync", EmbeddedRows.Ticks(lastSyncAt));
-                return await command.ExecuteNonQueryAsync(cancellationToken);
-            },
+        ExecuteWriteAsync(
+            "UPDATE sources SET progress = $progress, last_sync_at = coalesce($lastSync, last_sync_at) WHERE id = $id",
+            durable: false,
             cancellationToken,
-            durable: false);
+            ("$id", sourceId),
+            ("$progress", ArchiveJson.Serialize(progress)),
+            ("$lastSync", EmbeddedRows.Ticks(lastSyncAt)));
 
     public Task DeleteSourceAsync(string sourceId, bool purgeMessages, CancellationToken cancellationToken)
     {
@@ -569,6 +563,10 @@ public sealed partial class EmbeddedArchiveStore : IArchiveStore, IConnectorStor
     }
 
     private Task<int> ExecuteWriteAsync(string sql, CancellationToken cancellationToken, params (string Name, object Value)[] parameters) =>
+        ExecuteWriteAsync(sql, durable: true, cancellationToken, parameters);
+
+    /// <summary>One statement in a write transaction of its own; durable or not as <see cref="WriteAsync{T}"/> says.</summary>
+    private Task<int> ExecuteWriteAsync(string sql, bool durable, CancellationToken cancellationToken, params (string Name, object Value)[] parameters) =>
         WriteAsync(async (connection, transaction) =>
         {
             using var command = connection.CreateCommand();
@@ -580,7 +578,7 @@ public sealed partial class EmbeddedArchiveStore : IArchiveStore, IConnectorStor
             }
 
             return await command.ExecuteNonQueryAsync(cancellationToken);
-        }, cancellationToken);
+        }, cancellationToken, durable);
 
     /// <summary>
     /// Runs <paramref name="work"/> in one transaction on the single writer connection; a failure rolls all of it back.
