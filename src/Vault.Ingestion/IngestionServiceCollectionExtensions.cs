@@ -55,7 +55,14 @@ public static class IngestionServiceCollectionExtensions
 
         // Quartz keeps schedulers in a process-wide repository by name: each host gets its own, so several hosts in
         // one process (the API tests) never pick up another's scheduler, nor one that host has already shut down.
-        var properties = new NameValueCollection { ["quartz.scheduler.instanceName"] = $"vault-{Guid.NewGuid():N}" };
+        // A stop cancels every job that runs (a restore waiting to retry, a verify) and then waits for it. Without the
+        // interrupt, Quartz waited for a restore's retry until the host gave up on it, and the restore ran on inside
+        // the process next to the one the next start resumed: two runs appending the same messages.
+        var properties = new NameValueCollection
+        {
+            ["quartz.scheduler.instanceName"] = $"vault-{Guid.NewGuid():N}",
+            ["quartz.scheduler.interruptJobsOnShutdownWithWait"] = "true",
+        };
         services.AddQuartz(properties, quartz =>
         {
             quartz.UseTimeProvider(TimeProvider.System);
