@@ -12,19 +12,31 @@ public static class Deadline
     /// <summary>As above; <paramref name="what"/> is asked only on failure, so it can describe the last state seen.</summary>
     public static async Task<TimeSpan> UntilAsync(Func<Task<bool>> condition, TimeSpan within, Func<string> what, CancellationToken cancellationToken)
     {
-        ArgumentNullException.ThrowIfNull(condition);
         ArgumentNullException.ThrowIfNull(what);
+        var watch = Stopwatch.StartNew();
+        if (!await HoldsWithinAsync(condition, within, cancellationToken))
+        {
+            Assert.Fail($"Not within {within}: {what()}");
+        }
+
+        return watch.Elapsed;
+    }
+
+    /// <summary>Whether <paramref name="condition"/> held within <paramref name="within"/>, for a test that has a next step when it did not.</summary>
+    public static async Task<bool> HoldsWithinAsync(Func<Task<bool>> condition, TimeSpan within, CancellationToken cancellationToken)
+    {
+        ArgumentNullException.ThrowIfNull(condition);
         var watch = Stopwatch.StartNew();
         while (!await condition())
         {
             if (watch.Elapsed > within)
             {
-                Assert.Fail($"Not within {within}: {what()}");
+                return false;
             }
 
             await Task.Delay(20, cancellationToken);
         }
 
-        return watch.Elapsed;
+        return true;
     }
 }
