@@ -2,7 +2,6 @@ using System.Diagnostics;
 using System.Security.Cryptography;
 using MailKit.Net.Pop3;
 using MailKit.Security;
-using Microsoft.Extensions.Time.Testing;
 using Vault.Archive.Pop3;
 using Vault.Archive.Sources;
 using Vault.Ingestion.Errors;
@@ -158,7 +157,7 @@ public sealed class Pop3SyncTests
         await harness.Dovecot.AppendAsync(harness.User, "INBOX", SourceSynchronizerTests.Message("locked"), Token);
         // Dovecot waits 10 s for the lock before it answers [IN-USE]: the timeout must outlast that.
         await LongerTimeoutAsync(harness, harness.User.Password);
-        var time = new FakeTimeProvider(DateTimeOffset.UtcNow);
+        var time = new TimerCountingTimeProvider(DateTimeOffset.UtcNow);
         using var stop = CancellationTokenSource.CreateLinkedTokenSource(Token);
         Task run;
         using (var holder = await ConnectAsync(harness))
@@ -176,6 +175,7 @@ public sealed class Pop3SyncTests
         }
 
         await Deadline.UntilAsync(async () => await harness.Dovecot.SessionsAsync(harness.User, Token) == 0, TimeSpan.FromSeconds(10), "the other client let go", Token);
+        await Deadline.UntilAsync(() => Task.FromResult(time.TimersCreated >= 1), TimeSpan.FromSeconds(30), "the retry waits on its timer", Token);
         time.Advance(TimeSpan.FromHours(1));
         await Deadline.UntilAsync(async () => (await harness.Store.GetSourceAsync(harness.SourceId, Token))!.ImportCompleted, TimeSpan.FromSeconds(30), "the retry imports", Token);
         await stop.CancelAsync();

@@ -1,4 +1,3 @@
-using Microsoft.Extensions.Time.Testing;
 using Vault.Archive.Sources;
 using Vault.Ingestion.Errors;
 using Vault.TestSupport;
@@ -21,7 +20,7 @@ public sealed class RetryBackoffTests
         await using var proxy = new CuttingProxy(dovecot.Host, dovecot.ImapPort, cutAfterBytes: 64 * 1024, everyConnection: true);
         await using var harness = await SyncHarness.CreateAsync("alwayscut", port: proxy.Port, cancellationToken: Token);
         await AppendAsync(harness, 30);
-        var time = new FakeTimeProvider(DateTimeOffset.UtcNow);
+        var time = new TimerCountingTimeProvider(DateTimeOffset.UtcNow);
         using var stop = CancellationTokenSource.CreateLinkedTokenSource(Token);
         var run = harness.CreateSynchronizer(time).RunAsync(harness.SourceId, stop.Token);
 
@@ -29,7 +28,7 @@ public sealed class RetryBackoffTests
         await Deadline.UntilAsync(async () => (await EventsAsync(harness)).Any(e => e.Kind == "reconnect"), TimeSpan.FromSeconds(30), "the first cut is logged as a reconnect", Token);
         Assert.Equal(SourceStatus.Importing, (await harness.Store.GetSourceAsync(harness.SourceId, Token))!.Status);
         Assert.Equal(1, proxy.Connections);
-        time.Advance(RetryPolicy.BaseDelay);
+        await AdvanceOnceWaitingAsync(time, timers: 1, RetryPolicy.BaseDelay);
 
         var delays = new List<TimeSpan>();
         for (var failures = 2; failures <= 7; failures++)
@@ -49,7 +48,7 @@ public sealed class RetryBackoffTests
             delays.Add(delay);
             if (failures < 7)
             {
-                time.Advance(delay);
+                await AdvanceOnceWaitingAsync(time, timers: failures, delay);
             }
         }
 
@@ -67,16 +66,16 @@ public sealed class RetryBackoffTests
         await using var proxy = new CuttingProxy(dovecot.Host, dovecot.ImapPort, cutAfterBytes: 64 * 1024, everyConnection: true);
         await using var harness = await SyncHarness.CreateAsync("recovers", port: proxy.Port, cancellationToken: Token);
         await AppendAsync(harness, 30);
-        var time = new FakeTimeProvider(DateTimeOffset.UtcNow);
+        var time = new TimerCountingTimeProvider(DateTimeOffset.UtcNow);
         using var stop = CancellationTokenSource.CreateLinkedTokenSource(Token);
         var run = harness.CreateSynchronizer(time).RunAsync(harness.SourceId, stop.Token);
 
         await Deadline.UntilAsync(async () => (await EventsAsync(harness)).Any(e => e.Kind == "reconnect"), TimeSpan.FromSeconds(30), "first cut", Token);
-        time.Advance(RetryPolicy.BaseDelay);
+        await AdvanceOnceWaitingAsync(time, timers: 1, RetryPolicy.BaseDelay);
         await Deadline.UntilAsync(async () => (await harness.Store.GetSourceAsync(harness.SourceId, Token))!.Error?.ConsecutiveFailures == 2, TimeSpan.FromSeconds(30), "second cut recorded as Error", Token);
 
         proxy.Cutting = false;
-        time.Advance(RetryPolicy.BaseDelay * 2);
+        await AdvanceOnceWaitingAsync(time, timers: 2, RetryPolicy.BaseDelay * 2);
         await Deadline.UntilAsync(async () => (await harness.Store.GetSourceAsync(harness.SourceId, Token))!.Status == SourceStatus.Active, TimeSpan.FromSeconds(30), "import finished once the cuts stopped", Token);
 
         var source = (await harness.Store.GetSourceAsync(harness.SourceId, Token))!;
@@ -93,7 +92,7 @@ public sealed class RetryBackoffTests
         var dovecot = TestDovecot.Require();
         await using var proxy = new CuttingProxy(dovecot.Host, dovecot.ImapPort, cutAfterBytes: long.MaxValue);
         await using var harness = await SyncHarness.CreateAsync("restart", port: proxy.Port, cancellationToken: Token);
-        var time = new FakeTimeProvider(DateTimeOffset.UtcNow);
+        var time = new TimerCountingTimeProvider(DateTimeOffset.UtcNow);
         var now = time.GetUtcNow();
 
         await harness.Store.UpdateSourceStatusAsync(harness.SourceId, SourceStatus.Error,
@@ -105,13 +104,20 @@ public sealed class RetryBackoffTests
             new SourceError(ErrorCodes.Timeout, "slow", "wait", null, now, 4, now + TimeSpan.FromMinutes(3)), null, Token);
         using var stop = CancellationTokenSource.CreateLinkedTokenSource(Token);
         var run = harness.CreateSynchronizer(time).RunAsync(harness.SourceId, stop.Token);
-        time.Advance(TimeSpan.FromMinutes(2));
+        await AdvanceOnceWaitingAsync(time, timers: 1, TimeSpan.FromMinutes(2));
         Assert.False(run.IsCompleted);
         Assert.Equal(0, proxy.Connections);
         time.Advance(TimeSpan.FromMinutes(1));
         await Deadline.UntilAsync(async () => (await harness.Store.GetSourceAsync(harness.SourceId, Token))!.Status == SourceStatus.Active, TimeSpan.FromSeconds(30), "import after the retry time", Token);
         await stop.CancelAsync();
         await run;
+    }
+
+    /// <summary>Advances the clock once the retry has made its timer (the <paramref name="timers"/>th of the run).</summary>
+    private static async Task AdvanceOnceWaitingAsync(TimerCountingTimeProvider time, int timers, TimeSpan by)
+    {
+        await Deadline.UntilAsync(() => Task.FromResult(time.TimersCreated >= timers), TimeSpan.FromSeconds(30), $"the retry's timer {timers} is made", Token);
+        time.Advance(by);
     }
 
     private static async Task AppendAsync(SyncHarness harness, int count)
