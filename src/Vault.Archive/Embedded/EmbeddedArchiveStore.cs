@@ -590,13 +590,13 @@ public sealed partial class EmbeddedArchiveStore : IArchiveStore, IConnectorStor
     private async Task<T> WriteAsync<T>(Func<SqliteConnection, SqliteTransaction, Task<T>> work, CancellationToken cancellationToken, bool durable = true)
     {
         await _writeLock.WaitAsync(cancellationToken);
-        var relaxed = false;
+        SqliteConnection? relaxed = null;
         try
         {
             var connection = _writer ?? throw new InvalidOperationException("InitializeAsync has not run: the archive store is not open.");
             if (!durable)
             {
-                relaxed = true;
+                relaxed = connection;
                 await ExecuteAsync(connection, "PRAGMA synchronous = NORMAL", cancellationToken);
             }
 
@@ -616,13 +616,19 @@ public sealed partial class EmbeddedArchiveStore : IArchiveStore, IConnectorStor
         }
         finally
         {
-            if (relaxed)
+            try
             {
-                // Back before the lock is released: every other write, a batch above all, is acknowledged only once durable.
-                await ExecuteAsync(_writer!, "PRAGMA synchronous = FULL", CancellationToken.None);
+                if (relaxed is not null)
+                {
+                    // Back before the lock is released: every other write, a batch above all, is acknowledged only once durable.
+                    await ExecuteAsync(relaxed, "PRAGMA synchronous = FULL", CancellationToken.None);
+                }
             }
-
-            _writeLock.Release();
+            finally
+            {
+                // Released even when the restore fails (its error goes to this caller), or every later write would wait forever.
+                _writeLock.Release();
+            }
         }
     }
 
