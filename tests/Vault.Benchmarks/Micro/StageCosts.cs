@@ -8,6 +8,7 @@ using Vault.Archive.Folders;
 using Vault.Archive.Messages;
 using Vault.Archive.Sources;
 using Vault.Benchmarks.EndToEnd;
+using Vault.Search.Attachments;
 using Vault.Search.Documents;
 using Vault.Search.Indexing;
 using Vault.TestSupport;
@@ -17,7 +18,8 @@ namespace Vault.Benchmarks.Micro;
 /// <summary>
 /// The CPU time and allocation of each stage of an import, one after another on one thread over the whole generated
 /// mailbox, so each lever can be judged by the stage it should shrink: the IMAP fetch from the test Dovecot, the header
-/// summary, the store's batch commit (and its hash and compression alone), the document build and the Lucene writer.
+/// summary, the store's batch commit (and its hash and compression alone), the document build and the Lucene writer, the
+/// last two also with attachment text (<c>Vault:Search:AttachmentText</c>, on by default).
 /// Process CPU time, so GC threads count.
 /// </summary>
 public static class StageCosts
@@ -179,6 +181,39 @@ public static class StageCosts
                 await index.CommitAsync(archived.Count, cancellationToken);
                 index.WaitForMerges();
             });
+
+            // The same two stages with the text inside attachments read and indexed (after the others, which they would warm up).
+            documents = [];
+            var attachmentText = new AttachmentTextExtraction(AttachmentTextLimits.Default, TimeProvider.System);
+            var withText = new Document[archived.Count];
+            await Measure("document build + attachment text", () =>
+            {
+                for (var i = 0; i < archived.Count; i++)
+                {
+                    using var raw = new MemoryStream(messages[i], writable: false);
+                    withText[i] = MessageDocumentBuilder.Build(archived[i], raw, attachmentText, cancellationToken);
+                }
+
+                return Task.CompletedTask;
+            });
+
+            using (var textIndex = new SearchIndex(Path.Combine(data, "index-text")))
+            {
+                await Measure("lucene update + attachment text", () =>
+                {
+                    for (var i = 0; i < withText.Length; i++)
+                    {
+                        textIndex.Upsert(withText[i]);
+                        if (i % 1000 == 999)
+                        {
+                            textIndex.Refresh(i);
+                        }
+                    }
+
+                    textIndex.Refresh(withText.Length);
+                    return Task.CompletedTask;
+                });
+            }
         }
 
         finally
