@@ -148,24 +148,23 @@ public static class StageCosts
                 });
             }
 
-            var documents = new Document[archived.Count];
-            await Measure("document build (MimeKit)", () =>
+            Document[] BuildAll(AttachmentTextExtraction? attachmentText)
             {
+                var built = new Document[archived.Count];
                 for (var i = 0; i < archived.Count; i++)
                 {
                     using var raw = new MemoryStream(messages[i], writable: false);
-                    documents[i] = MessageDocumentBuilder.Build(archived[i], raw, null, cancellationToken);
+                    built[i] = MessageDocumentBuilder.Build(archived[i], raw, attachmentText, cancellationToken);
                 }
 
-                return Task.CompletedTask;
-            });
+                return built;
+            }
 
-            using var index = new SearchIndex(Path.Combine(data, "index"));
-            await Measure("lucene update, refresh per 1000", () =>
+            void IndexAll(SearchIndex index, Document[] all)
             {
-                for (var i = 0; i < documents.Length; i++)
+                for (var i = 0; i < all.Length; i++)
                 {
-                    index.Upsert(documents[i]);
+                    index.Upsert(all[i]);
                     if (i % 1000 == 999)
                     {
                         // About what the indexing worker does during an import: a near-real-time refresh a second.
@@ -173,27 +172,36 @@ public static class StageCosts
                     }
                 }
 
-                index.Refresh(documents.Length);
+                index.Refresh(all.Length);
+            }
+
+            Document[] documents = [];
+            await Measure("document build (MimeKit)", () =>
+            {
+                documents = BuildAll(null);
                 return Task.CompletedTask;
             });
-            await Measure("lucene commit + merges", async () =>
+
+            using (var index = new SearchIndex(Path.Combine(data, "index")))
             {
-                await index.CommitAsync(archived.Count, cancellationToken);
-                index.WaitForMerges();
-            });
+                await Measure("lucene update, refresh per 1000", () =>
+                {
+                    IndexAll(index, documents);
+                    return Task.CompletedTask;
+                });
+                await Measure("lucene commit + merges", async () =>
+                {
+                    await index.CommitAsync(archived.Count, cancellationToken);
+                    index.WaitForMerges();
+                });
+            }
 
             // The same two stages with the text inside attachments read and indexed (after the others, which they would warm up).
-            documents = [];
             var attachmentText = new AttachmentTextExtraction(AttachmentTextLimits.Default, TimeProvider.System);
-            var withText = new Document[archived.Count];
+            documents = [];
             await Measure("document build + attachment text", () =>
             {
-                for (var i = 0; i < archived.Count; i++)
-                {
-                    using var raw = new MemoryStream(messages[i], writable: false);
-                    withText[i] = MessageDocumentBuilder.Build(archived[i], raw, attachmentText, cancellationToken);
-                }
-
+                documents = BuildAll(attachmentText);
                 return Task.CompletedTask;
             });
 
@@ -201,16 +209,7 @@ public static class StageCosts
             {
                 await Measure("lucene update + attachment text", () =>
                 {
-                    for (var i = 0; i < withText.Length; i++)
-                    {
-                        textIndex.Upsert(withText[i]);
-                        if (i % 1000 == 999)
-                        {
-                            textIndex.Refresh(i);
-                        }
-                    }
-
-                    textIndex.Refresh(withText.Length);
+                    IndexAll(textIndex, documents);
                     return Task.CompletedTask;
                 });
             }
