@@ -175,44 +175,38 @@ public static class StageCosts
                 index.Refresh(all.Length);
             }
 
-            Document[] documents = [];
-            await Measure("document build (MimeKit)", () =>
+            // The document build, then the writer over its documents (and, for the first, the durable commit after it).
+            async Task MeasureIndexingAsync(string build, string write, AttachmentTextExtraction? attachmentText, string folder, bool commit)
             {
-                documents = BuildAll(null);
-                return Task.CompletedTask;
-            });
+                Document[] documents = [];
+                await Measure(build, () =>
+                {
+                    documents = BuildAll(attachmentText);
+                    return Task.CompletedTask;
+                });
 
-            using (var index = new SearchIndex(Path.Combine(data, "index")))
-            {
-                await Measure("lucene update, refresh per 1000", () =>
+                using var index = new SearchIndex(Path.Combine(data, folder));
+                await Measure(write, () =>
                 {
                     IndexAll(index, documents);
                     return Task.CompletedTask;
                 });
-                await Measure("lucene commit + merges", async () =>
+                if (commit)
                 {
-                    await index.CommitAsync(archived.Count, cancellationToken);
-                    index.WaitForMerges();
-                });
+                    await Measure("lucene commit + merges", async () =>
+                    {
+                        await index.CommitAsync(archived.Count, cancellationToken);
+                        index.WaitForMerges();
+                    });
+                }
             }
+
+            await MeasureIndexingAsync("document build (MimeKit)", "lucene update, refresh per 1000", null, "index", commit: true);
 
             // The same two stages with the text inside attachments read and indexed (after the others, which they would warm up).
-            var attachmentText = new AttachmentTextExtraction(AttachmentTextLimits.Default, TimeProvider.System);
-            documents = [];
-            await Measure("document build + attachment text", () =>
-            {
-                documents = BuildAll(attachmentText);
-                return Task.CompletedTask;
-            });
-
-            using (var textIndex = new SearchIndex(Path.Combine(data, "index-text")))
-            {
-                await Measure("lucene update + attachment text", () =>
-                {
-                    IndexAll(textIndex, documents);
-                    return Task.CompletedTask;
-                });
-            }
+            await MeasureIndexingAsync(
+                "document build + attachment text", "lucene update + attachment text",
+                new AttachmentTextExtraction(AttachmentTextLimits.Default, TimeProvider.System), "index-text", commit: false);
         }
 
         finally
