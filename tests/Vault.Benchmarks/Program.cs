@@ -6,9 +6,11 @@ if (args.Length == 0 || args[0] is "-h" or "--help" or "help")
 {
     Console.WriteLine("""
         Vault benchmarks
-          e2e [--count 10000] [--seed 42] [--runs 1] [--json out.json] [--deadline 00:06:00]
+          e2e [--count 10000] [--seed 42] [--runs 1] [--json out.json] [--deadline 00:06:00] [--warm]
               generate or reuse the mailbox, load it into the test Dovecot, start Vault (Release) as its own
-              process, create an IMAP source and measure the ARCHITECTURE.md targets
+              process, create an IMAP source and measure the ARCHITECTURE.md targets; --warm first imports a
+              300-message mailbox into the same process, so the measured import is that of a Vault that has run one
+              before (no JIT of a fresh process), as a source added to a running Vault is
           sources [--count 200] [--messages 5] [--connector]
               N Dovecot users, N sources on one Vault process: time to all Active, then RSS and threads of the
               idle process against the same process before the sources, and the connections Dovecot counts;

@@ -10,6 +10,11 @@ public sealed record EndToEndOptions
     public int Runs { get; init; } = 1;
     public string? JsonPath { get; init; }
 
+    /// <summary>Import <see cref="WarmCount"/> messages into the same Vault process before the measured import.</summary>
+    public bool Warm { get; init; }
+
+    public const int WarmCount = 300;
+
     /// <summary>How long one import may take from create to searchable before the run is declared stuck.</summary>
     public TimeSpan ImportDeadline { get; init; }
 
@@ -37,6 +42,9 @@ public sealed record EndToEndOptions
                 case "--json" when !string.IsNullOrWhiteSpace(value):
                     options = options with { JsonPath = Path.GetFullPath(value) };
                     i++;
+                    break;
+                case "--warm":
+                    options = options with { Warm = true };
                     break;
                 case "--deadline" when TimeSpan.TryParse(value, CultureInfo.InvariantCulture, out var parsed) && parsed > TimeSpan.Zero:
                     deadline = parsed;
