@@ -213,7 +213,9 @@ public sealed class Pop3SourceSynchronizer(
                     MessageContent content;
                     await using (var stream = streams[i])
                     {
-                        content = await MessageContent.CopyFromAsync(stream, _tempDirectory, cancellationToken);
+                        // Pooled, as the IMAP fetch: the batch's contents are disposed once it is committed (the indexer holds what it
+                        // was handed), and the next batch reuses their arrays.
+                        content = await MessageContent.CopyFromAsync(stream, _tempDirectory, pooled: true, cancellationToken);
                     }
 
                     MessageHeaderSummary headers;

@@ -6,6 +6,7 @@ using Vault.Archive.Pop3;
 using Vault.Archive.Sources;
 using Vault.Ingestion.Errors;
 using Vault.Ingestion.Tests.Sync;
+using Vault.Search.Indexing;
 using Vault.TestSupport;
 
 namespace Vault.Ingestion.Tests.Pop3;
@@ -125,6 +126,49 @@ public sealed class Pop3SyncTests
         var served = await ServedAsync(harness);
         Assert.Equal(served.Order(), (await harness.ArchivedAsync(Token))[Pop3Locations.Folder].Order());
         Assert.Equal(1000, (await harness.Store.ListPop3UidlsAsync(harness.SourceId, Token)).Count);
+    }
+
+    [Fact]
+    public async Task Bytes_handed_to_the_indexer_stay_exact_while_later_batches_reuse_the_pooled_arrays()
+    {
+        // Batches of 10: each batch's contents are disposed once committed and the next batch rents their arrays again.
+        await using var harness = await SyncHarness.CreateAsync("pop3pool", o => o.BatchMaxMessages = 10, protocol: MailProtocol.Pop3, cancellationToken: Token);
+        var corpus = await TestDovecot.RunGeneratorAsync(2000, 42, Token);
+        await harness.FillFolderAsync("INBOX", GeneratedFiles(corpus).Take(200).ToList(), Token);
+        using var indexer = new HoldingIndexer();
+
+        await harness.CreateSynchronizer(indexer: indexer).SyncOnceAsync(harness.SourceId, Token);
+
+        // What the indexer holds is still each message's bytes after 19 more batches went through the pool.
+        Assert.Equal(200, indexer.Held.Count);
+        Assert.All(indexer.Held, h => Assert.Equal(h.Sha256, Convert.ToHexStringLower(SHA256.HashData(h.Hold.Bytes.Span))));
+        Assert.Equal((await ServedAsync(harness)).Order(), indexer.Held.Select(h => h.Sha256).Order());
+    }
+
+    /// <summary>Holds the bytes of every message committed, as the search indexer's hand-over does, until disposed.</summary>
+    private sealed class HoldingIndexer : IMessageIndexer, IDisposable
+    {
+        public List<(string Sha256, Vault.Archive.Messages.MessageBytesHold Hold)> Held { get; } = [];
+
+        public ValueTask EnqueueAsync(IReadOnlyList<string> messageIds, CancellationToken cancellationToken) => ValueTask.CompletedTask;
+
+        public ValueTask EnqueueAsync(Vault.Archive.Messages.MessageBatch batch, Vault.Archive.Messages.BatchResult result, CancellationToken cancellationToken)
+        {
+            foreach (var message in batch.Messages)
+            {
+                Held.Add((message.Content.Sha256, message.Content.Hold() ?? throw new InvalidOperationException("a fetched message is not in memory")));
+            }
+
+            return ValueTask.CompletedTask;
+        }
+
+        public void Dispose()
+        {
+            foreach (var (_, hold) in Held)
+            {
+                hold.Dispose();
+            }
+        }
     }
 
     [Fact]
