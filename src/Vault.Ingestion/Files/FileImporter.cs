@@ -153,7 +153,8 @@ public sealed class FileImporter(
             return;
         }
 
-        var message = await MessageContent.CopyFromAsync(content, TemporaryDirectory, cancellationToken);
+        // Pooled when the file is seekable (a zip entry is not): the run disposes each message once its batch is committed.
+        var message = await MessageContent.CopyFromAsync(content, TemporaryDirectory, pooled: true, cancellationToken);
         if (message.Length == 0)
         {
             message.Dispose();

@@ -71,6 +71,8 @@ public static class MboxReader
     private sealed class State(string temporaryDirectory) : IDisposable
     {
         private readonly StringBuilder _fromLine = new();
+        /// <summary>The message being read while it fits in memory: one stream, emptied for each message, so its buffer is reused.</summary>
+        private readonly MemoryStream _memory = new();
         private Stream? _message;
         private string _currentFromLine = string.Empty;
         private long _currentOffset;
@@ -117,7 +119,8 @@ public static class MboxReader
                         _inFromLine = false;
                         _atLineStart = true;
                         _lineStartOffset = Offset;
-                        _message = new MemoryStream();
+                        _memory.SetLength(0);
+                        _message = _memory;
                         _number++;
                     }
 
@@ -191,7 +194,11 @@ public static class MboxReader
             return await CompleteAsync(cancellationToken);
         }
 
-        public void Dispose() => _message?.Dispose();
+        public void Dispose()
+        {
+            _message?.Dispose();
+            _memory.Dispose();
+        }
 
         private void Take(ref int i)
         {
@@ -246,7 +253,6 @@ public static class MboxReader
                     FileMode.CreateNew, FileAccess.ReadWrite, FileShare.None, 1 << 16, FileOptions.DeleteOnClose | FileOptions.Asynchronous);
                 memory.Position = 0;
                 await memory.CopyToAsync(file, cancellationToken);
-                await memory.DisposeAsync();
                 _message = file;
             }
 
@@ -268,7 +274,8 @@ public static class MboxReader
             }
 
             _message = null;
-            await using (stream)
+            // A spilled message's temp file is closed (and deleted) here; the reused memory stream stays open.
+            await using (stream == _memory ? null : stream)
             {
                 var length = _written;
                 if (length >= 4 && _tail == 0x0D0A0D0A)
@@ -284,9 +291,8 @@ public static class MboxReader
                 _tail = 0;
                 stream.SetLength(length);
                 stream.Position = 0;
-                var content = stream is MemoryStream memory
-                    ? MessageContent.FromBytes(memory.GetBuffer().AsSpan(0, (int)length))
-                    : await MessageContent.CopyFromAsync(stream, temporaryDirectory, cancellationToken);
+                // Pooled: the importer disposes each message once its batch is committed (the indexer holds what it was handed).
+                var content = await MessageContent.CopyFromAsync(stream, temporaryDirectory, pooled: true, cancellationToken);
                 return new MboxMessage(_number, _currentOffset, _currentFromLine, content);
             }
         }
