@@ -41,6 +41,30 @@ public sealed class MboxWriterTests
         Assert.Equal([message, "Subject: z\r\n\r\nlast\r\n"], await ReadAllAsync(output.ToArray()));
     }
 
+    [Fact]
+    public async Task Messages_before_and_after_one_too_large_for_memory_read_back_exactly()
+    {
+        // The reader keeps one buffer for the message it reads and spills to a temp file past 1 MB; each message read is
+        // disposed before the next (ReadAllAsync), so the next one reuses the buffer and the pooled arrays.
+        var large = "Subject: large\n\n" + string.Concat(Enumerable.Range(0, 60_000).Select(i => $"line {i} of the large one\n"));
+        string[] messages =
+        [
+            "Subject: first\n\n" + string.Concat(Enumerable.Range(0, 2_000).Select(i => $"first {i}\n")),
+            large,
+            "Subject: after\n\nshort\n",
+            "Subject: last\n\n" + string.Concat(Enumerable.Range(0, 500).Select(i => $"last {i}\n")),
+        ];
+        Assert.True(Encoding.ASCII.GetByteCount(large) > Vault.Archive.Messages.MessageContent.MemoryLimit);
+        var output = new MemoryStream();
+        var writer = new MboxWriter(output);
+        foreach (var message in messages)
+        {
+            await writer.AddAsync("d@example.org", DateTimeOffset.UnixEpoch, new MemoryStream(Encoding.ASCII.GetBytes(message)), Ct);
+        }
+
+        Assert.Equal(messages, await ReadAllAsync(output.ToArray()));
+    }
+
     private static async Task<List<string>> ReadAllAsync(byte[] mbox)
     {
         var messages = new List<string>();
