@@ -92,9 +92,6 @@ public interface IArchiveStore
     /// <summary>Gives these messages new change numbers, so every index following the archive indexes them again.</summary>
     Task MarkChangedAsync(IReadOnlyList<string> messageIds, CancellationToken cancellationToken);
 
-    /// <summary>Every message id, for a full reindex.</summary>
-    IAsyncEnumerable<string> ListAllMessageIdsAsync(CancellationToken cancellationToken);
-
     Task<long> CountMessagesAsync(string? sourceId, CancellationToken cancellationToken);
 
     /// <summary>A source's messages and raw bytes as stored: the truth its progress counters are recounted from.</summary>

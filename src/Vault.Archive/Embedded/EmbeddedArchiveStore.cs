@@ -376,9 +376,6 @@ public sealed partial class EmbeddedArchiveStore : IArchiveStore, IConnectorStor
         }, cancellationToken);
     }
 
-    public IAsyncEnumerable<string> ListAllMessageIdsAsync(CancellationToken cancellationToken) =>
-        StreamIdsAsync("SELECT id FROM messages ORDER BY rowid", cancellationToken);
-
     public async Task<long> CountMessagesAsync(string? sourceId, CancellationToken cancellationToken)
     {
         await using var connection = await OpenReaderAsync(cancellationToken);
@@ -504,18 +501,6 @@ public sealed partial class EmbeddedArchiveStore : IArchiveStore, IConnectorStor
         _batchWriter.Dispose();
         _writeLock.Dispose();
         _rawReader.Dispose();
-    }
-
-    private async IAsyncEnumerable<string> StreamIdsAsync(string sql, [EnumeratorCancellation] CancellationToken cancellationToken)
-    {
-        await using var connection = await OpenReaderAsync(cancellationToken);
-        using var command = connection.CreateCommand();
-        command.CommandText = sql;
-        await using var reader = await command.ExecuteReaderAsync(cancellationToken);
-        while (await reader.ReadAsync(cancellationToken))
-        {
-            yield return reader.GetString(0);
-        }
     }
 
     private static SqliteCommand LocationsCommand(SqliteConnection connection)

@@ -519,9 +519,6 @@ public sealed partial class MongoArchiveStore : IArchiveStore, IConnectorStore, 
         return counter["value"].ToInt64() - Math.Max(count, 1) + 1;
     }
 
-    public IAsyncEnumerable<string> ListAllMessageIdsAsync(CancellationToken cancellationToken) =>
-        StreamIdsAsync(FilterDefinition<BsonDocument>.Empty, cancellationToken);
-
     public Task<long> CountMessagesAsync(string? sourceId, CancellationToken cancellationToken) =>
         _messages.CountDocumentsAsync(sourceId is null ? FilterDefinition<BsonDocument>.Empty : Filter.Eq("sourceId", sourceId), cancellationToken: cancellationToken);
 
@@ -568,21 +565,6 @@ public sealed partial class MongoArchiveStore : IArchiveStore, IConnectorStore, 
         catch (Exception e) when (e is MongoException or TimeoutException)
         {
             throw new ArchiveStorageException($"MongoDB does not answer: {e.Message}", e);
-        }
-    }
-
-    private async IAsyncEnumerable<string> StreamIdsAsync(FilterDefinition<BsonDocument> filter, [EnumeratorCancellation] CancellationToken cancellationToken)
-    {
-        using var cursor = await _messages.Find(filter)
-            .Sort(Builders<BsonDocument>.Sort.Ascending("firstSeen").Ascending("_id"))
-            .Project(Builders<BsonDocument>.Projection.Include("_id"))
-            .ToCursorAsync(cancellationToken);
-        while (await cursor.MoveNextAsync(cancellationToken))
-        {
-            foreach (var document in cursor.Current)
-            {
-                yield return document["_id"].AsString;
-            }
         }
     }
 
