@@ -48,7 +48,7 @@ public static class IngestionServiceCollectionExtensions
         services.AddSingleton<Integrity.IntegrityChecker>();
         services.AddSingleton<Integrity.VerifyRunner>();
         services.AddOptions<Restore.RestoreOptions>().BindConfiguration(Restore.RestoreOptions.SectionName);
-        services.AddSingleton<Restore.RestoreSelection>(sp => new(sp.GetService<Search.Querying.SearchService>()));
+        services.AddSingleton<Restore.RestoreSelection>(sp => new(sp.GetService<Search.Searching.SearchService>()));
         services.AddSingleton<Restore.RestoreLogin>();
         services.AddSingleton<Restore.MailboxRestorer>();
         services.AddSingleton<Restore.RestoreRunner>();

@@ -5,7 +5,7 @@ using Microsoft.Extensions.Options;
 using Vault.Archive;
 using Vault.Search.Attachments;
 using Vault.Search.Indexing;
-using Vault.Search.Querying;
+using Vault.Search.Searching;
 
 namespace Vault.Search;
 

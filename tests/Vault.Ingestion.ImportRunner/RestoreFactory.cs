@@ -9,7 +9,7 @@ using Vault.Ingestion.Connections;
 using Vault.Ingestion.Connectors;
 using Vault.Ingestion.Errors;
 using Vault.Ingestion.Restore;
-using Vault.Search.Querying;
+using Vault.Search.Searching;
 
 namespace Vault.Ingestion.ImportRunner;
 

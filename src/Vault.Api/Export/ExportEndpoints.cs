@@ -2,8 +2,8 @@ using System.Globalization;
 using Microsoft.AspNetCore.Http.HttpResults;
 using Microsoft.AspNetCore.Mvc;
 using Vault.Archive;
-using Vault.Search.Query;
-using Vault.Search.Querying;
+using Vault.Search.QueryLanguage;
+using Vault.Search.Searching;
 
 namespace Vault.Api.Export;
 

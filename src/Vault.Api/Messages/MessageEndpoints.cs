@@ -4,7 +4,7 @@ using MimeKit;
 using Vault.Archive;
 using Vault.Archive.Messages;
 using Vault.Search.Documents;
-using Vault.Search.Querying;
+using Vault.Search.Searching;
 
 namespace Vault.Api.Messages;
 

@@ -8,8 +8,8 @@ using Vault.Archive.Jobs;
 using Vault.Archive.Messages;
 using Vault.Archive.Sources;
 using Vault.Ingestion.Restore;
-using Vault.Search.Query;
-using Vault.Search.Querying;
+using Vault.Search.QueryLanguage;
+using Vault.Search.Searching;
 
 namespace Vault.Api.Restore;
 

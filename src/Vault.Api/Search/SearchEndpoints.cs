@@ -1,7 +1,7 @@
 using Microsoft.AspNetCore.Http.HttpResults;
 using Vault.Search.Indexing;
-using Vault.Search.Query;
-using Vault.Search.Querying;
+using Vault.Search.QueryLanguage;
+using Vault.Search.Searching;
 
 namespace Vault.Api.Search;
 

@@ -1,4 +1,4 @@
-using Vault.Search.Querying;
+using Vault.Search.Searching;
 
 namespace Vault.Api.Search;
 

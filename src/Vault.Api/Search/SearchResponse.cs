@@ -1,5 +1,5 @@
 using System.Text.Json.Serialization;
-using Vault.Search.Querying;
+using Vault.Search.Searching;
 
 namespace Vault.Api.Search;
 

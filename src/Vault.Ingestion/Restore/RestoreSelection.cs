@@ -1,6 +1,6 @@
 using Vault.Archive.Jobs;
 using Vault.Archive.Messages;
-using Vault.Search.Querying;
+using Vault.Search.Searching;
 
 namespace Vault.Ingestion.Restore;
 

@@ -1,6 +1,6 @@
 using BenchmarkDotNet.Attributes;
 using Vault.Search.Analysis;
-using Vault.Search.Query;
+using Vault.Search.QueryLanguage;
 
 namespace Vault.Benchmarks.Micro;
 

@@ -1,5 +1,5 @@
 using Vault.Search.Indexing;
-using Vault.Search.Querying;
+using Vault.Search.Searching;
 using Vault.Search.Tests.Mailboxes;
 using Vault.TestSupport;
 

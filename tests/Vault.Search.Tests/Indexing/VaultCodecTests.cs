@@ -4,7 +4,7 @@ using Lucene.Net.Index;
 using Lucene.Net.Store;
 using Vault.Search.Analysis;
 using Vault.Search.Indexing;
-using Vault.Search.Querying;
+using Vault.Search.Searching;
 using Vault.Search.Tests.Mailboxes;
 using Vault.TestSupport;
 

@@ -3,7 +3,7 @@ using Microsoft.Extensions.Time.Testing;
 using Vault.Archive.Messages;
 using Vault.Search.Attachments;
 using Vault.Search.Indexing;
-using Vault.Search.Querying;
+using Vault.Search.Searching;
 using Vault.TestSupport;
 
 namespace Vault.Search.Tests.Mailboxes;

@@ -1,4 +1,0 @@
-namespace Vault.Search.Query;
-
-/// <summary>A parsed operand: its query (null when its words analyse to nothing) and whether it is negated.</summary>
-internal sealed record QueryClause(Lucene.Net.Search.Query? Query, bool Negated);
