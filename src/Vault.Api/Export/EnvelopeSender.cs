@@ -1,4 +1,5 @@
 using MimeKit;
+using Vault.Archive.Messages;
 
 namespace Vault.Api.Export;
 
@@ -16,7 +17,7 @@ public static class EnvelopeSender
         HeaderList headers;
         try
         {
-            headers = HeaderList.Load(ParserOptions.Default, rawMessage);
+            headers = HeaderList.Load(MimeParsing.Options, rawMessage);
         }
         catch (FormatException)
         {
@@ -29,7 +30,7 @@ public static class EnvelopeSender
             return address.Length == 0 ? MailerDaemon : Clean(address);
         }
 
-        if (headers[HeaderId.From] is { } from && InternetAddressList.TryParse(from, out var list)
+        if (headers[HeaderId.From] is { } from && InternetAddressList.TryParse(MimeParsing.Options, from, out var list)
             && list.Mailboxes.FirstOrDefault() is { Address.Length: > 0 } mailbox)
         {
             return Clean(mailbox.Address);

@@ -23,7 +23,7 @@ public sealed record MessageHeaderSummary(
         HeaderList headers;
         try
         {
-            headers = HeaderList.Load(ParserOptions.Default, rawMessage);
+            headers = HeaderList.Load(MimeParsing.Options, rawMessage);
         }
         catch (FormatException)
         {
@@ -52,7 +52,7 @@ public sealed record MessageHeaderSummary(
             return null;
         }
 
-        return InternetAddressList.TryParse(raw, out var list) ? list.ToString() : raw;
+        return InternetAddressList.TryParse(MimeParsing.Options, raw, out var list) ? list.ToString() : raw;
     }
 
     private static DateTimeOffset? ParseDate(string? value) =>

@@ -1,5 +1,6 @@
 using System.Text;
 using MimeKit;
+using Vault.Archive.Messages;
 
 namespace Vault.Ingestion.Restore;
 
@@ -11,7 +12,7 @@ namespace Vault.Ingestion.Restore;
 internal sealed class StoredHeaderBlock : Header
 {
     private StoredHeaderBlock(byte[] field, byte[] value)
-        : base(ParserOptions.Default, HeaderId.Unknown, Encoding.Latin1.GetString(field), field, value)
+        : base(MimeParsing.Options, HeaderId.Unknown, Encoding.Latin1.GetString(field), field, value)
     {
     }
 

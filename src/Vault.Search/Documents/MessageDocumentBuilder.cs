@@ -23,7 +23,7 @@ public static class MessageDocumentBuilder
 
     private const int MaxDisplayChars = 998;
 
-    private static ParserOptions Parsing => MessageLoader.Options;
+    private static ParserOptions Parsing => MimeParsing.Options;
 
     /// <summary>
     /// Builds the document. A seekable <paramref name="raw"/> lets a failed parse fall back to reading the header block alone.

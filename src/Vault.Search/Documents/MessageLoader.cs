@@ -1,5 +1,5 @@
-using System.Text;
 using MimeKit;
+using Vault.Archive.Messages;
 
 namespace Vault.Search.Documents;
 
@@ -10,8 +10,6 @@ namespace Vault.Search.Documents;
 public static class MessageLoader
 {
     private const int JunkScanBytes = 4096;
-
-    public static ParserOptions Options { get; } = CreateOptions();
 
     /// <summary>
     /// The parsed message, or null when MimeKit cannot read it. A seekable <paramref name="raw"/> allows the retry, and is
@@ -25,7 +23,7 @@ public static class MessageLoader
         MimeMessage? first = null;
         try
         {
-            first = MimeMessage.Load(Options, raw, persistent: raw.CanSeek, cancellationToken);
+            first = MimeMessage.Load(MimeParsing.Options, raw, persistent: raw.CanSeek, cancellationToken);
             if (first.Headers.Count > 0)
             {
                 return first;
@@ -52,22 +50,12 @@ public static class MessageLoader
         raw.Position = start + skip;
         try
         {
-            return MimeMessage.Load(Options, raw, persistent: true, cancellationToken);
+            return MimeMessage.Load(MimeParsing.Options, raw, persistent: true, cancellationToken);
         }
         catch (FormatException)
         {
             return first;
         }
-    }
-
-    private static ParserOptions CreateOptions()
-    {
-        // Code pages (windows-1252, koi8-r, ...) that old mail declares; registering twice is harmless.
-        Encoding.RegisterProvider(CodePagesEncodingProvider.Instance);
-        var options = ParserOptions.Default.Clone();
-        // Raw 8-bit headers (RFC 6532 or just broken): UTF-8 first, MimeKit falls back to ISO-8859-1 per header.
-        options.CharsetEncoding = Encoding.UTF8;
-        return options;
     }
 
     private static int LeadingJunk(Stream raw)
