@@ -18,7 +18,7 @@ namespace Vault.Api.Tests.Messages;
 public sealed class ArchiveSearchFlowTests : IDisposable
 {
     private const string SourceId = "src-flow";
-    private static readonly TimeSpan Deadline = TimeSpan.FromSeconds(20);
+    private static readonly TimeSpan Within = TimeSpan.FromSeconds(20);
 
     private readonly TempDirectory _data = new();
 
@@ -74,18 +74,15 @@ public sealed class ArchiveSearchFlowTests : IDisposable
 
     private static async Task<JsonElement> SearchUntilAsync(HttpClient client, string query, int expectedTotal)
     {
-        var clock = System.Diagnostics.Stopwatch.StartNew();
-        while (true)
-        {
-            var body = await client.GetFromJsonAsync<JsonElement>($"/api/search?q={Uri.EscapeDataString(query)}&pageSize=50", Ct);
-            if (body.GetProperty("total").GetInt64() == expectedTotal || clock.Elapsed > Deadline)
+        var body = default(JsonElement);
+        await Deadline.UntilAsync(
+            async () =>
             {
-                Assert.Equal(expectedTotal, body.GetProperty("total").GetInt64());
-                return body;
-            }
-
-            await Task.Delay(50, Ct);
-        }
+                body = await client.GetFromJsonAsync<JsonElement>($"/api/search?q={Uri.EscapeDataString(query)}&pageSize=50", Ct);
+                return body.GetProperty("total").GetInt64() == expectedTotal;
+            },
+            Within, () => $"{query} finds {expectedTotal}; it found {body.GetProperty("total").GetInt64()}", Ct);
+        return body;
     }
 
     [Fact]
@@ -171,16 +168,11 @@ public sealed class ArchiveSearchFlowTests : IDisposable
 
         var started = await client.PostAsync(new Uri("/api/admin/reindex", UriKind.Relative), null, Ct);
         Assert.Equal(HttpStatusCode.Accepted, started.StatusCode);
-        var clock = System.Diagnostics.Stopwatch.StartNew();
-        JsonElement status;
-        do
-        {
-            status = await client.GetFromJsonAsync<JsonElement>("/api/admin/reindex", Ct);
-            await Task.Delay(20, Ct);
-        }
-        while (status.GetProperty("running").GetBoolean() && clock.Elapsed < Deadline);
+        var status = default(JsonElement);
+        await Deadline.UntilAsync(
+            async () => !(status = await client.GetFromJsonAsync<JsonElement>("/api/admin/reindex", Ct)).GetProperty("running").GetBoolean(),
+            Within, "the reindex finishes", Ct);
 
-        Assert.False(status.GetProperty("running").GetBoolean());
         Assert.Equal(3, status.GetProperty("total").GetInt64());
         Assert.Equal(3, status.GetProperty("indexed").GetInt64());
         Assert.Equal(before, (await SearchUntilAsync(client, $"source:{SourceId}", 3)).ToString());

@@ -60,11 +60,7 @@ public sealed class GeneratedMailboxOverHttpTests : IDisposable
         }
 
         var committed = clock.Elapsed;
-        while (await TotalAsync(client, $"source:{SourceId}", ct) < 2000)
-        {
-            Assert.True(clock.Elapsed < TimeSpan.FromMinutes(3), "the indexer did not catch up");
-            await Task.Delay(50, ct);
-        }
+        await Deadline.UntilAsync(async () => await TotalAsync(client, $"source:{SourceId}", ct) >= 2000, TimeSpan.FromMinutes(3), "the indexer catches up", ct);
 
         var searchable = clock.Elapsed;
         Assert.Equal(mailbox.NeedleCount("rare_word"), await TotalAsync(client, mailbox.Needle("rare_word"), ct));

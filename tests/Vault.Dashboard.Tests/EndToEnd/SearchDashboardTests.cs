@@ -72,21 +72,10 @@ public sealed class SearchDashboardTests : IDisposable
     }
 
     /// <summary>The index is near-real-time after the import; the browser asks only once it is there.</summary>
-    private async Task WaitUntilSearchableAsync(string needle, CancellationToken cancellationToken)
-    {
-        var deadline = DateTimeOffset.UtcNow.AddSeconds(20);
-        while (true)
-        {
-            var answer = await _host.Api.GetFromJsonAsync<JsonElement>($"/api/search?q={needle}", cancellationToken);
-            if (answer.GetProperty("total").GetInt32() > 0)
-            {
-                return;
-            }
-
-            Assert.True(DateTimeOffset.UtcNow < deadline, $"{needle} was not searchable within 20 s of the import");
-            await Task.Delay(200, cancellationToken);
-        }
-    }
+    private Task WaitUntilSearchableAsync(string needle, CancellationToken cancellationToken) =>
+        Deadline.UntilAsync(
+            async () => (await _host.Api.GetFromJsonAsync<JsonElement>($"/api/search?q={needle}", cancellationToken)).GetProperty("total").GetInt32() > 0,
+            TimeSpan.FromSeconds(20), $"{needle} is searchable after the import", cancellationToken);
 
     public void Dispose() => _host.Dispose();
 }
