@@ -94,6 +94,11 @@ public sealed class QuartzSourceRunner(ISchedulerFactory schedulerFactory, Sourc
         {
             // Still closing its sockets; the job ends on its own and holds no lock the caller needs.
         }
+        catch (SchedulerException) when (scheduler.Status is SchedulerStatus.Shutdown or SchedulerStatus.ShuttingDown)
+        {
+            // The host shut the scheduler down between the status check and Exists (CI saw it once at host stop):
+            // the job has finished, and a stopped scheduler has nothing left to drop.
+        }
     }
 
     private async Task WaitForFinishAsync(string sourceId, CancellationToken cancellationToken)
