@@ -83,6 +83,20 @@ public sealed class EmbeddedArchiveStoreTests : ArchiveStoreContractTests
     }
 
     [Fact]
+    public async Task A_new_archive_has_8_KB_pages_and_reads_back_what_it_stored()
+    {
+        await using var store = (EmbeddedArchiveStore)await CreateStoreAsync();
+        await store.CommitBatchAsync(TestMessages.Batch("s", 1, 3), Ct);
+
+        Assert.Equal(8192L, await EmbeddedDatabase.ScalarAsync(Database(store), "PRAGMA page_size", Ct));
+        foreach (var n in Enumerable.Range(1, 3))
+        {
+            var bytes = TestMessages.Mail(n);
+            Assert.Equal(bytes, await StoredBytes.ReadAllAsync(store, Messages.MessageIds.For("s", Sha(bytes)), Ct));
+        }
+    }
+
+    [Fact]
     public async Task A_progress_write_leaves_every_other_write_durable()
     {
         await using var store = (EmbeddedArchiveStore)await CreateStoreAsync();

@@ -29,6 +29,7 @@ public sealed class EmbeddedSchemaVersionTests : IDisposable
         var data = fixture.CopyDataTo(Path.Combine(_temp.Path, "data"));
         var database = Path.Combine(data, "archive.db");
         Assert.Equal(0, await EmbeddedDatabase.UserVersionAsync(database, Ct));
+        Assert.Equal(4096L, await EmbeddedDatabase.ScalarAsync(database, "PRAGMA page_size", Ct));
 
         await using (var store = new EmbeddedArchiveStore(data, _time))
         {
@@ -53,8 +54,9 @@ public sealed class EmbeddedSchemaVersionTests : IDisposable
             }
         }
 
-        // Closed again: the stamp is durable and the write-ahead log is gone.
+        // Closed again: the stamp is durable and the write-ahead log is gone. The pages keep their size (a new archive's are 8 KB).
         Assert.Equal(Latest, await EmbeddedDatabase.UserVersionAsync(database, Ct));
+        Assert.Equal(4096L, await EmbeddedDatabase.ScalarAsync(database, "PRAGMA page_size", Ct));
         Assert.False(File.Exists(database + "-wal"));
     }
 
