@@ -14,9 +14,16 @@ public sealed class ServerResponseRecorder : IProtocolLogger
     private const int MaxLines = 8;
     private const int MaxLineLength = 1000;
 
-    private readonly Queue<string> _lines = new();
+    /// <summary>
+    /// The last <see cref="MaxLines"/> lines as the server sent them (up to <see cref="MaxLineLength"/> bytes each), oldest
+    /// at <see cref="_oldest"/>; the slot after the newest collects the line being read. They become strings only when a
+    /// transcript is asked for: during a sync each read of a message body ends in lines that the next read pushes out.
+    /// </summary>
+    private readonly byte[][] _slots = Enumerable.Range(0, MaxLines + 1).Select(_ => new byte[MaxLineLength]).ToArray();
+    private readonly int[] _lengths = new int[MaxLines + 1];
     private readonly List<string> _alerts = [];
-    private readonly StringBuilder _partial = new();
+    private int _oldest;
+    private int _count;
     private string? _greeting;
 
     public IAuthenticationSecretDetector? AuthenticationSecretDetector { get; set; }
@@ -24,6 +31,8 @@ public sealed class ServerResponseRecorder : IProtocolLogger
     public Uri? WebAlertUrl { get; set; }
 
     public bool CertificateRejected { get; set; }
+
+    private int Partial => (_oldest + _count) % _slots.Length;
 
     public void AddAlert(string alert)
     {
@@ -35,9 +44,16 @@ public sealed class ServerResponseRecorder : IProtocolLogger
 
     public ServerTranscript ToTranscript()
     {
-        lock (_lines)
+        lock (_slots)
         {
-            return new ServerTranscript(_greeting, [.. _lines], [.. _alerts], WebAlertUrl, CertificateRejected);
+            var lines = new string[_count];
+            for (var i = 0; i < _count; i++)
+            {
+                var slot = (_oldest + i) % _slots.Length;
+                lines[i] = WithoutTag(Decode(_slots[slot].AsSpan(0, _lengths[slot])));
+            }
+
+            return new ServerTranscript(_greeting, lines, [.. _alerts], WebAlertUrl, CertificateRejected);
         }
     }
 
@@ -51,7 +67,7 @@ public sealed class ServerResponseRecorder : IProtocolLogger
 
     public void LogServer(byte[] buffer, int offset, int count)
     {
-        lock (_lines)
+        lock (_slots)
         {
             var span = SkipLinesThatWouldBeDropped(buffer.AsSpan(offset, count));
             foreach (var b in span)
@@ -60,9 +76,9 @@ public sealed class ServerResponseRecorder : IProtocolLogger
                 {
                     Complete();
                 }
-                else if (b != (byte)'\r' && _partial.Length < MaxLineLength)
+                else if (b != (byte)'\r' && _lengths[Partial] < MaxLineLength)
                 {
-                    _partial.Append(b < 0x80 ? (char)b : '?');
+                    _slots[Partial][_lengths[Partial]++] = b;
                 }
             }
         }
@@ -70,7 +86,7 @@ public sealed class ServerResponseRecorder : IProtocolLogger
 
     /// <summary>
     /// During a sync most of what the server sends is message bodies. Of one read only its last
-    /// <see cref="MaxLines"/> non-empty lines can stay in the queue, so the lines before them are not decoded at all.
+    /// <see cref="MaxLines"/> non-empty lines can stay, so the lines before them are not looked at byte by byte.
     /// </summary>
     private ReadOnlySpan<byte> SkipLinesThatWouldBeDropped(ReadOnlySpan<byte> span)
     {
@@ -87,7 +103,7 @@ public sealed class ServerResponseRecorder : IProtocolLogger
             if (!line.TrimEnd((byte)'\r').IsEmpty && ++kept > MaxLines)
             {
                 // Everything up to and including this line's start is pushed out by the lines after it.
-                _partial.Clear();
+                _lengths[Partial] = 0;
                 return span[(newline + 1)..];
             }
 
@@ -103,25 +119,33 @@ public sealed class ServerResponseRecorder : IProtocolLogger
 
     private void Complete()
     {
-        var line = _partial.ToString();
-        _partial.Clear();
-        if (line.Length == 0)
+        var partial = Partial;
+        if (_lengths[partial] == 0)
         {
             return;
         }
 
-        _greeting ??= line;
-        if (!line.StartsWith('*') && !line.StartsWith('+') && line.IndexOf(' ', StringComparison.Ordinal) is > 0 and var space &&
-            !line.StartsWith("+OK", StringComparison.Ordinal) && !line.StartsWith("-ERR", StringComparison.Ordinal))
+        _greeting ??= Decode(_slots[partial].AsSpan(0, _lengths[partial]));
+        if (_count == MaxLines)
         {
-            // "A00000003 NO [AUTHENTICATIONFAILED] ..." -> "NO [AUTHENTICATIONFAILED] ...": the tag means nothing to a person.
-            line = line[(space + 1)..];
+            // The oldest line makes room: its slot collects the next line.
+            _oldest = (_oldest + 1) % _slots.Length;
+        }
+        else
+        {
+            _count++;
         }
 
-        _lines.Enqueue(line);
-        while (_lines.Count > MaxLines)
-        {
-            _lines.Dequeue();
-        }
+        _lengths[Partial] = 0;
     }
+
+    /// <summary>ASCII as it is; any other byte becomes '?' (ASCII's replacement): a server's words are ASCII, a body's bytes are not text to show.</summary>
+    private static string Decode(ReadOnlySpan<byte> line) => Encoding.ASCII.GetString(line);
+
+    /// <summary>"A00000003 NO [AUTHENTICATIONFAILED] ..." -> "NO [AUTHENTICATIONFAILED] ...": the tag means nothing to a person.</summary>
+    private static string WithoutTag(string line) =>
+        !line.StartsWith('*') && !line.StartsWith('+') && line.IndexOf(' ', StringComparison.Ordinal) is > 0 and var space &&
+        !line.StartsWith("+OK", StringComparison.Ordinal) && !line.StartsWith("-ERR", StringComparison.Ordinal)
+            ? line[(space + 1)..]
+            : line;
 }
