@@ -157,8 +157,9 @@ public sealed class SourceLifecycleOverDovecotTests : IDisposable
         var user = _dovecot.CreateUser("api-badpass");
         var body = Body(user, _dovecot.ImapPort, tls: false);
         body["password"] = user.Password + "-wrong";
-        // Dovecot delays a failed login by 2 s, more (up to 15 s) after recent failures from the same address, which
-        // parallel tests cause: the timeout must outlast that, or the honest outcome would be a Timeout.
+        // Dovecot delays a failed login's answer by 2 s (and a real server, unlike the test one, which keeps no penalties,
+        // up to 15 s after recent failures from the same address): the timeout must outlast that, or the honest outcome
+        // would be a Timeout.
         body["timeout"] = "00:00:30";
 
         var source = await ReadAsync(await _client.PostAsync(Relative("/api/sources"), Json(body), Ct));
