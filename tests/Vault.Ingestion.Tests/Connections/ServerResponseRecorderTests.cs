@@ -64,12 +64,18 @@ public sealed class ServerResponseRecorderTests
         recorder.LogServer(greeting, 0, greeting.Length);
         var body = Encoding.ASCII.GetBytes(string.Concat(Enumerable.Range(1, 200).Select(i => $"a line of a message body, number {i}\r\n")));
 
-        var before = GC.GetAllocatedBytesForCurrentThread();
-        for (var offset = 0; offset < body.Length; offset += 4096)
+        void ReadBody()
         {
-            recorder.LogServer(body, offset, Math.Min(4096, body.Length - offset));
+            for (var offset = 0; offset < body.Length; offset += 4096)
+            {
+                recorder.LogServer(body, offset, Math.Min(4096, body.Length - offset));
+            }
         }
 
+        // Once first, so nothing the runtime does the first time a path runs is counted.
+        ReadBody();
+        var before = GC.GetAllocatedBytesForCurrentThread();
+        ReadBody();
         Assert.Equal(0, GC.GetAllocatedBytesForCurrentThread() - before);
         // Its first word goes as a tag would: the recorder cannot tell a literal from a response.
         Assert.Equal("line of a message body, number 200", recorder.ToTranscript().LastLines[^1]);
