@@ -8,9 +8,10 @@ namespace Vault.Archive;
 /// The archive's port (ARCHITECTURE.md, "Storage"). Two stores implement it, Embedded (SQLite) and MongoDb,
 /// and one contract test suite holds both to the same rules:
 /// a batch and its checkpoint commit atomically; writing bytes a source already has only adds a location;
-/// dedup is per source, never across sources; raw bytes come back exactly as written.
+/// dedup is per source, never across sources; raw bytes come back exactly as written. What a search index reads of it
+/// is a port of its own, <see cref="IArchiveChangeFeed"/>.
 /// </summary>
-public interface IArchiveStore
+public interface IArchiveStore : IArchiveChangeFeed
 {
     /// <summary>Creates tables/collections and indexes; safe to call on every start.</summary>
     Task InitializeAsync(CancellationToken cancellationToken);
@@ -52,12 +53,6 @@ public interface IArchiveStore
 
     Task<ArchivedMessage?> FindBySha256Async(string sourceId, string sha256, CancellationToken cancellationToken);
 
-    /// <summary>
-    /// The stored bytes exactly, streamed (never loaded whole); null when the message is unknown. Seekable with the
-    /// message's size as its length, so MimeKit can parse it with persistent content; a seek backward re-reads from the start.
-    /// </summary>
-    Task<Stream?> OpenRawAsync(string messageId, CancellationToken cancellationToken);
-
     /// <summary>Every message of a source, newest first by message date (then first seen); pages start at 1.</summary>
     Task<Page<ArchivedMessage>> ListMessagesAsync(string sourceId, int page, int pageSize, CancellationToken cancellationToken);
 
@@ -80,28 +75,8 @@ public interface IArchiveStore
     /// </summary>
     Task<IReadOnlyList<string>> UpdateFlagsAsync(string sourceId, string folder, long uidValidity, IReadOnlyList<(long Uid, IReadOnlyList<string> Flags)> changes, CancellationToken cancellationToken);
 
-    /// <summary>
-    /// The archive change sequence: up to <paramref name="limit"/> messages whose <see cref="ArchivedMessage.ChangeSequence"/>
-    /// is above <paramref name="afterSequence"/>, lowest first. A message gets the next number when it is archived and again
-    /// whenever what an index holds of it goes stale (a new location, new flags, gone from the server), so an index that
-    /// remembers the last number it has seen catches up by asking for what came after it. Numbers are unique and only grow
-    /// in commit order: nothing committed later can appear below a number already listed.
-    /// </summary>
-    Task<IReadOnlyList<ArchivedMessage>> ListChangesAsync(long afterSequence, int limit, CancellationToken cancellationToken);
-
-    /// <summary>Gives these messages new change numbers, so every index following the archive indexes them again.</summary>
-    Task MarkChangedAsync(IReadOnlyList<string> messageIds, CancellationToken cancellationToken);
-
-    Task<long> CountMessagesAsync(string? sourceId, CancellationToken cancellationToken);
-
     /// <summary>A source's messages and raw bytes as stored: the truth its progress counters are recounted from.</summary>
     Task<SourceTotals> GetSourceTotalsAsync(string sourceId, CancellationToken cancellationToken);
-
-    /// <summary>
-    /// How many messages of each source changed after <paramref name="afterSequence"/>: what an index at that checkpoint
-    /// lacks or has stale. Sources with none are absent.
-    /// </summary>
-    Task<IReadOnlyDictionary<string, long>> CountChangesBySourceAsync(long afterSequence, CancellationToken cancellationToken);
 
     /// <summary>Messages first archived on each UTC day since <paramref name="from"/> (days without any are absent), all sources together.</summary>
     Task<IReadOnlyList<DailyCount>> CountArchivedPerDayAsync(DateTimeOffset from, CancellationToken cancellationToken);

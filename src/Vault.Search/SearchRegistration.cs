@@ -3,6 +3,7 @@ using Microsoft.Extensions.DependencyInjection.Extensions;
 using Microsoft.Extensions.Hosting;
 using Microsoft.Extensions.Options;
 using Vault.Archive;
+using Vault.Archive.Messages;
 using Vault.Search.Attachments;
 using Vault.Search.Indexing;
 using Vault.Search.Searching;
@@ -14,7 +15,8 @@ public static class SearchRegistration
     /// <summary>
     /// The index under <c>{Vault:DataDirectory}/index</c>, the indexer queue (<see cref="IMessageIndexer"/>) and its
     /// worker, the attachment text reader (<c>Vault:Search:AttachmentText</c>), and <see cref="SearchService"/>.
-    /// Needs an <see cref="IArchiveStore"/> registered by the archive.
+    /// Needs the archive registered (<c>AddArchive</c>): the index follows its <see cref="IArchiveChangeFeed"/>, which the
+    /// archive's initializer opens before any hosted service starts.
     /// </summary>
     public static IHostApplicationBuilder AddSearch(this IHostApplicationBuilder builder)
     {
@@ -34,7 +36,7 @@ public static class SearchRegistration
         services.AddSingleton(sp => new SearchService(
             sp.GetRequiredService<SearchIndex>(),
             sp.GetRequiredService<TimeProvider>(),
-            sp.GetRequiredService<IArchiveStore>(),
+            sp.GetRequiredService<IArchiveChangeFeed>(),
             sp.GetRequiredService<IOptions<SearchOptions>>().Value.AttachmentText ? sp.GetRequiredService<AttachmentTextExtraction>() : null));
         services.AddHostedService<IndexingWorker>();
         return builder;

@@ -1,7 +1,7 @@
 using Microsoft.Extensions.Hosting;
 using Microsoft.Extensions.Logging;
 using Microsoft.Extensions.Options;
-using Vault.Archive;
+using Vault.Archive.Messages;
 using Vault.Search.Attachments;
 
 namespace Vault.Search.Indexing;
@@ -25,7 +25,7 @@ public sealed class IndexingWorker : BackgroundService
     private readonly MessageIndexer _queue;
     private readonly SearchIndex _index;
     private readonly ReindexProgress _progress;
-    private readonly IArchiveStore _store;
+    private readonly IArchiveChangeFeed _store;
     private readonly StoreIndexer _indexer;
     private readonly TimeProvider _timeProvider;
     private readonly ILogger<IndexingWorker> _logger;
@@ -37,7 +37,7 @@ public sealed class IndexingWorker : BackgroundService
         MessageIndexer queue,
         SearchIndex index,
         ReindexProgress progress,
-        IArchiveStore store,
+        IArchiveChangeFeed store,
         AttachmentTextExtraction attachmentText,
         IOptions<SearchOptions> options,
         TimeProvider timeProvider,
@@ -56,7 +56,6 @@ public sealed class IndexingWorker : BackgroundService
 
     protected override async Task ExecuteAsync(CancellationToken stoppingToken)
     {
-        await _store.InitializeAsync(stoppingToken);
         if (_index.DiscardedBecause is { } damage)
         {
             SearchLog.IndexDiscarded(_logger, _index.Path, damage.Message);

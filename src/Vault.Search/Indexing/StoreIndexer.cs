@@ -2,7 +2,6 @@ using System.Collections.Concurrent;
 using System.Globalization;
 using System.Runtime.InteropServices;
 using Microsoft.Extensions.Logging;
-using Vault.Archive;
 using Vault.Archive.Messages;
 using Vault.Search.Attachments;
 using Vault.Search.Documents;
@@ -16,7 +15,7 @@ namespace Vault.Search.Indexing;
 /// attachments is read here too: in the indexing pipeline, never in the sync engine's commit. Nothing is committed here:
 /// <see cref="IndexingWorker"/> decides when the index is refreshed and made durable.
 /// </summary>
-public sealed class StoreIndexer(SearchIndex index, IArchiveStore store, MessageIndexer handOver, AttachmentTextExtraction? attachmentText, ILogger<StoreIndexer> logger)
+public sealed class StoreIndexer(SearchIndex index, IArchiveChangeFeed store, MessageIndexer handOver, AttachmentTextExtraction? attachmentText, ILogger<StoreIndexer> logger)
 {
     /// <summary>
     /// Messages up to this size are copied into memory and parsed from there (one decompression); larger ones are parsed

@@ -2,7 +2,7 @@ using System.Globalization;
 using Lucene.Net.Documents;
 using Lucene.Net.Search;
 using MimeKit;
-using Vault.Archive;
+using Vault.Archive.Messages;
 using Vault.Search.Attachments;
 using Vault.Search.Documents;
 using Vault.Search.Indexing;
@@ -29,7 +29,7 @@ public sealed class SearchService
     private readonly OperatorFieldCoverage _coverage;
 
     /// <summary>With <paramref name="attachmentText"/> null, a snippet never re-reads an attachment beyond its stored preview.</summary>
-    public SearchService(SearchIndex index, TimeProvider timeProvider, IArchiveStore? store = null, AttachmentTextExtraction? attachmentText = null)
+    public SearchService(SearchIndex index, TimeProvider timeProvider, IArchiveChangeFeed? store = null, AttachmentTextExtraction? attachmentText = null)
         : this(index, timeProvider, store is null ? null : store.OpenRawAsync, attachmentText)
     {
     }
