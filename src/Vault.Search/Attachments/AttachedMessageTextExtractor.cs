@@ -1,4 +1,5 @@
 using MimeKit;
+using Vault.Archive.Messages;
 using Vault.Search.Documents;
 
 namespace Vault.Search.Attachments;

@@ -3,8 +3,8 @@ using Lucene.Net.Analysis;
 using Lucene.Net.Analysis.Standard;
 using Lucene.Net.Analysis.TokenAttributes;
 using MimeKit;
+using Vault.Archive.Messages;
 using Vault.Search.Analysis;
-using Vault.Search.Documents;
 using Vault.TestSupport;
 
 namespace Vault.Search.Tests.Analysis;

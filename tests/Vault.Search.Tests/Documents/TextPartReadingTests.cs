@@ -1,5 +1,6 @@
 using System.Text;
 using MimeKit;
+using Vault.Archive.Messages;
 using Vault.Search.Documents;
 using Vault.TestSupport;
 

@@ -1,10 +1,10 @@
 using MimeKit;
-using Vault.Archive.Messages;
 
-namespace Vault.Search.Documents;
+namespace Vault.Archive.Messages;
 
 /// <summary>
-/// Parses a raw message with MimeKit, once more past leading junk when the first try fails: some exporters put a
+/// Parses a raw message with MimeKit (with <see cref="MimeParsing.Options"/>), once more past leading junk when the first
+/// try fails, for every reader of stored messages (the index, the message view, the snippets): some exporters put a
 /// blank or whitespace-only line (flanker's enclosed.eml, iphone.eml) or an mbox "From " envelope line before the headers.
 /// </summary>
 public static class MessageLoader
