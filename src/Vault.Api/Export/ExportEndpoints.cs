@@ -1,6 +1,7 @@
 using System.Globalization;
 using Microsoft.AspNetCore.Http.HttpResults;
 using Microsoft.AspNetCore.Mvc;
+using Vault.Api.Search;
 using Vault.Archive;
 using Vault.Search.QueryLanguage;
 using Vault.Search.Searching;
@@ -69,29 +70,23 @@ public static class ExportEndpoints
         return TypedResults.Ok(new ExportLinkResponse($"/downloads/{token}", expiresAt));
     }
 
-    private static Results<ExportStreamResult, ValidationProblem, ProblemHttpResult> SearchExport(
+    private static Results<ExportStreamResult, ValidationProblem> SearchExport(
         string? q, string? format, [FromServices] SearchService search, [FromServices] ArchiveExporter exporter, [FromServices] TimeProvider time)
     {
-        switch (SearchProblem(q, format, search))
+        if (SearchProblem(q, format, search) is { } invalid)
         {
-            case ValidationProblem invalid:
-                return invalid;
-            case ProblemHttpResult problem:
-                return problem;
+            return invalid;
         }
 
         return SearchStream(new ExportRequest(null, q, Format(format)!.Value), search, exporter, time);
     }
 
-    private static Results<Ok<ExportLinkResponse>, ValidationProblem, ProblemHttpResult> SearchLink(
+    private static Results<Ok<ExportLinkResponse>, ValidationProblem> SearchLink(
         string? q, string? format, [FromServices] SearchService search, [FromServices] DownloadLinks links)
     {
-        switch (SearchProblem(q, format, search))
+        if (SearchProblem(q, format, search) is { } invalid)
         {
-            case ValidationProblem invalid:
-                return invalid;
-            case ProblemHttpResult problem:
-                return problem;
+            return invalid;
         }
 
         var (token, expiresAt) = links.Create(new ExportRequest(null, q, Format(format)!.Value));
@@ -140,8 +135,8 @@ public static class ExportEndpoints
         return new ExportStreamResult("a search", file, request.Format, (output, token) => exporter.ExportMessagesAsync(search.MatchingIds(request.Query!), request.Format, output, token));
     }
 
-    /// <summary>A <see cref="ValidationProblem"/>, a <see cref="ProblemHttpResult"/> (syntax error) or null when the request is good.</summary>
-    private static IResult? SearchProblem(string? q, string? format, SearchService search)
+    /// <summary>A <see cref="ValidationProblem"/> (a missing or refused query, an unknown format), or null when the request is good.</summary>
+    private static ValidationProblem? SearchProblem(string? q, string? format, SearchService search)
     {
         var errors = new Dictionary<string, string[]>();
         if (string.IsNullOrWhiteSpace(q))
@@ -167,11 +162,7 @@ public static class ExportEndpoints
         }
         catch (SearchQueryException ex)
         {
-            return TypedResults.Problem(
-                title: "The query has a syntax error",
-                detail: ex.Message,
-                statusCode: StatusCodes.Status400BadRequest,
-                extensions: new Dictionary<string, object?> { ["position"] = ex.Position });
+            return QueryProblems.Refused(ex, "q");
         }
     }
 

@@ -20,7 +20,7 @@ public static class SearchEndpoints
         return search;
     }
 
-    private static async Task<Results<Ok<SearchResponse>, ValidationProblem, ProblemHttpResult>> SearchAsync(
+    private static async Task<Results<Ok<SearchResponse>, ValidationProblem>> SearchAsync(
         string? q, int? page, int? pageSize, string? sort, string? facets, SearchService search, CancellationToken cancellationToken)
     {
         var errors = new Dictionary<string, string[]>();
@@ -73,12 +73,7 @@ public static class SearchEndpoints
         }
         catch (SearchQueryException ex)
         {
-            // A syntax error, or a prefix that matches too many words: either way the position points at it.
-            return TypedResults.Problem(
-                title: "The query cannot be searched",
-                detail: ex.Message,
-                statusCode: StatusCodes.Status400BadRequest,
-                extensions: new Dictionary<string, object?> { ["position"] = ex.Position });
+            return QueryProblems.Refused(ex, "q");
         }
     }
 

@@ -161,7 +161,9 @@ public sealed class ExportTests : IAsyncDisposable
         Assert.All(zip.Entries, e => Assert.Contains("pelican", e.FullName, StringComparison.Ordinal));
         var bad = await _host.Client.GetAsync(new Uri("/api/search/export?q=(pelican", UriKind.Relative), Ct);
         Assert.Equal(HttpStatusCode.BadRequest, bad.StatusCode);
-        Assert.True((await bad.Content.ReadFromJsonAsync<JsonElement>(Ct)).TryGetProperty("position", out _));
+        var refused = await bad.Content.ReadFromJsonAsync<JsonElement>(Ct);
+        Assert.Equal(0, refused.GetProperty("position").GetInt32());
+        Assert.True(refused.GetProperty("errors").TryGetProperty("q", out _));
         Assert.Equal(HttpStatusCode.BadRequest, (await _host.Client.GetAsync(new Uri($"/api/sources/{id}/export?format=tar", UriKind.Relative), Ct)).StatusCode);
         Assert.Equal(HttpStatusCode.NotFound, (await _host.Client.GetAsync(new Uri("/api/sources/nope/export", UriKind.Relative), Ct)).StatusCode);
     }

@@ -43,6 +43,11 @@ public sealed class SearchEndpointTests : IDisposable
         Assert.Equal("application/problem+json", response.Content.Headers.ContentType?.MediaType);
         var problem = await response.Content.ReadFromJsonAsync<JsonElement>(TestContext.Current.CancellationToken);
         Assert.Equal(10, problem.GetProperty("position").GetInt32());
+
+        // A validation problem naming the field, with the parser's words as its detail too (the dashboard shows those).
+        var detail = problem.GetProperty("detail").GetString();
+        Assert.False(string.IsNullOrEmpty(detail));
+        Assert.Equal(detail, Assert.Single(problem.GetProperty("errors").GetProperty("q").EnumerateArray()).GetString());
     }
 
     [Theory]
