@@ -70,6 +70,7 @@ public static class ArchiveServiceCollectionExtensions
         services.AddSingleton(sp => (IJobReportStore)sp.GetRequiredService<IArchiveStore>());
         services.AddSingleton(sp => (IMessageCatalog)sp.GetRequiredService<IArchiveStore>());
         services.AddSingleton<IArchiveChangeFeed>(sp => sp.GetRequiredService<IArchiveStore>());
+        services.AddSingleton<ISourceStore>(sp => sp.GetRequiredService<IArchiveStore>());
         services.AddSingleton(sp => (OAuth.IOAuthStore)sp.GetRequiredService<IArchiveStore>());
         services.AddSingleton(sp => (IInvitationStore)sp.GetRequiredService<IArchiveStore>());
         services.AddSingleton<CredentialProtector>();

@@ -9,34 +9,12 @@ namespace Vault.Archive;
 /// and one contract test suite holds both to the same rules:
 /// a batch and its checkpoint commit atomically; writing bytes a source already has only adds a location;
 /// dedup is per source, never across sources; raw bytes come back exactly as written. What a search index reads of it
-/// is a port of its own, <see cref="IArchiveChangeFeed"/>.
+/// is a port of its own, <see cref="IArchiveChangeFeed"/>, and so are the sources and their events, <see cref="ISourceStore"/>.
 /// </summary>
-public interface IArchiveStore : IArchiveChangeFeed
+public interface IArchiveStore : ISourceStore, IArchiveChangeFeed
 {
     /// <summary>Creates tables/collections and indexes; safe to call on every start.</summary>
     Task InitializeAsync(CancellationToken cancellationToken);
-
-    Task CreateSourceAsync(Source source, CancellationToken cancellationToken);
-
-    Task<Source?> GetSourceAsync(string sourceId, CancellationToken cancellationToken);
-
-    Task<IReadOnlyList<Source>> ListSourcesAsync(CancellationToken cancellationToken);
-
-    /// <summary>Replaces settings and credentials (an edit); status and progress are left as they are.</summary>
-    Task UpdateSourceSettingsAsync(string sourceId, SourceSettings settings, byte[] encryptedPassword, CancellationToken cancellationToken);
-
-    /// <summary>Sets status and error details; <paramref name="importCompleted"/> null leaves that mark as it is.</summary>
-    Task UpdateSourceStatusAsync(string sourceId, SourceStatus status, SourceError? error, bool? importCompleted, CancellationToken cancellationToken);
-
-    Task UpdateSourceProgressAsync(string sourceId, SyncProgress progress, DateTimeOffset? lastSyncAt, CancellationToken cancellationToken);
-
-    /// <summary>Deletes the source, its folder state and events; its messages and raw bytes only when <paramref name="purgeMessages"/>.</summary>
-    Task DeleteSourceAsync(string sourceId, bool purgeMessages, CancellationToken cancellationToken);
-
-    Task AppendEventAsync(SourceEvent sourceEvent, CancellationToken cancellationToken);
-
-    /// <summary>The most recent events first.</summary>
-    Task<IReadOnlyList<SourceEvent>> ListEventsAsync(string sourceId, int limit, CancellationToken cancellationToken);
 
     Task<IReadOnlyList<FolderSyncState>> ListFolderStatesAsync(string sourceId, CancellationToken cancellationToken);
 

@@ -2,7 +2,7 @@ using System.Globalization;
 using Microsoft.AspNetCore.Http.HttpResults;
 using Microsoft.AspNetCore.Mvc;
 using Vault.Api.Search;
-using Vault.Archive;
+using Vault.Archive.Sources;
 using Vault.Search.QueryLanguage;
 using Vault.Search.Searching;
 
@@ -43,7 +43,7 @@ public static class ExportEndpoints
     }
 
     private static async Task<Results<ExportStreamResult, ValidationProblem, ProblemHttpResult>> SourceExportAsync(
-        string id, string? format, [FromServices] IArchiveStore store, [FromServices] ArchiveExporter exporter, [FromServices] TimeProvider time, CancellationToken cancellationToken)
+        string id, string? format, [FromServices] ISourceStore store, [FromServices] ArchiveExporter exporter, [FromServices] TimeProvider time, CancellationToken cancellationToken)
     {
         if (Format(format) is not { } chosen)
         {
@@ -54,7 +54,7 @@ public static class ExportEndpoints
     }
 
     private static async Task<Results<Ok<ExportLinkResponse>, ValidationProblem, ProblemHttpResult>> SourceLinkAsync(
-        string id, string? format, [FromServices] IArchiveStore store, [FromServices] DownloadLinks links, CancellationToken cancellationToken)
+        string id, string? format, [FromServices] ISourceStore store, [FromServices] DownloadLinks links, CancellationToken cancellationToken)
     {
         if (Format(format) is not { } chosen)
         {
@@ -96,7 +96,7 @@ public static class ExportEndpoints
     private static async Task<Results<ExportStreamResult, ProblemHttpResult>> DownloadAsync(
         string token,
         [FromServices] DownloadLinks links,
-        [FromServices] IArchiveStore store,
+        [FromServices] ISourceStore store,
         [FromServices] SearchService search,
         [FromServices] ArchiveExporter exporter,
         [FromServices] TimeProvider time,
@@ -117,7 +117,7 @@ public static class ExportEndpoints
         return SearchStream(request, search, exporter, time);
     }
 
-    private static async Task<ExportStreamResult?> SourceStreamAsync(ExportRequest request, IArchiveStore store, ArchiveExporter exporter, TimeProvider time, CancellationToken cancellationToken)
+    private static async Task<ExportStreamResult?> SourceStreamAsync(ExportRequest request, ISourceStore store, ArchiveExporter exporter, TimeProvider time, CancellationToken cancellationToken)
     {
         var source = await store.GetSourceAsync(request.SourceId!, cancellationToken);
         if (source is null)

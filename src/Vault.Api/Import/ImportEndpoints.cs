@@ -40,7 +40,7 @@ public static class ImportEndpoints
 
     private static async Task<Results<Created<SourceResponse>, ValidationProblem>> ImportAsync(
         HttpContext context,
-        [FromServices] IArchiveStore store,
+        [FromServices] ISourceStore store,
         [FromServices] SourceLifecycle lifecycle,
         [FromServices] IOptions<ArchiveOptions> archive,
         [FromServices] IOptions<ImportOptions> options,

@@ -1,6 +1,6 @@
 using Microsoft.AspNetCore.Http.HttpResults;
 using Microsoft.AspNetCore.Mvc;
-using Vault.Archive;
+using Vault.Archive.Sources;
 using Vault.Archive.Jobs;
 using Vault.Ingestion.Integrity;
 
@@ -19,7 +19,7 @@ public static class VerifyEndpoints
     }
 
     private static async Task<Results<Accepted<VerifyResponse>, ProblemHttpResult>> StartAsync(
-        string id, [FromServices] IArchiveStore store, [FromServices] VerifyRunner runner, CancellationToken cancellationToken)
+        string id, [FromServices] ISourceStore store, [FromServices] VerifyRunner runner, CancellationToken cancellationToken)
     {
         if (await store.GetSourceAsync(id, cancellationToken) is null)
         {
@@ -31,7 +31,7 @@ public static class VerifyEndpoints
     }
 
     private static async Task<Results<Ok<VerifyResponse>, ProblemHttpResult>> GetAsync(
-        string id, [FromServices] IArchiveStore store, [FromServices] IJobReportStore reports, CancellationToken cancellationToken)
+        string id, [FromServices] ISourceStore store, [FromServices] IJobReportStore reports, CancellationToken cancellationToken)
     {
         if (await store.GetSourceAsync(id, cancellationToken) is null)
         {

@@ -2,7 +2,6 @@ using FluentValidation.Results;
 using Microsoft.AspNetCore.Http.HttpResults;
 using Microsoft.AspNetCore.Mvc;
 using Vault.Api.Sources;
-using Vault.Archive;
 using Vault.Archive.Connectors;
 using Vault.Archive.Jobs;
 using Vault.Archive.Messages;
@@ -34,7 +33,7 @@ public static class RestoreEndpoints
     private static async Task<Results<Accepted<RestoreResponse>, ValidationProblem, ProblemHttpResult>> StartAsync(
         string id,
         RestoreRequest request,
-        [FromServices] IArchiveStore store,
+        [FromServices] ISourceStore store,
         [FromServices] IConnectorStore connectors,
         [FromServices] IMessageCatalog catalog,
         [FromServices] SearchService search,

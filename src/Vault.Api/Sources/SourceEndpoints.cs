@@ -2,7 +2,6 @@ using System.Diagnostics;
 using FluentValidation.Results;
 using Microsoft.AspNetCore.Http.HttpResults;
 using Microsoft.AspNetCore.Mvc;
-using Vault.Archive;
 using Vault.Search.Indexing;
 using Vault.Archive.Jobs;
 using Vault.Archive.Sources;
@@ -33,7 +32,7 @@ public static class SourceEndpoints
 
     private static async Task<Results<Created<SourceResponse>, ValidationProblem>> CreateAsync(
         SourceRequest request,
-        [FromServices] IArchiveStore store,
+        [FromServices] ISourceStore store,
         [FromServices] CredentialProtector passwords,
         [FromServices] SourceLifecycle lifecycle,
         [FromServices] IndexBacklog backlog,
@@ -52,7 +51,7 @@ public static class SourceEndpoints
     }
 
     private static async Task<Ok<SourceResponse[]>> ListAsync(
-        [FromServices] IArchiveStore store, [FromServices] IJobReportStore reports, [FromServices] IndexBacklog backlog, CancellationToken cancellationToken)
+        [FromServices] ISourceStore store, [FromServices] IJobReportStore reports, [FromServices] IndexBacklog backlog, CancellationToken cancellationToken)
     {
         var sources = await store.ListSourcesAsync(cancellationToken);
         var unindexed = await backlog.CountBySourceAsync(cancellationToken);
@@ -62,7 +61,7 @@ public static class SourceEndpoints
             .ToArray());
     }
 
-    private static async Task<Results<Ok<SourceResponse>, ProblemHttpResult>> GetAsync(string id, [FromServices] IArchiveStore store, [FromServices] IndexBacklog backlog, CancellationToken cancellationToken)
+    private static async Task<Results<Ok<SourceResponse>, ProblemHttpResult>> GetAsync(string id, [FromServices] ISourceStore store, [FromServices] IndexBacklog backlog, CancellationToken cancellationToken)
     {
         var source = await store.GetSourceAsync(id, cancellationToken);
         return source is null ? NotFound(id) : TypedResults.Ok(await ResponseAsync(source, store, backlog, cancellationToken));
@@ -71,7 +70,7 @@ public static class SourceEndpoints
     private static async Task<Results<Ok<SourceResponse>, ValidationProblem, ProblemHttpResult>> EditAsync(
         string id,
         SourceRequest request,
-        [FromServices] IArchiveStore store,
+        [FromServices] ISourceStore store,
         [FromServices] CredentialProtector passwords,
         [FromServices] SourceLifecycle lifecycle,
         [FromServices] IndexBacklog backlog,
@@ -101,15 +100,15 @@ public static class SourceEndpoints
         await lifecycle.DeleteAsync(id, purge ?? false, cancellationToken) ? TypedResults.NoContent() : NotFound(id);
 
     private static async Task<Results<Ok<SourceResponse>, ProblemHttpResult>> PauseAsync(
-        string id, [FromServices] SourceLifecycle lifecycle, [FromServices] IArchiveStore store, [FromServices] IndexBacklog backlog, CancellationToken cancellationToken) =>
+        string id, [FromServices] SourceLifecycle lifecycle, [FromServices] ISourceStore store, [FromServices] IndexBacklog backlog, CancellationToken cancellationToken) =>
         await ChangedAsync(id, await lifecycle.PauseAsync(id, "paused by a person", cancellationToken), store, backlog, cancellationToken);
 
     private static async Task<Results<Ok<SourceResponse>, ProblemHttpResult>> ResumeAsync(
-        string id, [FromServices] SourceLifecycle lifecycle, [FromServices] IArchiveStore store, [FromServices] IndexBacklog backlog, CancellationToken cancellationToken) =>
+        string id, [FromServices] SourceLifecycle lifecycle, [FromServices] ISourceStore store, [FromServices] IndexBacklog backlog, CancellationToken cancellationToken) =>
         await ChangedAsync(id, await lifecycle.ResumeAsync(id, "resumed by a person", cancellationToken), store, backlog, cancellationToken);
 
     /// <summary>404 for no such source, 409 when the state machine refuses.</summary>
-    private static async Task<Results<Ok<SourceResponse>, ProblemHttpResult>> ChangedAsync(string id, SourceChange change, IArchiveStore store, IndexBacklog backlog, CancellationToken cancellationToken) =>
+    private static async Task<Results<Ok<SourceResponse>, ProblemHttpResult>> ChangedAsync(string id, SourceChange change, ISourceStore store, IndexBacklog backlog, CancellationToken cancellationToken) =>
         change switch
         {
             { IsNotFound: true } => NotFound(id),
@@ -118,7 +117,7 @@ public static class SourceEndpoints
         };
 
     /// <summary>One source as the contract shows it, with how many of its messages are still waiting for the index.</summary>
-    private static async Task<SourceResponse> ResponseAsync(Source source, IArchiveStore store, IndexBacklog backlog, CancellationToken cancellationToken)
+    private static async Task<SourceResponse> ResponseAsync(Source source, ISourceStore store, IndexBacklog backlog, CancellationToken cancellationToken)
     {
         var unindexed = await backlog.CountBySourceAsync(cancellationToken);
         var integrity = store is IJobReportStore reports ? await reports.GetVerifyReportAsync(source.Id, cancellationToken) : null;
@@ -126,7 +125,7 @@ public static class SourceEndpoints
     }
 
     private static async Task<Results<Ok<SourceEventResponse[]>, ProblemHttpResult>> ListEventsAsync(
-        string id, [FromServices] IArchiveStore store, CancellationToken cancellationToken)
+        string id, [FromServices] ISourceStore store, CancellationToken cancellationToken)
     {
         if (await store.GetSourceAsync(id, cancellationToken) is null)
         {
@@ -158,7 +157,7 @@ public static class SourceEndpoints
 
     /// <summary>Field rules, then name uniqueness (which needs the store), all under camelCase field names.</summary>
     private static async Task<Dictionary<string, string[]>?> ValidateAsync(
-        SourceRequest request, SourceRequestKind kind, string? editedId, IArchiveStore store, CancellationToken cancellationToken)
+        SourceRequest request, SourceRequestKind kind, string? editedId, ISourceStore store, CancellationToken cancellationToken)
     {
         var validator = kind == SourceRequestKind.Edit ? SourceRequestValidator.ForEdit : SourceRequestValidator.ForCreate;
         var validation = await validator.ValidateAsync(request, cancellationToken);

@@ -1,5 +1,4 @@
 using Microsoft.Extensions.Logging;
-using Vault.Archive;
 using Vault.Archive.Connectors;
 using Vault.Archive.OAuth;
 using Vault.Archive.Sources;
@@ -17,7 +16,7 @@ namespace Vault.Ingestion.Sources;
 /// connectors reach their mailboxes through the same calls.
 /// </summary>
 public sealed class SourceLifecycle(
-    IArchiveStore store,
+    ISourceStore store,
     IConnectorStore connectors,
     IOAuthStore oauth,
     ISourceRunner runner,

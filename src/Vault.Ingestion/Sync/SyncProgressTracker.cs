@@ -1,4 +1,3 @@
-using Vault.Archive;
 using Vault.Archive.Sources;
 
 namespace Vault.Ingestion.Sync;
@@ -9,7 +8,7 @@ namespace Vault.Ingestion.Sync;
 /// own); every other change, and <see cref="FlushAsync"/> at the end of a folder, writes at once.
 /// The counters are for people watching: after a crash the import recounts what the store holds.
 /// </summary>
-public sealed class SyncProgressTracker(IArchiveStore store, TimeProvider timeProvider, string sourceId, SyncProgress initial)
+public sealed class SyncProgressTracker(ISourceStore store, TimeProvider timeProvider, string sourceId, SyncProgress initial)
 {
     public static readonly TimeSpan BatchWriteInterval = TimeSpan.FromSeconds(1);
 
