@@ -144,7 +144,20 @@ public sealed class MboxWriter(Stream output)
 
         public void Dispose() => ArrayPool<byte>.Shared.Return(_buffer);
 
-        private async Task EmitHeldAsync(bool extraQuote, CancellationToken cancellationToken)
+        /// <summary>Called at every line start; most lines held nothing back, and cost no async state machine.</summary>
+        private ValueTask EmitHeldAsync(bool extraQuote, CancellationToken cancellationToken)
+        {
+            if (_quotes == 0 && _matched == 0 && !extraQuote)
+            {
+                _deciding = false;
+                _atLineStart = false;
+                return ValueTask.CompletedTask;
+            }
+
+            return new ValueTask(EmitQuotedAsync(extraQuote, cancellationToken));
+        }
+
+        private async Task EmitQuotedAsync(bool extraQuote, CancellationToken cancellationToken)
         {
             var quotes = _quotes + (extraQuote ? 1 : 0);
             while (quotes > 0)
@@ -161,31 +174,48 @@ public sealed class MboxWriter(Stream output)
             _atLineStart = false;
         }
 
-        private async Task PutAsync(ReadOnlyMemory<byte> bytes, CancellationToken cancellationToken)
+        /// <summary>
+        /// Called for every line: a line that fits the buffer is copied at once, without an async state machine (a Debug
+        /// build allocates one per call); only a full buffer waits on the output.
+        /// </summary>
+        private ValueTask PutAsync(ReadOnlyMemory<byte> bytes, CancellationToken cancellationToken)
         {
             if (bytes.IsEmpty)
             {
-                return;
+                return ValueTask.CompletedTask;
             }
 
             if (_used + bytes.Length > _buffer.Length)
             {
-                await output.WriteAsync(_buffer.AsMemory(0, _used), cancellationToken);
-                _used = 0;
+                return new ValueTask(PutAfterFlushAsync(bytes, cancellationToken));
             }
 
+            Append(bytes.Span);
+            return ValueTask.CompletedTask;
+        }
+
+        private async Task PutAfterFlushAsync(ReadOnlyMemory<byte> bytes, CancellationToken cancellationToken)
+        {
+            await output.WriteAsync(_buffer.AsMemory(0, _used), cancellationToken);
+            _used = 0;
             if (bytes.Length > _buffer.Length)
             {
                 await output.WriteAsync(bytes, cancellationToken);
+                Written += bytes.Length;
+                _last = bytes.Span[^1];
             }
             else
             {
-                bytes.Span.CopyTo(_buffer.AsSpan(_used));
-                _used += bytes.Length;
+                Append(bytes.Span);
             }
+        }
 
+        private void Append(ReadOnlySpan<byte> bytes)
+        {
+            bytes.CopyTo(_buffer.AsSpan(_used));
+            _used += bytes.Length;
             Written += bytes.Length;
-            _last = bytes.Span[^1];
+            _last = bytes[^1];
         }
 
         private static readonly byte[] Quotes = Enumerable.Repeat((byte)'>', 4096).ToArray();
