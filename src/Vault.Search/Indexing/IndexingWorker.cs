@@ -10,7 +10,8 @@ namespace Vault.Search.Indexing;
 /// Follows the archive change sequence: it asks the store for the messages changed after the last change number the index
 /// has, indexes them chunk by chunk, and makes each chunk searchable at once (a near-real-time refresh). Durable commits,
 /// with the change number in the commit's user data, come less often: every <see cref="CommitInterval"/> while busy and
-/// <see cref="IdleCommitDelay"/> after the last change. A restart or a crash resumes from the last durable commit and
+/// <see cref="IdleCommitDelay"/> after the last change, and once more when a background merge ends while it is idle (the last
+/// commit still names the merge's inputs, so they would stay on disk beside its output until the next mail). A restart or a crash resumes from the last durable commit and
 /// re-indexes what came after it (replacing a document is idempotent); an empty or replaced index starts from 0, which
 /// is the whole archive. Several indexes (several instances on one MongoDB) can follow one archive this way.
 /// </summary>
@@ -32,6 +33,9 @@ public sealed class IndexingWorker : BackgroundService
 
     /// <summary>Messages that failed once in this process: tried again once (with a new change number), then left out.</summary>
     private readonly HashSet<string> _failedOnce = new(StringComparer.Ordinal);
+
+    /// <summary>1 when a background merge has ended since the worker last looked (set on the merge's thread).</summary>
+    private int _mergeEnded;
 
     public IndexingWorker(
         MessageIndexer queue,
@@ -67,6 +71,7 @@ public sealed class IndexingWorker : BackgroundService
         var lastRefresh = lastCommit;
         long caughtUp = 0;
         var reindexing = false;
+        _index.MergeEnded += WakeOnMergeEnded;
         try
         {
             while (true)
@@ -142,13 +147,23 @@ public sealed class IndexingWorker : BackgroundService
                     SearchLog.Reindexed(_logger, _index.DocumentCount);
                 }
 
-                if (committed != position && !await WaitForWakeUpAsync(IdleCommitDelay, stoppingToken))
+                if (committed != position)
                 {
+                    if (!await WaitForWakeUpAsync(IdleCommitDelay, stoppingToken))
+                    {
+                        await _index.CommitAsync(position, stoppingToken);
+                        committed = position;
+                        lastCommit = _timeProvider.GetTimestamp();
+                    }
+                }
+                else if (Interlocked.Exchange(ref _mergeEnded, 0) == 1 && _index.HasUncommittedChanges)
+                {
+                    // A merge ended since the last commit, which still names the merge's inputs: they stay on disk beside
+                    // its output until a commit no longer names them.
                     await _index.CommitAsync(position, stoppingToken);
-                    committed = position;
                     lastCommit = _timeProvider.GetTimestamp();
                 }
-                else if (committed == position)
+                else
                 {
                     await _queue.Wakeups.WaitToReadAsync(stoppingToken);
                 }
@@ -156,6 +171,7 @@ public sealed class IndexingWorker : BackgroundService
         }
         finally
         {
+            _index.MergeEnded -= WakeOnMergeEnded;
             if (reindexing)
             {
                 _progress.Finish();
@@ -167,6 +183,12 @@ public sealed class IndexingWorker : BackgroundService
                 await _index.CommitAsync(position, CancellationToken.None);
             }
         }
+    }
+
+    private void WakeOnMergeEnded(object? sender, EventArgs e)
+    {
+        Interlocked.Exchange(ref _mergeEnded, 1);
+        _queue.Wake();
     }
 
     /// <summary>True when woken before <paramref name="delay"/> passed.</summary>

@@ -27,6 +27,9 @@ public sealed class MessageIndexer(ReindexProgress progress) : IMessageIndexer
 
     internal ChannelReader<bool> Wakeups => _wake.Reader;
 
+    /// <summary>Wakes the indexing worker with nothing new to index (a merge ended, and may need a commit).</summary>
+    internal void Wake() => _wake.Writer.TryWrite(true);
+
     public ValueTask EnqueueAsync(IReadOnlyList<string> messageIds, CancellationToken cancellationToken)
     {
         ArgumentNullException.ThrowIfNull(messageIds);

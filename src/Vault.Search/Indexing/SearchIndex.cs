@@ -64,7 +64,7 @@ public sealed class SearchIndex : IDisposable
         System.IO.Directory.CreateDirectory(Path);
         try
         {
-            return Open(Path, _indexAnalyzer);
+            return Open(Path, _indexAnalyzer, OnMergeEnded);
         }
         catch (IOException e) when (e is not LockObtainFailedException)
         {
@@ -77,11 +77,11 @@ public sealed class SearchIndex : IDisposable
                 File.Delete(file);
             }
 
-            return Open(Path, _indexAnalyzer);
+            return Open(Path, _indexAnalyzer, OnMergeEnded);
         }
     }
 
-    private static (Lucene.Net.Store.Directory Directory, IndexWriter Writer, SearcherManager Searchers) Open(string path, IndexAnalyzer analyzer)
+    private static (Lucene.Net.Store.Directory Directory, IndexWriter Writer, SearcherManager Searchers) Open(string path, IndexAnalyzer analyzer, Action mergeEnded)
     {
         VaultCodec.Register();
         var directory = new FileSwitchDirectory(ReadByCalls, new NIOFSDirectory(path), new MMapDirectory(path), doClose: true);
@@ -99,6 +99,7 @@ public sealed class SearchIndex : IDisposable
                 // No compound files, new or merged: a segment's files stay apart, so ReadByCalls can reach its .fdt and .pos.
                 MergePolicy = new TieredMergePolicy { SegmentsPerTier = 20, MaxMergeAtOnce = 20, NoCFSRatio = 0 },
                 UseCompoundFile = false,
+                MergeScheduler = new SignallingMergeScheduler(mergeEnded),
             };
             writer = new IndexWriter(directory, config);
             // Opening the first searcher reads every segment, so damage past the commit point shows here, not in a search.
@@ -193,6 +194,30 @@ public sealed class SearchIndex : IDisposable
 
     /// <summary>Blocks until the merges running in the background are done (a measurement that must not count them waits here).</summary>
     public void WaitForMerges() => Writer.WaitForMerges();
+
+    /// <summary>
+    /// Raised on a merge thread when a background merge has ended. Until the next commit its inputs stay on disk beside
+    /// its output, since the last commit still names them: the indexer commits once more when it is idle.
+    /// </summary>
+    public event EventHandler? MergeEnded;
+
+    /// <summary>True when the writer holds what the last durable commit lacks: documents, deletions, or a merge that ended since.</summary>
+    public bool HasUncommittedChanges => Writer.HasUncommittedChanges();
+
+    /// <summary>Starts merging the whole index into one segment in the background (tests use it to end a merge on cue).</summary>
+    internal void MergeInBackground() => Writer.ForceMerge(1, doWait: false);
+
+    private void OnMergeEnded() => MergeEnded?.Invoke(this, EventArgs.Empty);
+
+    /// <summary>Lucene's own background merges, which say when each one ends.</summary>
+    private sealed class SignallingMergeScheduler(Action ended) : ConcurrentMergeScheduler
+    {
+        protected override void DoMerge(MergePolicy.OneMerge merge)
+        {
+            base.DoMerge(merge);
+            ended();
+        }
+    }
 
     /// <summary>Runs <paramref name="search"/> on the current searcher and releases it afterwards.</summary>
     public T Search<T>(Func<IndexSearcher, T> search)

@@ -1,4 +1,6 @@
 using System.Text;
+using Lucene.Net.Index;
+using Lucene.Net.Store;
 using Microsoft.Extensions.Logging.Abstractions;
 using Microsoft.Extensions.Options;
 using Vault.Archive.Embedded;
@@ -84,6 +86,69 @@ public sealed class IndexingWorkerTests : IDisposable
 
         Assert.Equal((4L, 4L), (progress.Current.Total, progress.Current.Indexed));
         Assert.Equal(4, index.DocumentCount);
+    }
+
+    [Fact]
+    public async Task A_merge_that_ends_while_the_worker_is_idle_is_committed_and_its_inputs_leave_the_disk()
+    {
+        await using var store = new EmbeddedArchiveStore(_data.Path, TimeProvider.System);
+        await store.InitializeAsync(Ct);
+        using var index = new SearchIndex(IndexPath);
+        var queue = new MessageIndexer(new ReindexProgress());
+        await using var worker = await StartAsync(queue, index, store);
+
+        // Three batches, each indexed and refreshed before the next: three segments.
+        for (var batch = 0; batch < 3; batch++)
+        {
+            var result = await store.CommitBatchAsync(Batch(1 + (batch * 2), 2), Ct);
+            await queue.EnqueueAsync(result.Added, Ct);
+            await Deadline.UntilAsync(() => Task.FromResult(result.Added.All(index.Contains)), TimeSpan.FromSeconds(30), $"batch {batch + 1} indexed", Ct);
+        }
+
+        var last = (await store.ListChangesAsync(0, 10, Ct))[^1].ChangeSequence;
+        await Deadline.UntilAsync(() => Task.FromResult(index.CommittedSequence == last && !index.HasUncommittedChanges), TimeSpan.FromSeconds(30), "the worker's idle commit", Ct);
+        Assert.True(CommittedSegments().Count >= 2, $"{CommittedSegments().Count} segments committed");
+
+        // The worker is idle with nothing new to index when the merge ends; the commit after it lets the inputs go (the
+        // deleter removes them just after the new segments_N appears, hence the wait for both).
+        index.MergeInBackground();
+        await Deadline.UntilAsync(
+            () => Task.FromResult(!index.HasUncommittedChanges && OnlyOneCommittedSegmentOnDisk()),
+            TimeSpan.FromSeconds(30),
+            "the merged index committed and nothing else on disk",
+            Ct);
+        Assert.Equal(6, index.DocumentCount);
+        Assert.Equal(last, index.CommittedSequence);
+    }
+
+    private SegmentInfos CommittedSegments()
+    {
+        using var directory = FSDirectory.Open(IndexPath);
+        var infos = new SegmentInfos();
+        infos.Read(directory);
+        return infos;
+    }
+
+    /// <summary>
+    /// True when the last commit names one segment and every index file on disk is one it names (besides the lock and
+    /// segments.gen); false while a commit is replacing the one read.
+    /// </summary>
+    private bool OnlyOneCommittedSegmentOnDisk()
+    {
+        try
+        {
+            using var directory = FSDirectory.Open(IndexPath);
+            var infos = new SegmentInfos();
+            infos.Read(directory);
+            var committed = infos.GetFiles(directory, includeSegmentsFile: true).ToHashSet(StringComparer.Ordinal);
+            return infos.Count == 1 && System.IO.Directory.EnumerateFiles(IndexPath)
+                .Select(path => Path.GetFileName(path))
+                .All(name => name is "write.lock" or "segments.gen" || committed.Contains(name));
+        }
+        catch (IOException)
+        {
+            return false;
+        }
     }
 
     private static async Task<WorkerRun> StartAsync(MessageIndexer queue, SearchIndex index, EmbeddedArchiveStore store, ReindexProgress? progress = null)
