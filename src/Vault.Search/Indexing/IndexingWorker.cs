@@ -9,10 +9,10 @@ namespace Vault.Search.Indexing;
 /// <summary>
 /// Follows the archive change sequence: it asks the store for the messages changed after the last change number the index
 /// has, indexes them chunk by chunk, and makes each chunk searchable at once (a near-real-time refresh). Durable commits,
-/// with the change number in the commit's user data, come less often: every <see cref="CommitInterval"/> while busy and
-/// <see cref="IdleCommitDelay"/> after the last change, and once more when a background merge ends while it is idle (the last
-/// commit still names the merge's inputs, so they would stay on disk beside its output until the next mail). A restart or a crash resumes from the last durable commit and
-/// re-indexes what came after it (replacing a document is idempotent); an empty or replaced index starts from 0, which
+/// with the change number in the commit's user data, come less often: every <see cref="CommitInterval"/> while busy,
+/// <see cref="IdleCommitDelay"/> after the last change, and once more when a background merge ends while it is idle (the
+/// last commit still names the merge's inputs, so they would stay on disk beside its output until the next mail). A
+/// restart or a crash resumes from the last durable commit and re-indexes what came after it (replacing a document is idempotent); an empty or replaced index starts from 0, which
 /// is the whole archive. Several indexes (several instances on one MongoDB) can follow one archive this way.
 /// </summary>
 public sealed class IndexingWorker : BackgroundService
