@@ -47,6 +47,8 @@ app.UseMiddleware<DocsPolicyMiddleware>();
 app.UseDefaultFiles();
 app.UseStaticFiles();
 app.UseRateLimiter();
+app.UseAuthentication();
+app.UseAuthorization();
 
 app.MapHealth();
 app.MapPrometheusScrapingEndpoint("/metrics");

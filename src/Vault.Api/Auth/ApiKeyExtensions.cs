@@ -1,3 +1,4 @@
+using Microsoft.AspNetCore.Authentication;
 using Microsoft.Extensions.Options;
 using Vault.Archive;
 
@@ -5,6 +6,9 @@ namespace Vault.Api.Auth;
 
 public static class ApiKeyExtensions
 {
+    /// <summary>The authorization policy of every /api route: the API key.</summary>
+    public const string PolicyName = "ApiKey";
+
     public static IHostApplicationBuilder AddApiKey(this IHostApplicationBuilder builder)
     {
         builder.Services.AddSingleton(services => ApiKey.Resolve(
@@ -14,58 +18,19 @@ public static class ApiKeyExtensions
         builder.Services.AddHostedService<ResolveAtStart>();
         builder.Services.AddOptions<ApiKeyFailureLimits>();
         builder.Services.AddSingleton<ApiKeyFailureLimiter>();
+        builder.Services.AddSingleton<IAuthenticationSchemeProvider, ExplicitSchemeProvider>();
+        builder.Services.AddAuthentication()
+            .AddScheme<AuthenticationSchemeOptions, ApiKeyAuthenticationHandler>(ApiKeyAuthenticationHandler.SchemeName, configureOptions: null);
+        builder.Services.AddAuthorizationBuilder()
+            .AddPolicy(PolicyName, policy => policy.AddAuthenticationSchemes(ApiKeyAuthenticationHandler.SchemeName).RequireAuthenticatedUser());
         return builder;
     }
 
     /// <summary>
-    /// Every route of the group answers 401 problem details unless the request carries the API key; an address that
-    /// sent too many wrong keys is answered 429 with Retry-After (<see cref="ApiKeyFailureLimiter"/>).
+    /// Every route of the group answers 401 problem details unless the request carries the API key, and 429 with
+    /// Retry-After once its address sent too many wrong keys (<see cref="ApiKeyAuthenticationHandler"/>).
     /// </summary>
-    public static RouteGroupBuilder RequireApiKey(this RouteGroupBuilder group)
-    {
-        group.AddEndpointFilter(async (context, next) =>
-        {
-            var http = context.HttpContext;
-            var limiter = http.RequestServices.GetRequiredService<ApiKeyFailureLimiter>();
-            var client = http.Connection.RemoteIpAddress;
-            if (limiter.LockedOutFor(client) is { } wait)
-            {
-                return TooManyFailures(http, wait);
-            }
-
-            var key = http.RequestServices.GetRequiredService<ApiKey>();
-            var header = http.Request.Headers.Authorization.ToString();
-            const string scheme = "Bearer ";
-            var presented = header.StartsWith(scheme, StringComparison.OrdinalIgnoreCase) ? header[scheme.Length..].Trim() : null;
-            if (key.Matches(presented))
-            {
-                return await next(context);
-            }
-
-            if (limiter.RecordFailure(client))
-            {
-                var limits = http.RequestServices.GetRequiredService<IOptions<ApiKeyFailureLimits>>().Value;
-                ApiKeyLog.LockedOut(http.RequestServices.GetRequiredService<ILogger<ApiKeyFailureLimiter>>(), client, limits.FailuresPerWindow, limits.Window);
-            }
-
-            http.Response.Headers.WWWAuthenticate = "Bearer";
-            return TypedResults.Problem(
-                statusCode: StatusCodes.Status401Unauthorized,
-                title: "Unauthorized",
-                detail: "Send the API key as 'Authorization: Bearer <key>'.");
-        });
-        return group;
-    }
-
-    private static Microsoft.AspNetCore.Http.HttpResults.ProblemHttpResult TooManyFailures(HttpContext http, TimeSpan wait)
-    {
-        var seconds = Math.Max(1, (int)Math.Ceiling(wait.TotalSeconds));
-        http.Response.Headers.RetryAfter = seconds.ToString(System.Globalization.CultureInfo.InvariantCulture);
-        return TypedResults.Problem(
-            statusCode: StatusCodes.Status429TooManyRequests,
-            title: "Too many failed API key attempts",
-            detail: $"This address sent too many wrong API keys; try again in {seconds} s.");
-    }
+    public static RouteGroupBuilder RequireApiKey(this RouteGroupBuilder group) => group.RequireAuthorization(PolicyName);
 
     /// <summary>Resolves the key when the host starts, not at the first /api request: a generated key must be on the console at once.</summary>
     private sealed class ResolveAtStart(IServiceProvider services) : IHostedService

@@ -55,6 +55,24 @@ public sealed class ApiKeyFailureLimitTests : IDisposable
     }
 
     [Fact]
+    public async Task Requests_to_routes_that_need_no_key_never_spend_a_permit()
+    {
+        var client = Client(window: TimeSpan.FromMinutes(1));
+        foreach (var path in new[] { "/healthz", "/", "/onboard/unknown-link", "/openapi/v1.json" })
+        {
+            for (var request = 0; request < 6; request++)
+            {
+                using var anonymous = new HttpRequestMessage(HttpMethod.Get, path);
+                anonymous.Headers.Add("X-Test-Client", "10.0.0.6");
+                await client.SendAsync(anonymous, TestContext.Current.CancellationToken);
+            }
+        }
+
+        Assert.Equal(HttpStatusCode.Unauthorized, (await SendAsync(client, "10.0.0.6", "wrong")).StatusCode);
+        Assert.Equal(HttpStatusCode.OK, (await SendAsync(client, "10.0.0.6", Key)).StatusCode);
+    }
+
+    [Fact]
     public async Task One_address_locked_out_does_not_lock_out_another()
     {
         var client = Client(window: TimeSpan.FromMinutes(1));
