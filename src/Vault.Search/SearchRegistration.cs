@@ -13,7 +13,7 @@ namespace Vault.Search;
 public static class SearchRegistration
 {
     /// <summary>
-    /// The index under <c>{Vault:DataDirectory}/index</c>, the indexer queue (<see cref="IMessageIndexer"/>) and its
+    /// The index under <c>{Vault:DataDirectory}/index</c>, the indexer queue (<see cref="IIndexHandOver"/>) and its
     /// worker, the attachment text reader (<c>Vault:Search:AttachmentText</c>), and <see cref="SearchService"/>.
     /// Needs the archive registered (<c>AddArchive</c>): the index follows its <see cref="IArchiveChangeFeed"/>, which the
     /// archive's initializer opens before any hosted service starts.
@@ -30,9 +30,9 @@ public static class SearchRegistration
             sp.GetRequiredService<AttachmentTextLimits>(), sp.GetRequiredService<TimeProvider>(), sp.GetRequiredService<AttachmentMetrics>()));
         services.AddSingleton(sp => new SearchIndex(Path.Combine(sp.GetRequiredService<IOptions<ArchiveOptions>>().Value.DataDirectory, "index")));
         services.AddSingleton<ReindexProgress>();
-        services.AddSingleton<MessageIndexer>();
+        services.AddSingleton<IndexHandOver>();
         services.AddSingleton<IndexBacklog>();
-        services.AddSingleton<IMessageIndexer>(sp => sp.GetRequiredService<MessageIndexer>());
+        services.AddSingleton<IIndexHandOver>(sp => sp.GetRequiredService<IndexHandOver>());
         services.AddSingleton(sp => new SearchService(
             sp.GetRequiredService<SearchIndex>(),
             sp.GetRequiredService<TimeProvider>(),

@@ -15,7 +15,7 @@ public static class EngineFactory
 {
     public static SourceSynchronizer Create(
         EmbeddedArchiveStore store, SyncOptions syncOptions, string dataDirectory, TimeProvider time, ImportSlots? importSlots = null, SyncMetrics? metrics = null,
-        Vault.Search.Indexing.IMessageIndexer? indexer = null, InFlightBudget? inFlight = null)
+        Vault.Search.Indexing.IIndexHandOver? indexer = null, InFlightBudget? inFlight = null)
     {
         ArgumentNullException.ThrowIfNull(syncOptions);
         metrics ??= new SyncMetrics(new RunnerMeterFactory());

@@ -16,7 +16,7 @@ public sealed class PlainPasswords : IMailCredentialProvider
         Task.FromResult<MailCredential>(new PasswordCredential(source.Settings.Username, Encoding.UTF8.GetString(source.EncryptedPassword)));
 }
 
-public sealed class NoIndexer : IMessageIndexer
+public sealed class NoIndexer : IIndexHandOver
 {
     public ValueTask EnqueueAsync(IReadOnlyList<string> messageIds, CancellationToken cancellationToken) => ValueTask.CompletedTask;
 

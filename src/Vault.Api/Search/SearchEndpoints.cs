@@ -77,6 +77,6 @@ public static class SearchEndpoints
         }
     }
 
-    private static async Task<Accepted<ReindexStatus>> RequestReindexAsync(MessageIndexer indexer, CancellationToken cancellationToken) =>
+    private static async Task<Accepted<ReindexStatus>> RequestReindexAsync(IndexHandOver indexer, CancellationToken cancellationToken) =>
         TypedResults.Accepted("/api/admin/reindex", await indexer.RequestReindexAsync(cancellationToken));
 }

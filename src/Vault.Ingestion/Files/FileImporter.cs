@@ -17,7 +17,7 @@ namespace Vault.Ingestion.Files;
 /// changing nothing it already archived. When every file is done, the uploads are deleted.
 /// </summary>
 public sealed class FileImporter(
-    IArchiveStore store, IMessageIndexer indexer, Sync.InFlightBudget inFlight, IOptions<ArchiveOptions> archive, TimeProvider timeProvider, ILogger<FileImporter> logger)
+    IArchiveStore store, IIndexHandOver indexer, Sync.InFlightBudget inFlight, IOptions<ArchiveOptions> archive, TimeProvider timeProvider, ILogger<FileImporter> logger)
 {
     /// <summary>A single message above this (in a zip, say) is reported instead of archived.</summary>
     public const long MaxMessageBytes = 256L * 1024 * 1024;
@@ -195,7 +195,7 @@ public sealed class FileImporter(
     /// One import's batch, counters and problems. A batch holds up to <see cref="BatchBytes"/> of messages in memory, so it
     /// reserves that much of the process's in-flight budget when it starts and gives it back once committed.
     /// </summary>
-    private sealed class Run(IArchiveStore store, IMessageIndexer indexer, Sync.InFlightBudget inFlight, TimeProvider timeProvider, ILogger logger, string sourceId, int files)
+    private sealed class Run(IArchiveStore store, IIndexHandOver indexer, Sync.InFlightBudget inFlight, TimeProvider timeProvider, ILogger logger, string sourceId, int files)
     {
         private const int BatchMessages = 100;
         private const long BatchBytes = 16L * 1024 * 1024;

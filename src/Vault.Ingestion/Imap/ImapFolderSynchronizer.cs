@@ -21,7 +21,7 @@ namespace Vault.Ingestion.Imap;
 /// </summary>
 public sealed class ImapFolderSynchronizer(
     IArchiveStore store,
-    IMessageIndexer indexer,
+    IIndexHandOver indexer,
     SyncMetrics metrics,
     InFlightBudget inFlight,
     IOptions<SyncOptions> options,

@@ -20,7 +20,7 @@ public sealed class IntegrityChecker(
     IMessageCatalog catalog,
     IJobReportStore reports,
     SearchIndex index,
-    IMessageIndexer indexer,
+    IIndexHandOver indexer,
     TimeProvider timeProvider,
     ILogger<IntegrityChecker> logger)
 {

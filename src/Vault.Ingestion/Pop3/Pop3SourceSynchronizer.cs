@@ -31,7 +31,7 @@ namespace Vault.Ingestion.Pop3;
 public sealed class Pop3SourceSynchronizer(
     IArchiveStore store,
     IPop3StateStore uidlStore,
-    IMessageIndexer indexer,
+    IIndexHandOver indexer,
     IMailCredentialProvider credentials,
     MailConnector connector,
     SyncMetrics metrics,

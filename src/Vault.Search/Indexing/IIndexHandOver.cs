@@ -7,7 +7,7 @@ namespace Vault.Search.Indexing;
 /// for what changed after the last change number it has), so a wake-up is never lost work: after a crash, or when the
 /// indexer lags far behind, it simply has more to read, and nothing grows in memory.
 /// </summary>
-public interface IMessageIndexer
+public interface IIndexHandOver
 {
     /// <summary>These messages have new change numbers (new flags, gone from the server, found missing from the index).</summary>
     ValueTask EnqueueAsync(IReadOnlyList<string> messageIds, CancellationToken cancellationToken);

@@ -10,7 +10,7 @@ namespace Vault.Search.Indexing;
 /// over from memory, at most <see cref="HandOffLimit"/> bytes in all. Beyond that limit (an indexer far behind) new
 /// messages are not held: the worker reads them from the store when it gets to them, so memory stays flat.
 /// </summary>
-public sealed class MessageIndexer(ReindexProgress progress) : IMessageIndexer
+public sealed class IndexHandOver(ReindexProgress progress) : IIndexHandOver
 {
     public const long HandOffLimit = 8L * 1024 * 1024;
 

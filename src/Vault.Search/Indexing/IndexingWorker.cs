@@ -23,11 +23,11 @@ public sealed class IndexingWorker : BackgroundService
     private static readonly TimeSpan RefreshInterval = TimeSpan.FromSeconds(1);
     private static readonly TimeSpan RetryDelay = TimeSpan.FromSeconds(5);
 
-    private readonly MessageIndexer _queue;
+    private readonly IndexHandOver _queue;
     private readonly SearchIndex _index;
     private readonly ReindexProgress _progress;
     private readonly IArchiveChangeFeed _store;
-    private readonly StoreIndexer _indexer;
+    private readonly MessageIndexer _indexer;
     private readonly TimeProvider _timeProvider;
     private readonly ILogger<IndexingWorker> _logger;
 
@@ -38,7 +38,7 @@ public sealed class IndexingWorker : BackgroundService
     private int _mergeEnded;
 
     public IndexingWorker(
-        MessageIndexer queue,
+        IndexHandOver queue,
         SearchIndex index,
         ReindexProgress progress,
         IArchiveChangeFeed store,
@@ -54,7 +54,7 @@ public sealed class IndexingWorker : BackgroundService
         _progress = progress;
         _store = store;
         _timeProvider = timeProvider;
-        _indexer = new StoreIndexer(index, store, queue, options.Value.AttachmentText ? attachmentText : null, loggerFactory.CreateLogger<StoreIndexer>());
+        _indexer = new MessageIndexer(index, store, queue, options.Value.AttachmentText ? attachmentText : null, loggerFactory.CreateLogger<MessageIndexer>());
         _logger = loggerFactory.CreateLogger<IndexingWorker>();
     }
 

@@ -15,7 +15,7 @@ namespace Vault.Search.Indexing;
 /// attachments is read here too: in the indexing pipeline, never in the sync engine's commit. Nothing is committed here:
 /// <see cref="IndexingWorker"/> decides when the index is refreshed and made durable.
 /// </summary>
-public sealed class StoreIndexer(SearchIndex index, IArchiveChangeFeed store, MessageIndexer handOver, AttachmentTextExtraction? attachmentText, ILogger<StoreIndexer> logger)
+public sealed class MessageIndexer(SearchIndex index, IArchiveChangeFeed store, IndexHandOver handOver, AttachmentTextExtraction? attachmentText, ILogger<MessageIndexer> logger)
 {
     /// <summary>
     /// Messages up to this size are copied into memory and parsed from there (one decompression); larger ones are parsed

@@ -54,7 +54,7 @@ internal sealed class ExportHost : IAsyncDisposable
             ImportCompleted = true,
             CreatedAt = DateTimeOffset.UtcNow,
         }, cancellationToken);
-        var indexer = _factory.Services.GetRequiredService<IMessageIndexer>();
+        var indexer = _factory.Services.GetRequiredService<IIndexHandOver>();
         foreach (var folder in messages.GroupBy(m => m.Folder))
         {
             foreach (var chunk in folder.Select((m, i) => (m.Bytes, Uid: i + 1)).Chunk(200))

@@ -92,7 +92,7 @@ public sealed class ArchiveSearchFlowTests : IDisposable
         var client = Client(host);
         var store = host.Services.GetRequiredService<IArchiveStore>();
         var ids = await CommitAsync(store, "Archive/2023", Plain(1), Plain(2), WithAttachment);
-        await host.Services.GetRequiredService<IMessageIndexer>().EnqueueAsync(ids, Ct);
+        await host.Services.GetRequiredService<IIndexHandOver>().EnqueueAsync(ids, Ct);
 
         var all = await SearchUntilAsync(client, $"source:{SourceId}", 3);
         Assert.Equal(["Prüfbericht", "Status report 2", "Status report 1"], all.GetProperty("hits").EnumerateArray().Select(h => h.GetProperty("subject").GetString()));
@@ -163,7 +163,7 @@ public sealed class ArchiveSearchFlowTests : IDisposable
         await using var host = Host();
         var client = Client(host);
         var ids = await CommitAsync(host.Services.GetRequiredService<IArchiveStore>(), "INBOX", Plain(1), Plain(2), WithAttachment);
-        await host.Services.GetRequiredService<IMessageIndexer>().EnqueueAsync(ids, Ct);
+        await host.Services.GetRequiredService<IIndexHandOver>().EnqueueAsync(ids, Ct);
         var before = (await SearchUntilAsync(client, $"source:{SourceId}", 3)).ToString();
 
         var started = await client.PostAsync(new Uri("/api/admin/reindex", UriKind.Relative), null, Ct);

@@ -138,7 +138,7 @@ public sealed partial class AttachmentTextEndpointTests : IDisposable
         await store.InitializeAsync(Ct);
         var incoming = messages.Select((m, i) => new IncomingMessage(new MessageLocation("INBOX", 1, i + 1), MessageContent.FromBytes(m), null, [], MessageHeaderSummary.Read(new MemoryStream(m)))).ToList();
         var ids = (await store.CommitBatchAsync(new MessageBatch(SourceId, incoming, null), Ct)).ChangedIds.ToList();
-        await host.Services.GetRequiredService<IMessageIndexer>().EnqueueAsync(ids, Ct);
+        await host.Services.GetRequiredService<IIndexHandOver>().EnqueueAsync(ids, Ct);
         return (ids[0], ids[1]);
     }
 

@@ -37,7 +37,7 @@ public sealed class GeneratedMailboxOverHttpTests : IDisposable
         var client = host.CreateClient();
         client.DefaultRequestHeaders.Authorization = new AuthenticationHeaderValue("Bearer", "test-key");
         var store = host.Services.GetRequiredService<IArchiveStore>();
-        var indexer = host.Services.GetRequiredService<IMessageIndexer>();
+        var indexer = host.Services.GetRequiredService<IIndexHandOver>();
         await store.InitializeAsync(ct);
 
         var clock = Stopwatch.StartNew();

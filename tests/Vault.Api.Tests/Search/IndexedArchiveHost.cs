@@ -52,7 +52,7 @@ internal sealed class IndexedArchiveHost : IAsyncDisposable
         var incoming = messages.Select((m, i) => new IncomingMessage(new MessageLocation("INBOX", 1, i + 1), MessageContent.FromBytes(m), null, [], MessageHeaderSummary.Read(new MemoryStream(m)))).ToList();
         var result = await store.CommitBatchAsync(new MessageBatch(SourceId, incoming, null), cancellationToken);
         host.MessageIds = result.ChangedIds.ToList();
-        await host._factory.Services.GetRequiredService<IMessageIndexer>().EnqueueAsync(host.MessageIds, cancellationToken);
+        await host._factory.Services.GetRequiredService<IIndexHandOver>().EnqueueAsync(host.MessageIds, cancellationToken);
         await Deadline.UntilAsync(async () => await host.TotalAsync($"source:{SourceId}", cancellationToken) == count, IndexDeadline, "every message indexed", cancellationToken);
         return host;
     }

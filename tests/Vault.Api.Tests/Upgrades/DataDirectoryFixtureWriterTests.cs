@@ -64,7 +64,7 @@ public sealed class DataDirectoryFixtureWriterTests
             using var client = factory.CreateClient();
             client.DefaultRequestHeaders.Authorization = new AuthenticationHeaderValue("Bearer", ApiKey);
             var store = factory.Services.GetRequiredService<IArchiveStore>();
-            var indexer = factory.Services.GetRequiredService<IMessageIndexer>();
+            var indexer = factory.Services.GetRequiredService<IIndexHandOver>();
             var time = factory.Services.GetRequiredService<TimeProvider>();
             var writer = new Writer(store, indexer);
 
@@ -306,7 +306,7 @@ public sealed class DataDirectoryFixtureWriterTests
     }
 
     /// <summary>Commits a folder's messages in batches with the checkpoint covering each, and hands every batch to the indexer.</summary>
-    private sealed class Writer(IArchiveStore store, IMessageIndexer indexer)
+    private sealed class Writer(IArchiveStore store, IIndexHandOver indexer)
     {
         public async Task FolderAsync(
             string sourceId, string folder, long uidValidity, IEnumerable<(int Uid, byte[] Bytes)> messages, bool done, long onServer, ulong modSeq, IReadOnlyList<RetryEntry>? retry = null)

@@ -46,7 +46,7 @@ public class MessageExtractionBenchmarks
         }).ToList();
     }
 
-    /// <summary>As StoreIndexer runs it: the raw message in a seekable buffer, one document per message.</summary>
+    /// <summary>As MessageIndexer runs it: the raw message in a seekable buffer, one document per message.</summary>
     [Benchmark(OperationsPerInvoke = Messages)]
     public int BuildDocument()
     {

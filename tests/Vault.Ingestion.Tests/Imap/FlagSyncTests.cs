@@ -162,7 +162,7 @@ public sealed class FlagSyncTests
     }
 
     /// <summary>What the engine hands to the indexer.</summary>
-    private sealed class RecordingIndexer : IMessageIndexer
+    private sealed class RecordingIndexer : IIndexHandOver
     {
         private readonly ConcurrentQueue<string> _ids = new();
 

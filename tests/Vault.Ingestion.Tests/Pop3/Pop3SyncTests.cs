@@ -146,7 +146,7 @@ public sealed class Pop3SyncTests
     }
 
     /// <summary>Holds the bytes of every message committed, as the search indexer's hand-over does, until disposed.</summary>
-    private sealed class HoldingIndexer : IMessageIndexer, IDisposable
+    private sealed class HoldingIndexer : IIndexHandOver, IDisposable
     {
         public List<(string Sha256, Vault.Archive.Messages.MessageBytesHold Hold)> Held { get; } = [];
 

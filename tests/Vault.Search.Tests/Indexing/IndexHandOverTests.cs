@@ -6,7 +6,7 @@ using Vault.TestSupport;
 namespace Vault.Search.Tests.Indexing;
 
 /// <summary>What a committed batch hands to the indexer: the bytes of new messages held in memory, nothing else.</summary>
-public sealed class MessageIndexerTests : IDisposable
+public sealed class IndexHandOverTests : IDisposable
 {
     private readonly TempDirectory _temp = new("vault-handoff");
 
@@ -26,7 +26,7 @@ public sealed class MessageIndexerTests : IDisposable
 
         var batch = new MessageBatch("s", [Incoming(smallContent, 1), Incoming(knownContent, 2), Incoming(spilled, 3)], null);
         var ids = batch.Messages.Select(m => MessageIds.For("s", m.Content.Sha256)).ToList();
-        var indexer = new MessageIndexer(new ReindexProgress());
+        var indexer = new IndexHandOver(new ReindexProgress());
         await indexer.EnqueueAsync(batch, new BatchResult([ids[0], ids[2]], [ids[1]], 0), Ct);
 
         Assert.True(indexer.Wakeups.TryRead(out _));
@@ -46,7 +46,7 @@ public sealed class MessageIndexerTests : IDisposable
         var first = Encoding.ASCII.GetBytes("Subject: first\r\n\r\n" + new string('a', 3000) + "\r\n");
         var content = await Content(first, pooled: true);
         var id = MessageIds.For("s", content.Sha256);
-        var indexer = new MessageIndexer(new ReindexProgress());
+        var indexer = new IndexHandOver(new ReindexProgress());
         await indexer.EnqueueAsync(new MessageBatch("s", [Incoming(content, 1)], null), new BatchResult([id], [], 0), Ct);
 
         // The sync engine is done with the batch; the next batch's message of the same size rents from the pool.
@@ -64,7 +64,7 @@ public sealed class MessageIndexerTests : IDisposable
     {
         await using var content = await Content(Encoding.ASCII.GetBytes("Subject: a\r\n\r\nb\r\n"));
         var id = MessageIds.For("s", content.Sha256);
-        var indexer = new MessageIndexer(new ReindexProgress());
+        var indexer = new IndexHandOver(new ReindexProgress());
         await indexer.EnqueueAsync(new MessageBatch("s", [Incoming(content, 1)], null), new BatchResult([id], [], 0), Ct);
 
         indexer.DropHandedOff();

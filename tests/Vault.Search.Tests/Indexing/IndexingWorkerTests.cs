@@ -32,7 +32,7 @@ public sealed class IndexingWorkerTests : IDisposable
         long committed;
         using (var index = new SearchIndex(IndexPath))
         {
-            var queue = new MessageIndexer(new ReindexProgress());
+            var queue = new IndexHandOver(new ReindexProgress());
             await using (var worker = await StartAsync(queue, index, store))
             {
                 await Deadline.UntilAsync(() => Task.FromResult(index.DocumentCount == 3), TimeSpan.FromSeconds(30), "the first three messages indexed", Ct);
@@ -51,7 +51,7 @@ public sealed class IndexingWorkerTests : IDisposable
         using (var index = new SearchIndex(IndexPath))
         {
             Assert.Equal(committed, index.CommittedSequence);
-            var queue = new MessageIndexer(new ReindexProgress());
+            var queue = new IndexHandOver(new ReindexProgress());
             await using var worker = await StartAsync(queue, index, store);
             await queue.EnqueueAsync(second.Added, Ct);
             await Deadline.UntilAsync(() => Task.FromResult(second.Added.All(index.Contains)), TimeSpan.FromSeconds(30), "the two new messages indexed", Ct);
@@ -76,7 +76,7 @@ public sealed class IndexingWorkerTests : IDisposable
         await store.CommitBatchAsync(Batch(1, 4), Ct);
         using var index = new SearchIndex(IndexPath);
         var progress = new ReindexProgress();
-        var queue = new MessageIndexer(progress);
+        var queue = new IndexHandOver(progress);
         await using var worker = await StartAsync(queue, index, store, progress);
         await Deadline.UntilAsync(() => Task.FromResult(index.DocumentCount == 4), TimeSpan.FromSeconds(30), "indexed", Ct);
 
@@ -94,7 +94,7 @@ public sealed class IndexingWorkerTests : IDisposable
         await using var store = new EmbeddedArchiveStore(_data.Path, TimeProvider.System);
         await store.InitializeAsync(Ct);
         using var index = new SearchIndex(IndexPath);
-        var queue = new MessageIndexer(new ReindexProgress());
+        var queue = new IndexHandOver(new ReindexProgress());
         await using var worker = await StartAsync(queue, index, store);
 
         // Three batches, each indexed and refreshed before the next: three segments.
@@ -151,7 +151,7 @@ public sealed class IndexingWorkerTests : IDisposable
         }
     }
 
-    private static async Task<WorkerRun> StartAsync(MessageIndexer queue, SearchIndex index, EmbeddedArchiveStore store, ReindexProgress? progress = null)
+    private static async Task<WorkerRun> StartAsync(IndexHandOver queue, SearchIndex index, EmbeddedArchiveStore store, ReindexProgress? progress = null)
     {
         var worker = new IndexingWorker(
             queue, index, progress ?? new ReindexProgress(), store, new AttachmentTextExtraction(AttachmentTextLimits.Default, TimeProvider.System),
