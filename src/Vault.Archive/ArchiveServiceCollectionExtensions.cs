@@ -71,6 +71,8 @@ public static class ArchiveServiceCollectionExtensions
         services.AddSingleton(sp => (IMessageCatalog)sp.GetRequiredService<IArchiveStore>());
         services.AddSingleton<IArchiveChangeFeed>(sp => sp.GetRequiredService<IArchiveStore>());
         services.AddSingleton<ISourceStore>(sp => sp.GetRequiredService<IArchiveStore>());
+        services.AddSingleton<IMessageStore>(sp => sp.GetRequiredService<IArchiveStore>());
+        services.AddSingleton<Folders.IFolderSyncStore>(sp => sp.GetRequiredService<IArchiveStore>());
         services.AddSingleton(sp => (OAuth.IOAuthStore)sp.GetRequiredService<IArchiveStore>());
         services.AddSingleton(sp => (IInvitationStore)sp.GetRequiredService<IArchiveStore>());
         services.AddSingleton<CredentialProtector>();

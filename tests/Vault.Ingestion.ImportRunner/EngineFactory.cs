@@ -23,13 +23,13 @@ public static class EngineFactory
         inFlight ??= new InFlightBudget(options);
         indexer ??= new NoIndexer();
         var folders = new ImapFolderSynchronizer(
-            store, indexer, metrics, inFlight, options, Options.Create(new ArchiveOptions { DataDirectory = dataDirectory }), time, NullLogger<ImapFolderSynchronizer>.Instance);
+            store, store, store, indexer, metrics, inFlight, options, Options.Create(new ArchiveOptions { DataDirectory = dataDirectory }), time, NullLogger<ImapFolderSynchronizer>.Instance);
         var imap = new ImapSourceSynchronizer(
-            store, folders, new PlainPasswords(), new MailConnector(NullLogger<MailConnector>.Instance), metrics, options, time, NullLogger<ImapSourceSynchronizer>.Instance);
+            store, store, folders, new PlainPasswords(), new MailConnector(NullLogger<MailConnector>.Instance), metrics, options, time, NullLogger<ImapSourceSynchronizer>.Instance);
         var pop3 = new Pop3.Pop3SourceSynchronizer(
-            store, store, indexer, new PlainPasswords(), new MailConnector(NullLogger<MailConnector>.Instance), metrics, inFlight, options,
+            store, store, store, indexer, new PlainPasswords(), new MailConnector(NullLogger<MailConnector>.Instance), metrics, inFlight, options,
             Options.Create(new ArchiveOptions { DataDirectory = dataDirectory }), time, NullLogger<Pop3.Pop3SourceSynchronizer>.Instance);
         return new SourceSynchronizer(
-            store, store, [imap, pop3], new RetryPolicy(time), importSlots ?? new ImportSlots(options), new ConnectorBudgets(), metrics, options, time, NullLogger<SourceSynchronizer>.Instance);
+            store, store, store, [imap, pop3], new RetryPolicy(time), importSlots ?? new ImportSlots(options), new ConnectorBudgets(), metrics, options, time, NullLogger<SourceSynchronizer>.Instance);
     }
 }

@@ -32,7 +32,7 @@ public static class RestoreFactory
         time ??= TimeProvider.System;
         var login = new RestoreLogin(new MailConnector(NullLogger<MailConnector>.Instance), new PlainPasswords(), store, new ConnectorBudgets(), Protector(dataDirectory));
         return new MailboxRestorer(
-            store, store, store, login, new RestoreSelection(search), new RetryPolicy(time), Options.Create(options),
+            store, store, store, store, login, new RestoreSelection(search), new RetryPolicy(time), Options.Create(options),
             Options.Create(new ArchiveOptions { DataDirectory = dataDirectory }), time, NullLogger<MailboxRestorer>.Instance);
     }
 }

@@ -1,7 +1,6 @@
 using Microsoft.AspNetCore.Http.HttpResults;
 using Microsoft.AspNetCore.Mvc;
 using MimeKit;
-using Vault.Archive;
 using Vault.Archive.Messages;
 using Vault.Search.Documents;
 using Vault.Search.Searching;
@@ -24,7 +23,7 @@ public static class MessageEndpoints
     }
 
     private static async Task<Results<Ok<MessageListResponse>, ValidationProblem>> ListAsync(
-        string? sourceId, int? page, int? pageSize, [FromServices] IArchiveStore store, CancellationToken cancellationToken)
+        string? sourceId, int? page, int? pageSize, [FromServices] IMessageStore store, CancellationToken cancellationToken)
     {
         var errors = new Dictionary<string, string[]>();
         if (string.IsNullOrWhiteSpace(sourceId))
@@ -55,10 +54,10 @@ public static class MessageEndpoints
     }
 
     private static async Task<Results<Ok<MessageDetails>, ProblemHttpResult>> GetAsync(
-        string id, [FromServices] IArchiveStore store, [FromServices] SearchService search, CancellationToken cancellationToken)
+        string id, [FromServices] IMessageStore store, [FromServices] IArchiveChangeFeed changes, [FromServices] SearchService search, CancellationToken cancellationToken)
     {
         var metadata = await store.GetMessageAsync(id, cancellationToken);
-        var raw = metadata is null ? null : await store.OpenRawAsync(id, cancellationToken);
+        var raw = metadata is null ? null : await changes.OpenRawAsync(id, cancellationToken);
         if (metadata is null || raw is null)
         {
             return NotFound(id);
@@ -88,14 +87,14 @@ public static class MessageEndpoints
         }
     }
 
-    private static async Task<Results<FileStreamHttpResult, ProblemHttpResult>> RawAsync(string id, [FromServices] IArchiveStore store, CancellationToken cancellationToken)
+    private static async Task<Results<FileStreamHttpResult, ProblemHttpResult>> RawAsync(string id, [FromServices] IArchiveChangeFeed store, CancellationToken cancellationToken)
     {
         var raw = await store.OpenRawAsync(id, cancellationToken);
         return raw is null ? NotFound(id) : TypedResults.Stream(raw, "message/rfc822", $"{id}.eml");
     }
 
     private static async Task<Results<PushStreamHttpResult, ProblemHttpResult>> AttachmentAsync(
-        string id, int n, HttpContext context, [FromServices] IArchiveStore store, CancellationToken cancellationToken)
+        string id, int n, HttpContext context, [FromServices] IArchiveChangeFeed store, CancellationToken cancellationToken)
     {
         var raw = await store.OpenRawAsync(id, cancellationToken);
         if (raw is null)

@@ -1,6 +1,5 @@
 using Microsoft.AspNetCore.Http.HttpResults;
 using Microsoft.AspNetCore.Mvc;
-using Vault.Archive;
 using Vault.Archive.OAuth;
 using Vault.Archive.Sources;
 using Vault.Ingestion.OAuth;
@@ -105,7 +104,7 @@ public static class OAuthEndpoints
     private static async Task<Results<Ok<OAuthStartResponse>, ProblemHttpResult>> StartAsync(
         string id,
         HttpRequest request,
-        [FromServices] IArchiveStore store,
+        [FromServices] ISourceStore store,
         [FromServices] OAuthSignIns signIns,
         [FromServices] IConfiguration configuration,
         CancellationToken cancellationToken)

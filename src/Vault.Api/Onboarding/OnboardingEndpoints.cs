@@ -59,7 +59,7 @@ public static class OnboardingEndpoints
         string token,
         [FromServices] InvitationLifecycle lifecycle,
         [FromServices] IConnectorStore connectors,
-        [FromServices] Archive.IArchiveStore store,
+        [FromServices] Archive.Sources.ISourceStore store,
         [FromServices] IOptions<OnboardingOptions> options,
         CancellationToken cancellationToken)
     {

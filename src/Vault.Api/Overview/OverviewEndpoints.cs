@@ -1,7 +1,7 @@
 using Microsoft.AspNetCore.Http.HttpResults;
 using Microsoft.AspNetCore.Mvc;
-using Vault.Archive;
 using Vault.Archive.Connectors;
+using Vault.Archive.Messages;
 using Vault.Archive.Sources;
 
 namespace Vault.Api.Overview;
@@ -19,12 +19,12 @@ public static class OverviewEndpoints
     }
 
     private static async Task<Ok<OverviewResponse>> GetAsync(
-        [FromServices] IArchiveStore store, [FromServices] IConnectorStore connectors, [FromServices] TimeProvider time, CancellationToken cancellationToken)
+        [FromServices] ISourceStore store, [FromServices] IMessageStore messages, [FromServices] IConnectorStore connectors, [FromServices] TimeProvider time, CancellationToken cancellationToken)
     {
         var sources = await store.ListSourcesAsync(cancellationToken);
         var today = DateOnly.FromDateTime(time.GetUtcNow().UtcDateTime);
         var first = today.AddDays(1 - Days);
-        var counted = (await store.CountArchivedPerDayAsync(new DateTimeOffset(first.ToDateTime(TimeOnly.MinValue), TimeSpan.Zero), cancellationToken))
+        var counted = (await messages.CountArchivedPerDayAsync(new DateTimeOffset(first.ToDateTime(TimeOnly.MinValue), TimeSpan.Zero), cancellationToken))
             .ToDictionary(d => d.Day, d => d.Messages);
         var byStatus = Enum.GetValues<SourceStatus>().ToDictionary(
             status => status.ToString(),

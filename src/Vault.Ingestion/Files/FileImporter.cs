@@ -17,7 +17,7 @@ namespace Vault.Ingestion.Files;
 /// changing nothing it already archived. When every file is done, the uploads are deleted.
 /// </summary>
 public sealed class FileImporter(
-    IArchiveStore store, IIndexHandOver indexer, Sync.InFlightBudget inFlight, IOptions<ArchiveOptions> archive, TimeProvider timeProvider, ILogger<FileImporter> logger)
+    ISourceStore sources, IMessageStore messages, IIndexHandOver indexer, Sync.InFlightBudget inFlight, IOptions<ArchiveOptions> archive, TimeProvider timeProvider, ILogger<FileImporter> logger)
 {
     /// <summary>A single message above this (in a zip, say) is reported instead of archived.</summary>
     public const long MaxMessageBytes = 256L * 1024 * 1024;
@@ -31,8 +31,8 @@ public sealed class FileImporter(
         ArgumentNullException.ThrowIfNull(source);
         var directory = UploadedFiles.Directory(archive.Value.DataDirectory, source.Id);
         var files = System.IO.Directory.Exists(directory) ? System.IO.Directory.GetFiles(directory).Order(StringComparer.Ordinal).ToList() : [];
-        var run = new Run(store, indexer, inFlight, timeProvider, logger, source.Id, files.Count);
-        await store.UpdateSourceProgressAsync(source.Id, run.Progress, null, cancellationToken);
+        var run = new Run(sources, messages, indexer, inFlight, timeProvider, logger, source.Id, files.Count);
+        await sources.UpdateSourceProgressAsync(source.Id, run.Progress, null, cancellationToken);
         foreach (var path in files)
         {
             var (number, name) = UploadedFiles.Parse(path);
@@ -47,12 +47,12 @@ public sealed class FileImporter(
 
             await run.CommitAsync(cancellationToken);
             run.Progress = run.Progress with { FoldersDone = run.Progress.FoldersDone + 1 };
-            await store.UpdateSourceProgressAsync(source.Id, run.Progress, timeProvider.GetUtcNow(), cancellationToken);
+            await sources.UpdateSourceProgressAsync(source.Id, run.Progress, timeProvider.GetUtcNow(), cancellationToken);
         }
 
-        var totals = await store.GetSourceTotalsAsync(source.Id, cancellationToken);
-        await store.UpdateSourceProgressAsync(source.Id, run.Progress with { MessagesArchived = totals.Messages, BytesArchived = totals.Bytes }, timeProvider.GetUtcNow(), cancellationToken);
-        await store.AppendEventAsync(new SourceEvent(source.Id, timeProvider.GetUtcNow(), "import-finished",
+        var totals = await messages.GetSourceTotalsAsync(source.Id, cancellationToken);
+        await sources.UpdateSourceProgressAsync(source.Id, run.Progress with { MessagesArchived = totals.Messages, BytesArchived = totals.Bytes }, timeProvider.GetUtcNow(), cancellationToken);
+        await sources.AppendEventAsync(new SourceEvent(source.Id, timeProvider.GetUtcNow(), "import-finished",
             $"Imported {run.Read} messages from {files.Count} file(s); {run.Problems} problem(s)."), cancellationToken);
         FileImportLog.Finished(logger, source.Id, run.Read, files.Count, run.Problems);
         if (System.IO.Directory.Exists(directory))
@@ -195,7 +195,7 @@ public sealed class FileImporter(
     /// One import's batch, counters and problems. A batch holds up to <see cref="BatchBytes"/> of messages in memory, so it
     /// reserves that much of the process's in-flight budget when it starts and gives it back once committed.
     /// </summary>
-    private sealed class Run(IArchiveStore store, IIndexHandOver indexer, Sync.InFlightBudget inFlight, TimeProvider timeProvider, ILogger logger, string sourceId, int files)
+    private sealed class Run(ISourceStore sources, IMessageStore messages, IIndexHandOver indexer, Sync.InFlightBudget inFlight, TimeProvider timeProvider, ILogger logger, string sourceId, int files)
     {
         private const int BatchMessages = 100;
         private const long BatchBytes = 16L * 1024 * 1024;
@@ -244,7 +244,7 @@ public sealed class FileImporter(
             try
             {
                 var committed = new MessageBatch(sourceId, _batch.ToList(), null);
-                var result = await store.CommitBatchAsync(committed, cancellationToken);
+                var result = await messages.CommitBatchAsync(committed, cancellationToken);
                 await indexer.EnqueueAsync(committed, result, cancellationToken);
                 Progress = Progress with
                 {
@@ -252,7 +252,7 @@ public sealed class FileImporter(
                     MessagesOnServer = Read,
                     BytesArchived = Progress.BytesArchived + result.BytesAdded,
                 };
-                await store.UpdateSourceProgressAsync(sourceId, Progress, null, cancellationToken);
+                await sources.UpdateSourceProgressAsync(sourceId, Progress, null, cancellationToken);
             }
             finally
             {
@@ -274,7 +274,7 @@ public sealed class FileImporter(
             FileImportLog.Problem(logger, sourceId, file, where, problem);
             if (Problems <= MaxReportedProblems)
             {
-                await store.AppendEventAsync(
+                await sources.AppendEventAsync(
                     new SourceEvent(sourceId, timeProvider.GetUtcNow(), "import-problem", $"{file}: {where}: {problem}"), cancellationToken);
             }
         }

@@ -7,6 +7,7 @@ using Microsoft.Extensions.Options;
 using Vault.Archive;
 using Vault.Archive.Folders;
 using Vault.Archive.Messages;
+using Vault.Archive.Sources;
 using Vault.Ingestion.Sync;
 using Vault.Search.Indexing;
 
@@ -20,7 +21,9 @@ namespace Vault.Ingestion.Imap;
 /// <see cref="SyncOptions.LargeMessageBytes"/> is fetched in pieces into a temp file, so it holds one piece of memory.
 /// </summary>
 public sealed class ImapFolderSynchronizer(
-    IArchiveStore store,
+    ISourceStore sources,
+    IMessageStore messageStore,
+    IFolderSyncStore syncState,
     IIndexHandOver indexer,
     SyncMetrics metrics,
     InFlightBudget inFlight,
@@ -58,10 +61,10 @@ public sealed class ImapFolderSynchronizer(
         if (state.UidValidity != 0 && uidValidity != 0 && state.UidValidity != uidValidity)
         {
             SyncLog.UidValidityChanged(logger, state.SourceId, state.Folder, state.UidValidity, uidValidity);
-            await store.AppendEventAsync(new(state.SourceId, timeProvider.GetUtcNow(), "uidvalidity-changed",
+            await sources.AppendEventAsync(new(state.SourceId, timeProvider.GetUtcNow(), "uidvalidity-changed",
                 $"Folder {state.Folder} changed UIDVALIDITY; its messages are re-matched by content."), cancellationToken);
             state = state with { UidValidity = uidValidity, Watermark = 0, HighestModSeq = 0, UidNext = 0, MessagesOnServer = 0, RetryList = [], ImportDone = false };
-            await store.SaveFolderStateAsync(state, cancellationToken);
+            await syncState.SaveFolderStateAsync(state, cancellationToken);
         }
         else if (state.UidValidity == 0)
         {
@@ -135,7 +138,7 @@ public sealed class ImapFolderSynchronizer(
             foreach (var group in pass.Stale.Values.SelectMany(l => l).GroupBy(l => l.UidValidity))
             {
                 await indexer.EnqueueAsync(
-                    await store.MarkDeletedOnServerAsync(state.SourceId, state.Folder, group.Key, group.Select(l => l.Uid).ToList(), timeProvider.GetUtcNow(), cancellationToken),
+                    await syncState.MarkDeletedOnServerAsync(state.SourceId, state.Folder, group.Key, group.Select(l => l.Uid).ToList(), timeProvider.GetUtcNow(), cancellationToken),
                     cancellationToken);
             }
         }
@@ -148,7 +151,7 @@ public sealed class ImapFolderSynchronizer(
             RetryList = pass.RetryList.ToList(),
             ImportDone = true,
         };
-        await store.SaveFolderStateAsync(final, cancellationToken);
+        await syncState.SaveFolderStateAsync(final, cancellationToken);
         return new FolderPassResult(final, pass.MessagesAdded, pass.BytesAdded);
     }
 
@@ -274,12 +277,12 @@ public sealed class ImapFolderSynchronizer(
 
             if (remaps.Count > 0)
             {
-                await store.RemapLocationsAsync(pass.State.SourceId, pass.State.Folder, remaps, cancellationToken);
+                await syncState.RemapLocationsAsync(pass.State.SourceId, pass.State.Folder, remaps, cancellationToken);
             }
 
             var checkpoint = pass.State with { RetryList = pass.RetryList.ToList() };
             var committed = new MessageBatch(pass.State.SourceId, messages, checkpoint);
-            var result = await store.CommitBatchAsync(committed, cancellationToken);
+            var result = await messageStore.CommitBatchAsync(committed, cancellationToken);
             // Committed: the bodies are the store's now (the indexer is handed those in memory), and the budget is free for the next batch.
             await indexer.EnqueueAsync(committed, result, cancellationToken);
             await DisposeAllAsync(contents.Values);
@@ -411,7 +414,7 @@ public sealed class ImapFolderSynchronizer(
             .ToList();
         if (changes.Count > 0)
         {
-            await indexer.EnqueueAsync(await store.UpdateFlagsAsync(state.SourceId, state.Folder, state.UidValidity, changes, cancellationToken), cancellationToken);
+            await indexer.EnqueueAsync(await syncState.UpdateFlagsAsync(state.SourceId, state.Folder, state.UidValidity, changes, cancellationToken), cancellationToken);
         }
     }
 
@@ -422,7 +425,7 @@ public sealed class ImapFolderSynchronizer(
     private async Task RecordAllFlagsAsync(IMailFolder folder, FolderSyncState state, CancellationToken cancellationToken)
     {
         var stored = new Dictionary<long, IReadOnlyList<string>>();
-        await foreach (var message in store.ListMessagesInFolderAsync(state.SourceId, state.Folder, cancellationToken))
+        await foreach (var message in syncState.ListMessagesInFolderAsync(state.SourceId, state.Folder, cancellationToken))
         {
             foreach (var location in message.Locations.Where(l => l.Folder == state.Folder && l.UidValidity == state.UidValidity && l.Uid <= state.Watermark))
             {
@@ -443,7 +446,7 @@ public sealed class ImapFolderSynchronizer(
             .ToList();
         if (changes.Count > 0)
         {
-            await indexer.EnqueueAsync(await store.UpdateFlagsAsync(state.SourceId, state.Folder, state.UidValidity, changes, cancellationToken), cancellationToken);
+            await indexer.EnqueueAsync(await syncState.UpdateFlagsAsync(state.SourceId, state.Folder, state.UidValidity, changes, cancellationToken), cancellationToken);
         }
     }
 
@@ -451,7 +454,7 @@ public sealed class ImapFolderSynchronizer(
     {
         var onServer = (await folder.SearchAsync(SearchQuery.All, cancellationToken)).Select(u => (long)u.Id).ToHashSet();
         var gone = new List<long>();
-        await foreach (var message in store.ListMessagesInFolderAsync(state.SourceId, state.Folder, cancellationToken))
+        await foreach (var message in syncState.ListMessagesInFolderAsync(state.SourceId, state.Folder, cancellationToken))
         {
             gone.AddRange(message.Locations
                 .Where(l => l.Folder == state.Folder && l.UidValidity == state.UidValidity && l.Uid <= state.Watermark && !onServer.Contains(l.Uid))
@@ -461,7 +464,7 @@ public sealed class ImapFolderSynchronizer(
         if (gone.Count > 0)
         {
             // Their documents are rebuilt from the store with their new folders and, once gone everywhere, is:deleted.
-            await indexer.EnqueueAsync(await store.MarkDeletedOnServerAsync(state.SourceId, state.Folder, state.UidValidity, gone, timeProvider.GetUtcNow(), cancellationToken), cancellationToken);
+            await indexer.EnqueueAsync(await syncState.MarkDeletedOnServerAsync(state.SourceId, state.Folder, state.UidValidity, gone, timeProvider.GetUtcNow(), cancellationToken), cancellationToken);
         }
     }
 
@@ -478,7 +481,7 @@ public sealed class ImapFolderSynchronizer(
             return stale;
         }
 
-        await foreach (var message in store.ListMessagesInFolderAsync(state.SourceId, state.Folder, cancellationToken))
+        await foreach (var message in syncState.ListMessagesInFolderAsync(state.SourceId, state.Folder, cancellationToken))
         {
             var old = message.Locations.Where(l => l.Folder == state.Folder && l.UidValidity != state.UidValidity).ToList();
             if (old.Count > 0)

@@ -22,7 +22,8 @@ namespace Vault.Ingestion.Imap;
 /// and idles only with an IDLE slot.
 /// </summary>
 public sealed class ImapSourceSynchronizer(
-    IArchiveStore store,
+    ISourceStore sources,
+    IFolderSyncStore syncState,
     ImapFolderSynchronizer folderSynchronizer,
     IMailCredentialProvider credentials,
     MailConnector connector,
@@ -381,7 +382,7 @@ public sealed class ImapSourceSynchronizer(
             .Select(f => (f.Name, f.Folder))
             .ToList();
 
-        foreach (var state in await store.ListFolderStatesAsync(session.Source.Id, cancellationToken))
+        foreach (var state in await syncState.ListFolderStatesAsync(session.Source.Id, cancellationToken))
         {
             session.States.TryAdd(state.Folder, state);
         }
@@ -397,8 +398,8 @@ public sealed class ImapSourceSynchronizer(
             SyncLog.FolderGone(logger, session.Source.Id, gone.Folder);
             var marked = gone with { GoneAt = timeProvider.GetUtcNow() };
             session.States[gone.Folder] = marked;
-            await store.SaveFolderStateAsync(marked, cancellationToken);
-            await store.AppendEventAsync(new(session.Source.Id, timeProvider.GetUtcNow(), "folder-gone", $"Folder {gone.Folder} is gone from the server; its mail stays archived."), cancellationToken);
+            await syncState.SaveFolderStateAsync(marked, cancellationToken);
+            await sources.AppendEventAsync(new(session.Source.Id, timeProvider.GetUtcNow(), "folder-gone", $"Folder {gone.Folder} is gone from the server; its mail stays archived."), cancellationToken);
         }
 
         if (session.Client == client)

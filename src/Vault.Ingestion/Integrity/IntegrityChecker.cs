@@ -1,7 +1,6 @@
 using System.Buffers;
 using System.Security.Cryptography;
 using Microsoft.Extensions.Logging;
-using Vault.Archive;
 using Vault.Archive.Jobs;
 using Vault.Archive.Messages;
 using Vault.Archive.Sources;
@@ -16,7 +15,9 @@ namespace Vault.Ingestion.Integrity;
 /// A corrupted message is a finding, never a failure: the source keeps running and shows the ids.
 /// </summary>
 public sealed class IntegrityChecker(
-    IArchiveStore store,
+    ISourceStore sources,
+    IMessageStore messages,
+    IArchiveChangeFeed changes,
     IMessageCatalog catalog,
     IJobReportStore reports,
     SearchIndex index,
@@ -33,11 +34,11 @@ public sealed class IntegrityChecker(
             : new VerifyReport { SourceId = sourceId, StartedAt = timeProvider.GetUtcNow() };
         try
         {
-            report = await CheckAsync(report with { Total = await store.CountMessagesAsync(sourceId, cancellationToken) }, cancellationToken);
+            report = await CheckAsync(report with { Total = await changes.CountMessagesAsync(sourceId, cancellationToken) }, cancellationToken);
             // The event first: whoever sees the report Completed also sees what it found in the source's events.
             if (report.CorruptedCount > 0)
             {
-                await store.AppendEventAsync(new SourceEvent(sourceId, timeProvider.GetUtcNow(), "integrity",
+                await sources.AppendEventAsync(new SourceEvent(sourceId, timeProvider.GetUtcNow(), "integrity",
                     $"Integrity check: {report.CorruptedCount} corrupted message(s): {string.Join(", ", report.Corrupted.Take(20))}"), cancellationToken);
             }
 
@@ -62,7 +63,7 @@ public sealed class IntegrityChecker(
     {
         if (missing.Count > 0)
         {
-            await store.MarkChangedAsync(missing.ToList(), cancellationToken);
+            await changes.MarkChangedAsync(missing.ToList(), cancellationToken);
             await indexer.EnqueueAsync(missing.ToList(), cancellationToken);
         }
     }
@@ -121,7 +122,7 @@ public sealed class IntegrityChecker(
         var buffer = ArrayPool<byte>.Shared.Rent(1 << 16);
         try
         {
-            await using var raw = await store.OpenRawAsync(message.Id, cancellationToken);
+            await using var raw = await changes.OpenRawAsync(message.Id, cancellationToken);
             if (raw is null)
             {
                 return "no stored bytes";
@@ -166,7 +167,7 @@ public sealed class IntegrityChecker(
         long removed = 0;
         foreach (var id in index.IdsOfSource(sourceId))
         {
-            if (await store.GetMessageAsync(id, cancellationToken) is null)
+            if (await messages.GetMessageAsync(id, cancellationToken) is null)
             {
                 index.Delete(id);
                 removed++;

@@ -4,6 +4,7 @@ using Microsoft.Extensions.Options;
 using Quartz;
 using Vault.Archive;
 using Vault.Archive.Jobs;
+using Vault.Archive.Sources;
 
 namespace Vault.Ingestion.Integrity;
 
@@ -56,7 +57,7 @@ public sealed class IntegritySchedule(
     /// <summary>Starts the checks that are due.</summary>
     [DisallowConcurrentExecution]
     public sealed class DueChecksJob(
-        IArchiveStore store, IJobReportStore reports, VerifyRunner runner, IOptions<IntegrityOptions> options, TimeProvider timeProvider, ILogger<DueChecksJob> logger) : IJob
+        ISourceStore store, IJobReportStore reports, VerifyRunner runner, IOptions<IntegrityOptions> options, TimeProvider timeProvider, ILogger<DueChecksJob> logger) : IJob
     {
         public async ValueTask Execute(IJobExecutionContext context, CancellationToken cancellationToken)
         {

@@ -1,7 +1,6 @@
 using System.Security.Cryptography;
 using System.Text;
 using Microsoft.Extensions.Logging;
-using Vault.Archive;
 using Vault.Archive.OAuth;
 using Vault.Archive.Sources;
 using Vault.Ingestion.Errors;
@@ -16,7 +15,7 @@ namespace Vault.Ingestion.OAuth;
 /// refresh token encrypted and starts the source.
 /// </summary>
 public sealed class OAuthSignIns(
-    IArchiveStore archive,
+    ISourceStore sources,
     IOAuthStore store,
     OAuthClients clients,
     OAuthTokenEndpoint endpoint,
@@ -111,7 +110,7 @@ public sealed class OAuthSignIns(
         }
 
         var signIn = claim.SignIn!;
-        var source = await archive.GetSourceAsync(signIn.SourceId, cancellationToken);
+        var source = await sources.GetSourceAsync(signIn.SourceId, cancellationToken);
         if (source is null || source.Settings.Auth != SourceAuth.OAuth2 || source.Settings.OAuthProvider != signIn.Provider)
         {
             return OAuthCallbackResult.Failed(OAuthCallbackOutcome.SourceGone, Refusal(

@@ -29,7 +29,8 @@ namespace Vault.Ingestion.Pop3;
 /// </para>
 /// </summary>
 public sealed class Pop3SourceSynchronizer(
-    IArchiveStore store,
+    IMessageStore messageStore,
+    IFolderSyncStore syncState,
     IPop3StateStore uidlStore,
     IIndexHandOver indexer,
     IMailCredentialProvider credentials,
@@ -131,7 +132,7 @@ public sealed class Pop3SourceSynchronizer(
 
         var sizes = uidls.Count == 0 ? [] : await client.GetMessageSizesAsync(cancellationToken);
         var known = (await uidlStore.ListPop3UidlsAsync(sourceId, cancellationToken)).ToDictionary(u => u.Uidl, StringComparer.Ordinal);
-        var state = (await store.ListFolderStatesAsync(sourceId, cancellationToken)).FirstOrDefault(s => s.Folder == Pop3Locations.Folder)
+        var state = (await syncState.ListFolderStatesAsync(sourceId, cancellationToken)).FirstOrDefault(s => s.Folder == Pop3Locations.Folder)
             ?? new FolderSyncState { SourceId = sourceId, Folder = Pop3Locations.Folder, UidValidity = Pop3Locations.UidValidity };
         var nextUid = Math.Max(state.Watermark, known.Count == 0 ? 0 : known.Values.Max(u => u.Uid)) + 1;
 
@@ -187,7 +188,7 @@ public sealed class Pop3SourceSynchronizer(
             }
         }
 
-        await store.SaveFolderStateAsync(state with { MessagesOnServer = uidls.Count, UidNext = nextUid, ImportDone = true }, cancellationToken);
+        await syncState.SaveFolderStateAsync(state with { MessagesOnServer = uidls.Count, UidNext = nextUid, ImportDone = true }, cancellationToken);
         await run.Progress.SetAsync(p => p with { MessagesOnServer = uidls.Count, FoldersDone = 1, FoldersTotal = 1 }, cancellationToken);
     }
 
@@ -230,7 +231,7 @@ public sealed class Pop3SourceSynchronizer(
 
             var checkpoint = state with { Watermark = batch[^1].Uid, MessagesOnServer = onServer };
             var committed = new MessageBatch(run.SourceId, messages, checkpoint, batch.Select(b => new Pop3Uidl(uidls[b.Index], b.Uid)).ToList());
-            var result = await store.CommitBatchAsync(committed, cancellationToken);
+            var result = await messageStore.CommitBatchAsync(committed, cancellationToken);
             await indexer.EnqueueAsync(committed, result, cancellationToken);
             await DisposeAllAsync(messages);
             reservation.Dispose();

@@ -4,6 +4,7 @@ using Microsoft.Extensions.Options;
 using Vault.Archive;
 using Vault.Archive.Jobs;
 using Vault.Archive.Messages;
+using Vault.Archive.Sources;
 using Vault.Ingestion.Connections;
 using Vault.Ingestion.Errors;
 
@@ -20,7 +21,8 @@ namespace Vault.Ingestion.Restore;
 /// error classified as a source's, and the checkpoint kept for a resume.
 /// </summary>
 public sealed class MailboxRestorer(
-    IArchiveStore store,
+    ISourceStore sources,
+    IArchiveChangeFeed changes,
     IMessageCatalog catalog,
     IJobReportStore reports,
     RestoreLogin login,
@@ -161,7 +163,7 @@ public sealed class MailboxRestorer(
         ImapFolder folder = await target.FolderAsync(name, cancellationToken);
         var index = await TargetFolderIndex.LoadAsync(folder, cancellationToken);
         RestoreLog.FolderOpened(logger, restore.Id, folder.FullName, index.Count);
-        var pass = new RestoreFolderPass(store, catalog, reports, options.Value, TemporaryDirectory, selected, timeProvider, logger);
+        var pass = new RestoreFolderPass(sources, changes, catalog, reports, options.Value, TemporaryDirectory, selected, timeProvider, logger);
         return await pass.RunAsync(restore, folder, index, cancellationToken);
     }
 

@@ -15,7 +15,8 @@ namespace Vault.Ingestion.Restore;
 /// past the checkpoint; the resumed pass finds them there and skips them.
 /// </summary>
 internal sealed class RestoreFolderPass(
-    IArchiveStore store,
+    ISourceStore sources,
+    IArchiveChangeFeed changes,
     IMessageCatalog catalog,
     IJobReportStore reports,
     RestoreOptions options,
@@ -76,7 +77,7 @@ internal sealed class RestoreFolderPass(
     {
         try
         {
-            await using var raw = await store.OpenRawAsync(message.Id, cancellationToken);
+            await using var raw = await changes.OpenRawAsync(message.Id, cancellationToken);
             if (raw is not null)
             {
                 return await AppendableMessage.LoadAsync(message, raw, temporaryDirectory, cancellationToken);
@@ -180,7 +181,7 @@ internal sealed class RestoreFolderPass(
     {
         var folder = restore.Folders[restore.FolderIndex];
         RestoreLog.MessageProblem(logger, restore.Id, message.Id, folder, problem);
-        await store.AppendEventAsync(
+        await sources.AppendEventAsync(
             new SourceEvent(restore.SourceId, timeProvider.GetUtcNow(), "restore-problem", $"Restore {restore.Id}: message {message.Id} in {folder} was not restored: {problem}"),
             cancellationToken);
     }

@@ -1,5 +1,5 @@
 using Microsoft.Extensions.Logging;
-using Vault.Archive;
+using Vault.Archive.Messages;
 using Vault.Archive.Sources;
 using Vault.Ingestion.Connectors;
 
@@ -12,7 +12,8 @@ namespace Vault.Ingestion.Sync;
 /// </summary>
 public sealed class SourceRun
 {
-    private readonly IArchiveStore _store;
+    private readonly ISourceStore _sources;
+    private readonly IMessageStore _messages;
     private readonly ImportSlots _importSlots;
     private readonly SyncMetrics _metrics;
     private readonly TimeProvider _timeProvider;
@@ -23,7 +24,8 @@ public sealed class SourceRun
         Source source,
         ConnectorBudget? budget,
         TimeSpan pollInterval,
-        IArchiveStore store,
+        ISourceStore sources,
+        IMessageStore messages,
         ImportSlots importSlots,
         SyncMetrics metrics,
         TimeProvider timeProvider,
@@ -33,12 +35,13 @@ public sealed class SourceRun
         Budget = budget;
         PollInterval = pollInterval;
         ImportCompleted = source.ImportCompleted;
-        _store = store;
+        _sources = sources;
+        _messages = messages;
         _importSlots = importSlots;
         _metrics = metrics;
         _timeProvider = timeProvider;
         _logger = logger;
-        Progress = new SyncProgressTracker(store, timeProvider, source.Id, source.Progress);
+        Progress = new SyncProgressTracker(sources, timeProvider, source.Id, source.Progress);
     }
 
     public Source Source { get; }
@@ -72,7 +75,7 @@ public sealed class SourceRun
             return;
         }
 
-        var current = await _store.GetSourceAsync(SourceId, cancellationToken);
+        var current = await _sources.GetSourceAsync(SourceId, cancellationToken);
         if (current?.Status == SourceStatus.Error)
         {
             var status = current.ImportCompleted || ImportCompleted ? SourceStatus.Active : SourceStatus.Importing;
@@ -83,8 +86,8 @@ public sealed class SourceRun
     /// <summary>Sets the status (clearing any error); a change of status goes to the event log like a person's pause or resume.</summary>
     public async Task SetStatusAsync(SourceStatus status, bool? importCompleted, string why, CancellationToken cancellationToken)
     {
-        var before = (await _store.GetSourceAsync(SourceId, cancellationToken))?.Status;
-        await _store.UpdateSourceStatusAsync(SourceId, status, error: null, importCompleted, cancellationToken);
+        var before = (await _sources.GetSourceAsync(SourceId, cancellationToken))?.Status;
+        await _sources.UpdateSourceStatusAsync(SourceId, status, error: null, importCompleted, cancellationToken);
         _metrics.StatusChanged(SourceId, status);
         if (before is { } from && from != status)
         {
@@ -116,7 +119,7 @@ public sealed class SourceRun
     }
 
     public Task AppendEventAsync(string kind, string message, CancellationToken cancellationToken) =>
-        _store.AppendEventAsync(new SourceEvent(SourceId, _timeProvider.GetUtcNow(), kind, message), cancellationToken);
+        _sources.AppendEventAsync(new SourceEvent(SourceId, _timeProvider.GetUtcNow(), kind, message), cancellationToken);
 
     /// <summary>
     /// The counters are for people watching, and a crash or a reconnect may have lost the last throttled write: each
@@ -124,7 +127,7 @@ public sealed class SourceRun
     /// </summary>
     public async Task RecountAsync(CancellationToken cancellationToken)
     {
-        var totals = await _store.GetSourceTotalsAsync(SourceId, cancellationToken);
+        var totals = await _messages.GetSourceTotalsAsync(SourceId, cancellationToken);
         await Progress.SetAsync(p => p with { MessagesArchived = totals.Messages, BytesArchived = totals.Bytes, Waiting = false }, cancellationToken);
     }
 

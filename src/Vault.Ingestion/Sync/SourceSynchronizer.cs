@@ -2,6 +2,7 @@ using Microsoft.Extensions.Logging;
 using Microsoft.Extensions.Options;
 using Vault.Archive;
 using Vault.Archive.Connectors;
+using Vault.Archive.Messages;
 using Vault.Archive.Sources;
 using Vault.Ingestion.Connections;
 using Vault.Ingestion.Connectors;
@@ -15,7 +16,8 @@ namespace Vault.Ingestion.Sync;
 /// the first break of a connection that was working is reconnected quietly. Plain code that tests drive without Quartz.
 /// </summary>
 public sealed class SourceSynchronizer(
-    IArchiveStore store,
+    ISourceStore sources,
+    IMessageStore messages,
     IConnectorStore connectors,
     IEnumerable<IProtocolSynchronizer> protocols,
     RetryPolicy retryPolicy,
@@ -31,7 +33,7 @@ public sealed class SourceSynchronizer(
     /// <summary>Syncs until cancelled, or until a failure needs a person (then the source shows the error).</summary>
     public async Task RunAsync(string sourceId, CancellationToken cancellationToken)
     {
-        var source = await store.GetSourceAsync(sourceId, cancellationToken);
+        var source = await sources.GetSourceAsync(sourceId, cancellationToken);
         if (source is null)
         {
             return;
@@ -98,7 +100,7 @@ public sealed class SourceSynchronizer(
     /// <summary>A run of the source as it is now (null when it was deleted), with its connector's budget.</summary>
     private async Task<SourceRun?> StartRunAsync(string sourceId, CancellationToken cancellationToken)
     {
-        var source = await store.GetSourceAsync(sourceId, cancellationToken);
+        var source = await sources.GetSourceAsync(sourceId, cancellationToken);
         if (source is null)
         {
             return null;
@@ -107,7 +109,7 @@ public sealed class SourceSynchronizer(
         var budget = source.ConnectorId is { } connectorId && await connectors.GetConnectorAsync(connectorId, cancellationToken) is { } owner
             ? budgets.For(owner)
             : null;
-        return new SourceRun(source, budget, source.Settings.PollInterval ?? _options.PollInterval, store, importSlots, metrics, timeProvider, logger);
+        return new SourceRun(source, budget, source.Settings.PollInterval ?? _options.PollInterval, sources, messages, importSlots, metrics, timeProvider, logger);
     }
 
     private IProtocolSynchronizer ProtocolFor(Source source) =>
@@ -143,7 +145,7 @@ public sealed class SourceSynchronizer(
     /// <returns>When to try again, or null when a person must act first.</returns>
     private async Task<DateTimeOffset?> RecordFailureAsync(string sourceId, Exception exception, int failures, CancellationToken cancellationToken)
     {
-        var source = await store.GetSourceAsync(sourceId, cancellationToken);
+        var source = await sources.GetSourceAsync(sourceId, cancellationToken);
         if (source is null)
         {
             return null;
@@ -154,13 +156,13 @@ public sealed class SourceSynchronizer(
         {
             var reconnectAt = retryPolicy.NextRetryAt(classified, failures, timeProvider.GetUtcNow())!.Value;
             SyncLog.Reconnecting(logger, exception, sourceId, classified.Code, reconnectAt);
-            await store.AppendEventAsync(new(sourceId, timeProvider.GetUtcNow(), "reconnect", $"{classified.Code}: {classified.Message} Reconnecting."), cancellationToken);
+            await sources.AppendEventAsync(new(sourceId, timeProvider.GetUtcNow(), "reconnect", $"{classified.Code}: {classified.Message} Reconnecting."), cancellationToken);
             return reconnectAt;
         }
 
         var error = retryPolicy.ToSourceError(classified, failures);
-        await store.UpdateSourceStatusAsync(sourceId, SourceStatus.Error, error, importCompleted: null, cancellationToken);
-        await store.AppendEventAsync(new(sourceId, error.OccurredAt, "error", $"{classified.Code}: {classified.Message}"), cancellationToken);
+        await sources.UpdateSourceStatusAsync(sourceId, SourceStatus.Error, error, importCompleted: null, cancellationToken);
+        await sources.AppendEventAsync(new(sourceId, error.OccurredAt, "error", $"{classified.Code}: {classified.Message}"), cancellationToken);
         metrics.SyncFailed(classified.Code);
         metrics.StatusChanged(sourceId, SourceStatus.Error);
         SyncLog.SyncFailed(logger, exception, sourceId, classified.Code, failures, error.NextRetryAt);

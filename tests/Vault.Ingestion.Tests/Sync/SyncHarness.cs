@@ -84,7 +84,7 @@ internal sealed class SyncHarness : IAsyncDisposable
 
     /// <summary>The one-folder pass on its own, for a test that opens the folder itself.</summary>
     public ImapFolderSynchronizer CreateFolderSynchronizer(IIndexHandOver indexer, TimeProvider? time = null, SyncMetrics? metrics = null) =>
-        new(Store, indexer, metrics ?? new SyncMetrics(new RunnerMeterFactory()), new InFlightBudget(Options.MaxInFlightBytes), Microsoft.Extensions.Options.Options.Create(Options),
+        new(Store, Store, Store, indexer, metrics ?? new SyncMetrics(new RunnerMeterFactory()), new InFlightBudget(Options.MaxInFlightBytes), Microsoft.Extensions.Options.Options.Create(Options),
             Microsoft.Extensions.Options.Options.Create(new ArchiveOptions { DataDirectory = Data.Path }), time ?? TimeProvider.System,
             NullLogger<ImapFolderSynchronizer>.Instance);
 
