@@ -2,7 +2,6 @@ using Microsoft.Extensions.Hosting;
 using Microsoft.Extensions.Logging;
 using Microsoft.Extensions.Options;
 using Quartz;
-using Vault.Archive;
 using Vault.Archive.Jobs;
 using Vault.Archive.Sources;
 
@@ -15,7 +14,6 @@ namespace Vault.Ingestion.Integrity;
 /// </summary>
 public sealed class IntegritySchedule(
     ISchedulerFactory schedulerFactory,
-    IArchiveStore store,
     IJobReportStore reports,
     IOptions<IntegrityOptions> options,
     TimeProvider timeProvider) : IHostedService
@@ -24,7 +22,6 @@ public sealed class IntegritySchedule(
 
     public async Task StartAsync(CancellationToken cancellationToken)
     {
-        await store.InitializeAsync(cancellationToken);
         foreach (var report in await reports.ListVerifyReportsAsync(cancellationToken))
         {
             if (report.Status == JobStatus.Running)

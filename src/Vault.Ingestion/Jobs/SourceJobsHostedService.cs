@@ -1,20 +1,19 @@
 using Microsoft.Extensions.Hosting;
-using Vault.Archive;
 using Vault.Archive.Sources;
 using Vault.Ingestion.Sync;
 
 namespace Vault.Ingestion.Jobs;
 
 /// <summary>
-/// At startup resumes every source that is not paused from its checkpoint; at shutdown interrupts every running
+/// At startup resumes every source that is not paused from its checkpoint (the store is open by then: the archive's
+/// start-up step runs before any hosted service starts); at shutdown interrupts every running
 /// job, and every job that starts from then on, and waits for them, before the Quartz scheduler itself stops (hosted
 /// services stop in reverse order).
 /// </summary>
-public sealed class SourceJobsHostedService(IArchiveStore store, ISourceRunner runner, SourceJobRegistry registry, SyncMetrics metrics) : IHostedService
+public sealed class SourceJobsHostedService(ISourceStore store, ISourceRunner runner, SourceJobRegistry registry, SyncMetrics metrics) : IHostedService
 {
     public async Task StartAsync(CancellationToken cancellationToken)
     {
-        await store.InitializeAsync(cancellationToken);
         foreach (var source in await store.ListSourcesAsync(cancellationToken))
         {
             metrics.StatusChanged(source.Id, source.Status);

@@ -1,16 +1,14 @@
 using Microsoft.Extensions.Hosting;
 using Microsoft.Extensions.Logging;
-using Vault.Archive;
 using Vault.Archive.Jobs;
 
 namespace Vault.Ingestion.Restore;
 
 /// <summary>At start, runs again every restore a stopped (or killed) Vault left Running: each goes on from its checkpoint.</summary>
-public sealed class RestoreResumption(IArchiveStore store, IJobReportStore reports, RestoreRunner runner, ILogger<RestoreResumption> logger) : IHostedService
+public sealed class RestoreResumption(IJobReportStore reports, RestoreRunner runner, ILogger<RestoreResumption> logger) : IHostedService
 {
     public async Task StartAsync(CancellationToken cancellationToken)
     {
-        await store.InitializeAsync(cancellationToken);
         foreach (var restore in await reports.ListRestoresAsync(cancellationToken))
         {
             if (restore.Status == JobStatus.Running)
