@@ -36,7 +36,7 @@ builder.AddOAuth();
 builder.AddOnboarding();
 builder.Services.AddProblemDetails();
 builder.AddBadRequestProblems();
-builder.Services.AddOpenApi();
+builder.AddApiDocs();
 
 var app = builder.Build();
 

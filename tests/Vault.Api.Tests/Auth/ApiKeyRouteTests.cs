@@ -1,6 +1,7 @@
 using System.Net;
 using System.Net.Http.Headers;
 using System.Text;
+using System.Text.Json.Nodes;
 using System.Text.RegularExpressions;
 using Microsoft.AspNetCore.Hosting;
 using Microsoft.AspNetCore.Http.Metadata;
@@ -67,6 +68,26 @@ public sealed partial class ApiKeyRouteTests : IDisposable
 
         Assert.Equal(HttpStatusCode.BadRequest, response.StatusCode);
         Assert.Contains("\"body\"", await response.Content.ReadAsStringAsync(TestContext.Current.CancellationToken), StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public async Task The_api_document_declares_the_key_on_every_api_operation_and_on_no_other()
+    {
+        var client = _factory.CreateClient();
+        var document = JsonNode.Parse(await client.GetStringAsync(new Uri("/openapi/v1.json", UriKind.Relative), TestContext.Current.CancellationToken))!;
+
+        var scheme = document["components"]!["securitySchemes"]!["apiKey"]!;
+        Assert.Equal("http", scheme["type"]!.GetValue<string>());
+        Assert.Equal("bearer", scheme["scheme"]!.GetValue<string>());
+        var operations = document["paths"]!.AsObject()
+            .SelectMany(path => path.Value!.AsObject()
+                .Where(item => item.Value is JsonObject { } operation && operation.ContainsKey("responses"))
+                .Select(item => (Path: path.Key, Method: item.Key, Security: item.Value!["security"]?.ToJsonString() ?? "none")))
+            .ToList();
+        static bool UnderApi(string path) => path == "/api" || path.StartsWith("/api/", StringComparison.Ordinal);
+        Assert.True(operations.Count(o => UnderApi(o.Path)) >= 40, $"{operations.Count} operations");
+        Assert.Contains(operations, o => !UnderApi(o.Path));
+        Assert.All(operations, o => Assert.Equal(UnderApi(o.Path) ? "[{\"apiKey\":[]}]" : "none", o.Security));
     }
 
     public void Dispose()
