@@ -19,6 +19,8 @@ using Vault.Archive;
 using Vault.Archive.Schema;
 using Vault.Ingestion;
 
+NativeHeapArenas.Limit();
+
 var builder = WebApplication.CreateBuilder(args);
 
 builder.AddVaultLogging();
