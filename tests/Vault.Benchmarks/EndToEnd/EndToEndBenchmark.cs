@@ -100,6 +100,8 @@ public static class EndToEndBenchmark
             SearchP95Milliseconds = Of(r => r.SearchP95Milliseconds),
             FacetedSearchP50Milliseconds = Of(r => r.FacetedSearchP50Milliseconds),
             FacetedSearchP95Milliseconds = Of(r => r.FacetedSearchP95Milliseconds),
+            QuietSearchP50Milliseconds = Of(r => r.QuietSearchP50Milliseconds),
+            QuietSearchP95Milliseconds = Of(r => r.QuietSearchP95Milliseconds),
             IdleAppendToSearchableMedianSeconds = Of(r => r.IdleAppendToSearchableMedianSeconds),
             NoOpSyncPassMilliseconds = Of(r => r.NoOpSyncPassMilliseconds),
             NoOpSyncPassSource = runs[0].NoOpSyncPassSource,

@@ -85,6 +85,9 @@ public sealed class EndToEndRun(
                 }
             }
 
+            (result.QuietSearchP50Milliseconds, result.QuietSearchP95Milliseconds) = await MeasureQueriesAsync(api, "", cancellationToken);
+            Console.WriteLine($"run {result.Run}: once quiet, search p50 {result.QuietSearchP50Milliseconds:F2} ms, p95 {result.QuietSearchP95Milliseconds:F2} ms");
+
             var (total, index, byEntry) = DiskUsage.Measure(vault.DataDirectory);
             result.DiskBytes = total - warmDisk;
             result.IndexBytes = index - warmIndex;

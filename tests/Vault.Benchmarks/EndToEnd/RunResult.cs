@@ -25,6 +25,12 @@ public sealed class RunResult
     /// <summary>The same queries with <c>facets=folder,year,from,source</c>.</summary>
     public double? FacetedSearchP50Milliseconds { get; set; }
     public double? FacetedSearchP95Milliseconds { get; set; }
+    /// <summary>
+    /// The plain queries again once Vault's CPU is quiet. The first measurement starts at searchable, when the import's
+    /// last merges may still be running on the same 2 cores (its p50 at 100,000 messages ranged 2.6-5.7 ms over runs of one build).
+    /// </summary>
+    public double? QuietSearchP50Milliseconds { get; set; }
+    public double? QuietSearchP95Milliseconds { get; set; }
     public List<double?> IdleAppendToSearchableSeconds { get; } = [];
     public double? IdleAppendToSearchableMedianSeconds { get; set; }
     public double? NoOpSyncPassMilliseconds { get; set; }
