@@ -87,7 +87,7 @@ public sealed class SearchIndex : IDisposable
     private static (Lucene.Net.Store.Directory Directory, IndexWriter Writer, SearcherManager Searchers) Open(string path, IndexAnalyzer analyzer, Action mergeEnded)
     {
         VaultCodec.Register();
-        var directory = new FileSwitchDirectory(ReadByCalls, new NIOFSDirectory(path), new MMapDirectory(path), doClose: true);
+        var directory = new FileSwitchDirectory(ReadByCalls, new PositionedReadDirectory(path), new MMapDirectory(path), doClose: true);
         IndexWriter? writer = null;
         try
         {
