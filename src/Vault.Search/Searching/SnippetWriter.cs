@@ -17,8 +17,9 @@ public sealed class SnippetWriter(Analyzer analyzer)
     private const int Lead = 50;
 
     /// <summary>
-    /// Below this many characters (a stored preview) the analyzer reads the text from its start: cheaper than the
-    /// culture-aware search (ICU collation) for a starting point, 3-4% of the CPU time of searches in the profile.
+    /// Below this many characters (a stored preview) the analyzer reads text with other than ASCII characters from its
+    /// start: cheaper than the culture-aware search (ICU collation) for a starting point, 3-4% of the CPU time of searches
+    /// in the profile.
     /// </summary>
     private const int JumpAbove = 8 * 1024;
 
@@ -32,9 +33,27 @@ public sealed class SnippetWriter(Analyzer analyzer)
             return null;
         }
 
-        // Jump close to the first likely match (culture-aware, ignoring case and accents) instead of analyzing
-        // 100 KB of text in front of it; the analyzer still decides what a match is.
-        var near = text.Length > JumpAbove ? Near(text, terms) : 0;
+        // Jump close to the first likely match instead of analyzing 100 KB of text in front of it; the analyzer still
+        // decides what a match is. In ASCII text every word the analyzer makes is a piece of the text in lower case
+        // (nothing to fold), so a match starts no earlier than the first place a query's first word occurs, ignoring
+        // case, and without one there is none (a vectorized search, not an analysis: 7% less CPU per search at 100,000
+        // messages, README, Benchmark).
+        int near;
+        if (!text.AsSpan().ContainsAnyExceptInRange((char)0, (char)0x7f))
+        {
+            var first = FirstOrdinal(text, terms);
+            if (first < 0)
+            {
+                return null;
+            }
+
+            near = JumpTo(text, first);
+        }
+        else
+        {
+            near = text.Length > JumpAbove ? JumpTo(text, FirstCultural(text, terms)) : 0;
+        }
+
         var matches = near > 0 ? Matches(text, near, terms) : [];
         if (matches.Count == 0)
         {
@@ -64,7 +83,24 @@ public sealed class SnippetWriter(Analyzer analyzer)
         return Cut(text, 0, end < text.Length ? WordEnd(text, end) : end, []);
     }
 
-    private static int Near(string text, IReadOnlyList<IReadOnlyList<string>> terms)
+    /// <summary>Where the first query word first occurs, ignoring case (ordinal, for ASCII text); -1 where none does.</summary>
+    private static int FirstOrdinal(string text, IReadOnlyList<IReadOnlyList<string>> terms)
+    {
+        var first = int.MaxValue;
+        foreach (var words in terms)
+        {
+            var at = text.AsSpan().IndexOf(words[0].AsSpan().TrimEnd('*'), StringComparison.OrdinalIgnoreCase);
+            if (at >= 0)
+            {
+                first = Math.Min(first, at);
+            }
+        }
+
+        return first == int.MaxValue ? -1 : first;
+    }
+
+    /// <summary>Where the first query word first occurs, ignoring case and accents (culture-aware); -1 where none does.</summary>
+    private static int FirstCultural(string text, IReadOnlyList<IReadOnlyList<string>> terms)
     {
         var compare = CultureInfo.InvariantCulture.CompareInfo;
         var first = int.MaxValue;
@@ -77,8 +113,11 @@ public sealed class SnippetWriter(Analyzer analyzer)
             }
         }
 
-        return first == int.MaxValue || first < 2 * Width ? 0 : WordStart(text, first - Width);
+        return first == int.MaxValue ? -1 : first;
     }
+
+    /// <summary>A word's start some way before <paramref name="first"/>, for the analyzer to start at; 0 when that is near the start anyway.</summary>
+    private static int JumpTo(string text, int first) => first < 2 * Width ? 0 : WordStart(text, first - Width);
 
     private List<SnippetHighlight> Matches(string text, int from, IReadOnlyList<IReadOnlyList<string>> terms)
     {
