@@ -79,7 +79,7 @@ public sealed class SearchService
             var wanted = (int)Math.Min(skip + pageSize, searcher.IndexReader.MaxDoc);
             ITopDocsCollector collector = sort == SearchSort.Relevance
                 ? TopScoreDocCollector.Create(wanted, docsScoredInOrder: false)
-                : TopFieldCollector.Create(new Sort(new SortField(SearchFields.Date, SortFieldType.INT64, sort == SearchSort.Date)), wanted,
+                : TopFieldCollector.Create(DateSort.By(newestFirst: sort == SearchSort.Date), wanted,
                     fillFields: false, trackDocScores: false, trackMaxScore: false, docsScoredInOrder: false);
             searcher.Search(rewritten, counter is null ? collector : MultiCollector.Wrap(collector, counter));
             var top = collector.GetTopDocs();
@@ -124,7 +124,7 @@ public sealed class SearchService
         var fields = new HashSet<string>(StringComparer.Ordinal) { SearchFields.Id };
         return _index.Search(searcher =>
         {
-            var top = searcher.Search(parsed.Query, null, Math.Max(1, searcher.IndexReader.MaxDoc), new Sort(new SortField(SearchFields.Date, SortFieldType.INT64, false)));
+            var top = searcher.Search(parsed.Query, null, Math.Max(1, searcher.IndexReader.MaxDoc), DateSort.By(newestFirst: false));
             return top.ScoreDocs
                 .Select(d => searcher.Doc(d.Doc, fields).Get(SearchFields.Id, CultureInfo.InvariantCulture))
                 .Where(id => id is not null)
