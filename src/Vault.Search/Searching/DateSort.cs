@@ -26,7 +26,8 @@ internal sealed class DateSort : FieldComparerSource
 
     public override FieldComparer NewComparer(string fieldname, int numHits, int sortPos, bool reversed) => new Comparer(numHits);
 
-    private static long[] For(AtomicReader reader) => Dates.GetValue(reader.CoreCacheKey, _ =>
+    /// <summary>The segment's dates by document (0 where a document has none), shared: never written to.</summary>
+    public static long[] Of(AtomicReader reader) => Dates.GetValue(reader.CoreCacheKey, _ =>
     {
         var values = reader.GetNumericDocValues(SearchFields.Date);
         var dates = new long[reader.MaxDoc];
@@ -64,7 +65,7 @@ internal sealed class DateSort : FieldComparerSource
 
         public override FieldComparer SetNextReader(AtomicReaderContext context)
         {
-            _dates = For(context.AtomicReader);
+            _dates = Of(context.AtomicReader);
             return this;
         }
     }

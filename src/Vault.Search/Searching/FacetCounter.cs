@@ -8,7 +8,8 @@ namespace Vault.Search.Searching;
 
 /// <summary>
 /// Counts facet values over every document a query matches, as a collector beside the one that keeps the page: folder,
-/// from and source from sorted-set doc values (<see cref="OperatorFields"/>), year from the date's numeric doc values.
+/// from and source from sorted-set doc values (<see cref="OperatorFields"/>), year from the dates the sort keeps in
+/// memory (<see cref="DateSort"/>).
 /// Stored fields are never loaded, so the cost grows with the number of hits, not with what the hits hold.
 /// Counts are per segment by ordinal and turned into values once per segment, only for the ordinals seen.
 /// </summary>
@@ -20,7 +21,7 @@ internal sealed class FacetCounter(IReadOnlyList<SearchFacet> facets) : ICollect
     private readonly Dictionary<SearchFacet, Dictionary<string, long>> _totals = facets.Distinct().ToDictionary(f => f, _ => new Dictionary<string, long>(StringComparer.Ordinal));
     private readonly List<Segment> _segments = [];
     private readonly Dictionary<int, long> _years = [];
-    private NumericDocValues? _dates;
+    private long[]? _dates;
 
     public bool AcceptsDocsOutOfOrder => true;
 
@@ -33,7 +34,7 @@ internal sealed class FacetCounter(IReadOnlyList<SearchFacet> facets) : ICollect
         ArgumentNullException.ThrowIfNull(context);
         Fold();
         var reader = context.AtomicReader;
-        _dates = _totals.ContainsKey(SearchFacet.Year) ? reader.GetNumericDocValues(SearchFields.Date) : null;
+        _dates = _totals.ContainsKey(SearchFacet.Year) && reader.GetNumericDocValues(SearchFields.Date) is not null ? DateSort.Of(reader) : null;
         foreach (var facet in _totals.Keys.Where(f => f != SearchFacet.Year))
         {
             if (reader.GetSortedSetDocValues(FieldOf(facet)) is { } values)
@@ -52,7 +53,7 @@ internal sealed class FacetCounter(IReadOnlyList<SearchFacet> facets) : ICollect
 
         if (_dates is not null)
         {
-            var year = DateTimeOffset.FromUnixTimeMilliseconds(Math.Clamp(_dates.Get(doc), Earliest, Latest)).Year;
+            var year = DateTimeOffset.FromUnixTimeMilliseconds(Math.Clamp(_dates[doc], Earliest, Latest)).Year;
             _years[year] = _years.GetValueOrDefault(year) + 1;
         }
     }
