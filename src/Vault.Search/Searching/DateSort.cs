@@ -14,7 +14,10 @@ namespace Vault.Search.Searching;
 /// </summary>
 internal sealed class DateSort : FieldComparerSource
 {
-    /// <summary>Each segment's dates, by the segment's core (shared by every reader of the segment, deletions or not).</summary>
+    /// <summary>
+    /// Each segment's dates, by the segment's core (shared by every reader of the segment, deletions or not). A segment's
+    /// dates never change: Vault replaces whole documents and never updates doc values in place.
+    /// </summary>
     private static readonly ConditionalWeakTable<object, long[]> Dates = new();
 
     private DateSort()
