@@ -70,23 +70,42 @@ public sealed class ServerResponseRecorder : IProtocolLogger
         lock (_slots)
         {
             var span = SkipLinesThatWouldBeDropped(buffer.AsSpan(offset, count));
-            foreach (var b in span)
+            while (span.IndexOf((byte)'\n') is var newline and >= 0)
             {
-                if (b == (byte)'\n')
-                {
-                    Complete();
-                }
-                else if (b != (byte)'\r' && _lengths[Partial] < MaxLineLength)
-                {
-                    _slots[Partial][_lengths[Partial]++] = b;
-                }
+                Append(span[..newline]);
+                Complete();
+                span = span[(newline + 1)..];
+            }
+
+            Append(span);
+        }
+    }
+
+    /// <summary>Adds a piece of the line being read, without its carriage returns, up to <see cref="MaxLineLength"/> bytes.</summary>
+    private void Append(ReadOnlySpan<byte> piece)
+    {
+        var slot = Partial;
+        var line = _slots[slot].AsSpan(_lengths[slot]);
+        if (piece.IndexOf((byte)'\r') < 0)
+        {
+            var copied = Math.Min(piece.Length, line.Length);
+            piece[..copied].CopyTo(line);
+            _lengths[slot] += copied;
+            return;
+        }
+
+        foreach (var b in piece)
+        {
+            if (b != (byte)'\r' && _lengths[slot] < MaxLineLength)
+            {
+                _slots[slot][_lengths[slot]++] = b;
             }
         }
     }
 
     /// <summary>
     /// During a sync most of what the server sends is message bodies. Of one read only its last
-    /// <see cref="MaxLines"/> non-empty lines can stay, so the lines before them are not looked at byte by byte.
+    /// <see cref="MaxLines"/> non-empty lines can stay, so the lines before them are not copied.
     /// </summary>
     private ReadOnlySpan<byte> SkipLinesThatWouldBeDropped(ReadOnlySpan<byte> span)
     {

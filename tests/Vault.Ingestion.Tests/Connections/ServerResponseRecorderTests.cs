@@ -37,6 +37,63 @@ public sealed class ServerResponseRecorderTests
     }
 
     [Fact]
+    public void Any_cut_of_the_stream_into_reads_keeps_the_last_lines_and_the_greeting()
+    {
+        var random = new Random(20261130);
+        for (var round = 0; round < 300; round++)
+        {
+            // Untagged lines ("* ..."), so the transcript shows them as they are: carriage returns anywhere, empty lines,
+            // lines of only carriage returns, and lines longer than the 1,000 bytes kept.
+            var stream = new StringBuilder();
+            var lineCount = random.Next(0, 60);
+            for (var i = 0; i < lineCount; i++)
+            {
+                var kind = random.Next(10);
+                stream.Append(kind switch
+                {
+                    0 => string.Empty,
+                    1 => new string('\r', random.Next(1, 3)),
+                    2 => "* " + new string((char)('a' + random.Next(26)), random.Next(990, 2500)),
+                    _ => "* " + RandomText(random, random.Next(0, 120)),
+                });
+                stream.Append(random.Next(4) == 0 ? "\n" : "\r\n");
+            }
+
+            stream.Append(RandomText(random, random.Next(0, 30)));
+            var bytes = Encoding.ASCII.GetBytes(stream.ToString());
+
+            var recorder = new ServerResponseRecorder();
+            for (var offset = 0; offset < bytes.Length;)
+            {
+                var length = Math.Min(bytes.Length - offset, random.Next(3) == 0 ? random.Next(1, 8) : random.Next(1, 6000));
+                recorder.LogServer(bytes, offset, length);
+                offset += length;
+            }
+
+            var completed = stream.ToString().Split('\n')[..^1]
+                .Select(line => line.Replace("\r", string.Empty, StringComparison.Ordinal))
+                .Select(line => line.Length > 1000 ? line[..1000] : line)
+                .Where(line => line.Length > 0)
+                .ToList();
+            var transcript = recorder.ToTranscript();
+            Assert.Equal(completed.FirstOrDefault(), transcript.Greeting);
+            Assert.Equal(completed.TakeLast(8), transcript.LastLines);
+        }
+    }
+
+    private static string RandomText(Random random, int length)
+    {
+        const string characters = "abc xyz 0123 ()[]{}*+-\r";
+        return string.Create(length, random, (span, r) =>
+        {
+            for (var i = 0; i < span.Length; i++)
+            {
+                span[i] = characters[r.Next(characters.Length)];
+            }
+        });
+    }
+
+    [Fact]
     public void Lines_are_cut_at_1000_characters_and_bytes_outside_ascii_show_as_question_marks()
     {
         var recorder = new ServerResponseRecorder();
