@@ -144,20 +144,23 @@ public static class MessageTextExtractor
         var chars = ArrayPool<char>.Shared.Rent(Math.Max(encoding.GetMaxCharCount(bytes.Length), 1));
         try
         {
-            var length = encoding.GetChars(bytes, chars);
+            var rest = chars.AsSpan(0, encoding.GetChars(bytes, chars));
             var written = 0;
-            for (var i = 0; i < length; i++)
+            // Line by line: each piece up to a CR moves down over the CRs dropped before it (CopyTo allows the overlap).
+            while (rest.IndexOf('\r') is var cr and >= 0)
             {
-                var c = chars[i];
-                if (c == '\r' && (i + 1 == length || chars[i + 1] == '\n'))
+                rest[..cr].CopyTo(chars.AsSpan(written));
+                written += cr;
+                if (cr + 1 < rest.Length && rest[cr + 1] != '\n')
                 {
-                    continue;
+                    chars[written++] = '\r';
                 }
 
-                chars[written++] = c;
+                rest = rest[(cr + 1)..];
             }
 
-            return new string(chars, 0, written);
+            rest.CopyTo(chars.AsSpan(written));
+            return new string(chars, 0, written + rest.Length);
         }
         finally
         {

@@ -20,6 +20,8 @@ public sealed class TextPartReadingTests
     [InlineData("text/plain; charset=x-unknown-charset", "8bit", "unknown charset\r\n")]
     [InlineData("text/html", "8bit", "<meta charset=\"windows-1252\"><p>na\u00efve\r</p>\r\r\n")]
     [InlineData("text/plain; charset=utf-16", "base64", "//5oAGkADQAKAA==")]
+    [InlineData("text/plain; charset=us-ascii", "8bit", "\rlone\rCR, two\r\r\nbefore LF\r\n\r\nand at the end\r")]
+    [InlineData("text/plain; charset=us-ascii", "8bit", "\r\r")]
     public void A_text_part_reads_as_TextPart_Text_does(string contentType, string encoding, string body)
     {
         // Bodies with non-ASCII characters are written as Latin-1 bytes unless they are UTF-8 on purpose.
