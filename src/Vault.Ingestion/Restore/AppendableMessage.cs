@@ -69,8 +69,15 @@ public sealed class AppendableMessage : IDisposable
     public static async Task<AppendableMessage> LoadAsync(ArchivedMessage stored, Stream raw, string temporaryDirectory, CancellationToken cancellationToken)
     {
         ArgumentNullException.ThrowIfNull(stored);
-        var crlf = new CrlfStream(raw);
-        var content = await MessageContent.CopyFromAsync(crlf, temporaryDirectory, cancellationToken);
+        await using var crlf = new CrlfStream(raw);
+        MessageContent content;
+        // Sized for the stored bytes, which come out unchanged unless a line end is repaired: no growing copies.
+        await using (var writer = new MessageContentWriter(temporaryDirectory, raw.CanSeek ? raw.Length - raw.Position : 0))
+        {
+            await writer.AppendAsync(crlf, cancellationToken);
+            content = await writer.CompleteAsync();
+        }
+
         try
         {
             var head = await ReadHeadAsync(content, cancellationToken);

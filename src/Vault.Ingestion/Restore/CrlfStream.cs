@@ -1,3 +1,5 @@
+using System.Buffers;
+
 namespace Vault.Ingestion.Restore;
 
 /// <summary>
@@ -6,12 +8,17 @@ namespace Vault.Ingestion.Restore;
 /// newlines in APPEND. Mail that came from a server already has CRLF and passes through unchanged; bare CRs inside are
 /// left as they are, as Dovecot keeps them, but a bare CR at the very end gains its LF: a trailing CR does not survive an
 /// APPEND to Dovecot as it is (a raw APPEND loses it; through MailKit it came back as CRLF), so the bytes that go out
-/// are at least known, and counted. <see cref="Repaired"/> counts the line ends changed. The inner stream is the caller's to dispose.
+/// are at least known, and counted. <see cref="Repaired"/> counts the line ends changed. The inner stream is the caller's to
+/// dispose; disposing this one gives its buffers back to the shared pool (a restore reads one of these per message).
 /// </summary>
 internal sealed class CrlfStream(Stream inner) : Stream
 {
-    private readonly byte[] _input = new byte[1 << 16];
-    private readonly byte[] _output = new byte[2 << 16];
+    private const int InputSize = 1 << 16;
+
+    private byte[] _input = ArrayPool<byte>.Shared.Rent(InputSize);
+
+    /// <summary>Room for every input byte to be an LF that gains a CR.</summary>
+    private byte[] _output = ArrayPool<byte>.Shared.Rent(2 * InputSize);
     private int _outputStart;
     private int _outputEnd;
     private bool _previousWasCr;
@@ -40,7 +47,8 @@ internal sealed class CrlfStream(Stream inner) : Stream
 
     public override int Read(Span<byte> buffer)
     {
-        if (_outputStart == _outputEnd && !Convert(inner.Read(_input)))
+        ObjectDisposedException.ThrowIf(_input.Length == 0, this);
+        if (_outputStart == _outputEnd && !Convert(inner.Read(_input.AsSpan(0, InputSize))))
         {
             return 0;
         }
@@ -53,7 +61,8 @@ internal sealed class CrlfStream(Stream inner) : Stream
 
     public override async ValueTask<int> ReadAsync(Memory<byte> buffer, CancellationToken cancellationToken = default)
     {
-        if (_outputStart == _outputEnd && !Convert(await inner.ReadAsync(_input, cancellationToken)))
+        ObjectDisposedException.ThrowIf(_input.Length == 0, this);
+        if (_outputStart == _outputEnd && !Convert(await inner.ReadAsync(_input.AsMemory(0, InputSize), cancellationToken)))
         {
             return 0;
         }
@@ -79,22 +88,53 @@ internal sealed class CrlfStream(Stream inner) : Stream
             return true;
         }
 
+        // Run by run: the bytes up to the next CR or LF are copied as they are.
+        var input = _input.AsSpan(0, read);
+        var output = _output.AsSpan();
         var count = 0;
-        foreach (var b in _input.AsSpan(0, read))
+        while (!input.IsEmpty)
         {
-            if (_previousWasCr && b != (byte)'\n')
+            var next = input.IndexOfAny((byte)'\r', (byte)'\n');
+            var plain = next < 0 ? input : input[..next];
+            if (!plain.IsEmpty)
             {
-                BareCrs++;
+                if (_previousWasCr)
+                {
+                    BareCrs++;
+                    _previousWasCr = false;
+                }
+
+                plain.CopyTo(output[count..]);
+                count += plain.Length;
             }
 
-            if (b == (byte)'\n' && !_previousWasCr)
+            if (next < 0)
             {
-                _output[count++] = (byte)'\r';
-                Repaired++;
+                break;
             }
 
-            _output[count++] = b;
-            _previousWasCr = b == (byte)'\r';
+            if (input[next] == (byte)'\n')
+            {
+                if (!_previousWasCr)
+                {
+                    output[count++] = (byte)'\r';
+                    Repaired++;
+                }
+
+                _previousWasCr = false;
+            }
+            else
+            {
+                if (_previousWasCr)
+                {
+                    BareCrs++;
+                }
+
+                _previousWasCr = true;
+            }
+
+            output[count++] = input[next];
+            input = input[(next + 1)..];
         }
 
         _outputStart = 0;
@@ -112,6 +152,21 @@ internal sealed class CrlfStream(Stream inner) : Stream
 
     public override void Flush()
     {
+    }
+
+    protected override void Dispose(bool disposing)
+    {
+        if (disposing && _input.Length > 0)
+        {
+            ArrayPool<byte>.Shared.Return(_input);
+            ArrayPool<byte>.Shared.Return(_output);
+            _input = [];
+            _output = [];
+            _outputStart = _outputEnd = 0;
+            _ended = true;
+        }
+
+        base.Dispose(disposing);
     }
 
     public override long Seek(long offset, SeekOrigin origin) => throw new NotSupportedException();

@@ -33,21 +33,23 @@ internal static class LineEndFreeHash
         return Convert.ToHexStringLower(hash.GetHashAndReset());
     }
 
-    /// <summary>Adds <paramref name="bytes"/> without their CRs and LFs.</summary>
-    public static void Append(IncrementalHash hash, ReadOnlySpan<byte> bytes)
+    /// <summary>
+    /// Adds <paramref name="bytes"/> without their CRs and LFs, moved together in place first (so the buffer is
+    /// overwritten): one call into the hash per buffer, not one per line.
+    /// </summary>
+    public static void Append(IncrementalHash hash, Span<byte> bytes)
     {
         ArgumentNullException.ThrowIfNull(hash);
-        while (bytes.Length > 0)
+        var written = 0;
+        var rest = bytes;
+        while (rest.IndexOfAny((byte)'\r', (byte)'\n') is var end and >= 0)
         {
-            var end = bytes.IndexOfAny((byte)'\r', (byte)'\n');
-            if (end < 0)
-            {
-                hash.AppendData(bytes);
-                return;
-            }
-
-            hash.AppendData(bytes[..end]);
-            bytes = bytes[(end + 1)..];
+            rest[..end].CopyTo(bytes[written..]);
+            written += end;
+            rest = rest[(end + 1)..];
         }
+
+        rest.CopyTo(bytes[written..]);
+        hash.AppendData(bytes[..(written + rest.Length)]);
     }
 }

@@ -1,3 +1,4 @@
+using System.Buffers;
 using MimeKit;
 using Vault.Archive.Messages;
 
@@ -33,12 +34,19 @@ internal sealed class StoredBody : MimeEntity
         ArgumentNullException.ThrowIfNull(stream);
         using var source = _content.OpenRead();
         source.Seek(_offset, SeekOrigin.Begin);
-        var buffer = new byte[CopyBuffer];
-        int read;
-        while ((read = source.Read(buffer, 0, buffer.Length)) > 0)
+        var buffer = ArrayPool<byte>.Shared.Rent(CopyBuffer);
+        try
         {
-            cancellationToken.ThrowIfCancellationRequested();
-            stream.Write(buffer, 0, read);
+            int read;
+            while ((read = source.Read(buffer, 0, CopyBuffer)) > 0)
+            {
+                cancellationToken.ThrowIfCancellationRequested();
+                stream.Write(buffer, 0, read);
+            }
+        }
+        finally
+        {
+            ArrayPool<byte>.Shared.Return(buffer);
         }
     }
 

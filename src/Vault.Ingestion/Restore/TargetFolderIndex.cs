@@ -1,3 +1,4 @@
+using System.Buffers;
 using System.Security.Cryptography;
 using MailKit;
 using MailKit.Net.Imap;
@@ -132,12 +133,19 @@ internal sealed class TargetFolderIndex
     {
         using var exact = IncrementalHash.CreateHash(HashAlgorithmName.SHA256);
         using var loose = IncrementalHash.CreateHash(HashAlgorithmName.SHA256);
-        var buffer = new byte[81920];
-        int read;
-        while ((read = await stream.ReadAsync(buffer, cancellationToken)) > 0)
+        var buffer = ArrayPool<byte>.Shared.Rent(81920);
+        try
         {
-            exact.AppendData(buffer, 0, read);
-            LineEndFreeHash.Append(loose, buffer.AsSpan(0, read));
+            int read;
+            while ((read = await stream.ReadAsync(buffer.AsMemory(0, 81920), cancellationToken)) > 0)
+            {
+                exact.AppendData(buffer, 0, read);
+                LineEndFreeHash.Append(loose, buffer.AsSpan(0, read));
+            }
+        }
+        finally
+        {
+            ArrayPool<byte>.Shared.Return(buffer);
         }
 
         return (Convert.ToHexStringLower(exact.GetHashAndReset()), Convert.ToHexStringLower(loose.GetHashAndReset()));
