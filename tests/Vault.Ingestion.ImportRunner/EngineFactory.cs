@@ -15,7 +15,7 @@ public static class EngineFactory
 {
     public static SourceSynchronizer Create(
         EmbeddedArchiveStore store, SyncOptions syncOptions, string dataDirectory, TimeProvider time, ImportSlots? importSlots = null, SyncMetrics? metrics = null,
-        Vault.Search.Indexing.IIndexHandOver? indexer = null, InFlightBudget? inFlight = null)
+        Vault.Search.Indexing.IIndexHandOver? indexer = null, InFlightBudget? inFlight = null, Vault.Archive.Sources.ISourceStore? sources = null)
     {
         ArgumentNullException.ThrowIfNull(syncOptions);
         metrics ??= new SyncMetrics(new RunnerMeterFactory());
@@ -30,6 +30,6 @@ public static class EngineFactory
             store, store, store, indexer, new PlainPasswords(), new MailConnector(NullLogger<MailConnector>.Instance), metrics, inFlight, options,
             Options.Create(new ArchiveOptions { DataDirectory = dataDirectory }), time, NullLogger<Pop3.Pop3SourceSynchronizer>.Instance);
         return new SourceSynchronizer(
-            store, store, store, [imap, pop3], new RetryPolicy(time), importSlots ?? new ImportSlots(options), new ConnectorBudgets(), metrics, options, time, NullLogger<SourceSynchronizer>.Instance);
+            sources ?? store, store, store, [imap, pop3], new RetryPolicy(time), importSlots ?? new ImportSlots(options), new ConnectorBudgets(), metrics, options, time, NullLogger<SourceSynchronizer>.Instance);
     }
 }

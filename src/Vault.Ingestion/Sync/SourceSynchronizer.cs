@@ -77,7 +77,17 @@ public sealed class SourceSynchronizer(
             {
                 // The loop boundary (STYLE.md): a failure counts as resolved only once the run made progress.
                 failures = run?.MadeProgress == true ? 1 : failures + 1;
-                var retryAt = await RecordFailureAsync(sourceId, exception, failures, cancellationToken);
+                DateTimeOffset? retryAt;
+                try
+                {
+                    retryAt = await RecordFailureAsync(sourceId, exception, failures, cancellationToken);
+                }
+                catch (OperationCanceledException) when (cancellationToken.IsCancellationRequested)
+                {
+                    // A stop while the failure is being written is a stop, like one anywhere else in the run.
+                    break;
+                }
+
                 if (retryAt is null || !await DelayUntilAsync(retryAt.Value, cancellationToken))
                 {
                     return;

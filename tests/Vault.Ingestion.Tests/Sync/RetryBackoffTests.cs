@@ -113,6 +113,21 @@ public sealed class RetryBackoffTests
         await run;
     }
 
+    [Fact]
+    public async Task A_stop_while_a_failure_is_being_written_ends_the_run_quietly()
+    {
+        var dovecot = TestDovecot.Require();
+        await using var proxy = new CuttingProxy(dovecot.Host, dovecot.ImapPort, cutAfterBytes: 64 * 1024, everyConnection: true);
+        await using var harness = await SyncHarness.CreateAsync("stopwriting", port: proxy.Port, cancellationToken: Token);
+        await AppendAsync(harness, 30);
+        using var stop = CancellationTokenSource.CreateLinkedTokenSource(Token);
+
+        // The stop comes while the cut's event is being written, as a shutdown can: the run ends, it does not throw.
+        await harness.CreateSynchronizer(sources: StopWhileWritingEvents.Around(harness.Store, stop)).RunAsync(harness.SourceId, stop.Token);
+        Assert.True(stop.IsCancellationRequested);
+        Assert.Equal(1, proxy.Cuts);
+    }
+
     /// <summary>Advances the clock once the retry has made its timer (the <paramref name="timers"/>th of the run).</summary>
     private static async Task AdvanceOnceWaitingAsync(TimerCountingTimeProvider time, int timers, TimeSpan by)
     {
@@ -132,4 +147,31 @@ public sealed class RetryBackoffTests
     }
 
     private static Task<IReadOnlyList<SourceEvent>> EventsAsync(SyncHarness harness) => harness.Store.ListEventsAsync(harness.SourceId, 100, Token);
+
+    /// <summary>The store's sources, except that writing a failure's event stops the run first and then sees the stop.</summary>
+    public class StopWhileWritingEvents : System.Reflection.DispatchProxy
+    {
+        private ISourceStore _inner = null!;
+        private CancellationTokenSource _stop = null!;
+
+        public static ISourceStore Around(ISourceStore inner, CancellationTokenSource stop)
+        {
+            var proxy = Create<ISourceStore, StopWhileWritingEvents>();
+            var self = (StopWhileWritingEvents)(object)proxy;
+            self._inner = inner;
+            self._stop = stop;
+            return proxy;
+        }
+
+        protected override object? Invoke(System.Reflection.MethodInfo? targetMethod, object?[]? args)
+        {
+            if (targetMethod!.Name == nameof(ISourceStore.AppendEventAsync) && args![0] is SourceEvent { Kind: "reconnect" or "error" })
+            {
+                _stop.Cancel();
+                return Task.FromCanceled(_stop.Token);
+            }
+
+            return targetMethod.Invoke(_inner, args);
+        }
+    }
 }

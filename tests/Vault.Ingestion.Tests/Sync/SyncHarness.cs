@@ -79,8 +79,9 @@ internal sealed class SyncHarness : IAsyncDisposable
     /// <param name="time">A FakeTimeProvider lets a test step through retry delays without waiting them out.</param>
     /// <param name="indexer">Where committed and changed messages go; none by default.</param>
     /// <param name="inFlight">The process's in-flight budget; a fresh one of <c>Options.MaxInFlightBytes</c> by default.</param>
-    public SourceSynchronizer CreateSynchronizer(TimeProvider? time = null, ImportSlots? importSlots = null, IIndexHandOver? indexer = null, InFlightBudget? inFlight = null) =>
-        EngineFactory.Create(Store, Options, Data.Path, time ?? TimeProvider.System, importSlots, indexer: indexer, inFlight: inFlight);
+    /// <param name="sources">The sources port the synchronizer itself is given (the store unless a test wraps it).</param>
+    public SourceSynchronizer CreateSynchronizer(TimeProvider? time = null, ImportSlots? importSlots = null, IIndexHandOver? indexer = null, InFlightBudget? inFlight = null, ISourceStore? sources = null) =>
+        EngineFactory.Create(Store, Options, Data.Path, time ?? TimeProvider.System, importSlots, indexer: indexer, inFlight: inFlight, sources: sources);
 
     /// <summary>The one-folder pass on its own, for a test that opens the folder itself.</summary>
     public ImapFolderSynchronizer CreateFolderSynchronizer(IIndexHandOver indexer, TimeProvider? time = null, SyncMetrics? metrics = null) =>
