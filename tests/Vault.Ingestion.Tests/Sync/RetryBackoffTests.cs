@@ -15,11 +15,8 @@ public sealed class RetryBackoffTests
     [Fact]
     public async Task A_connection_cut_at_the_same_place_every_time_backs_off_and_logs_in_once_per_attempt()
     {
-        var dovecot = TestDovecot.Require();
-        // 30 messages of 10 KB are one batch of 300 KB: cut after 64 KB, no batch ever commits.
-        await using var proxy = new CuttingProxy(dovecot.Host, dovecot.ImapPort, cutAfterBytes: 64 * 1024, everyConnection: true);
-        await using var harness = await SyncHarness.CreateAsync("alwayscut", port: proxy.Port, cancellationToken: Token);
-        await AppendAsync(harness, 30);
+        await using var mailbox = await CutMailbox.CreateAsync("alwayscut");
+        var (proxy, harness) = (mailbox.Proxy, mailbox.Harness);
         var time = new TimerCountingTimeProvider(DateTimeOffset.UtcNow);
         using var stop = CancellationTokenSource.CreateLinkedTokenSource(Token);
         var run = harness.CreateSynchronizer(time).RunAsync(harness.SourceId, stop.Token);
@@ -62,10 +59,8 @@ public sealed class RetryBackoffTests
     [Fact]
     public async Task A_source_in_error_shows_its_status_again_once_it_makes_progress()
     {
-        var dovecot = TestDovecot.Require();
-        await using var proxy = new CuttingProxy(dovecot.Host, dovecot.ImapPort, cutAfterBytes: 64 * 1024, everyConnection: true);
-        await using var harness = await SyncHarness.CreateAsync("recovers", port: proxy.Port, cancellationToken: Token);
-        await AppendAsync(harness, 30);
+        await using var mailbox = await CutMailbox.CreateAsync("recovers");
+        var (proxy, harness) = (mailbox.Proxy, mailbox.Harness);
         var time = new TimerCountingTimeProvider(DateTimeOffset.UtcNow);
         using var stop = CancellationTokenSource.CreateLinkedTokenSource(Token);
         var run = harness.CreateSynchronizer(time).RunAsync(harness.SourceId, stop.Token);
@@ -116,10 +111,8 @@ public sealed class RetryBackoffTests
     [Fact]
     public async Task A_stop_while_a_failure_is_being_written_ends_the_run_quietly()
     {
-        var dovecot = TestDovecot.Require();
-        await using var proxy = new CuttingProxy(dovecot.Host, dovecot.ImapPort, cutAfterBytes: 64 * 1024, everyConnection: true);
-        await using var harness = await SyncHarness.CreateAsync("stopwriting", port: proxy.Port, cancellationToken: Token);
-        await AppendAsync(harness, 30);
+        await using var mailbox = await CutMailbox.CreateAsync("stopwriting");
+        var (proxy, harness) = (mailbox.Proxy, mailbox.Harness);
         using var stop = CancellationTokenSource.CreateLinkedTokenSource(Token);
 
         // The stop comes while the cut's event is being written, as a shutdown can: the run ends, it does not throw.
@@ -147,6 +140,46 @@ public sealed class RetryBackoffTests
     }
 
     private static Task<IReadOnlyList<SourceEvent>> EventsAsync(SyncHarness harness) => harness.Store.ListEventsAsync(harness.SourceId, 100, Token);
+
+    /// <summary>
+    /// A user with 30 messages of 10 KB (one batch of 300 KB) behind a proxy that cuts every connection after 64 KB, so no
+    /// batch ever commits while it cuts.
+    /// </summary>
+    private sealed class CutMailbox : IAsyncDisposable
+    {
+        public required CuttingProxy Proxy { get; init; }
+
+        public required SyncHarness Harness { get; init; }
+
+        public static async Task<CutMailbox> CreateAsync(string name)
+        {
+            var dovecot = TestDovecot.Require();
+            var proxy = new CuttingProxy(dovecot.Host, dovecot.ImapPort, cutAfterBytes: 64 * 1024, everyConnection: true);
+            SyncHarness? harness = null;
+            try
+            {
+                harness = await SyncHarness.CreateAsync(name, port: proxy.Port, cancellationToken: Token);
+                await AppendAsync(harness, 30);
+                return new CutMailbox { Proxy = proxy, Harness = harness };
+            }
+            catch
+            {
+                if (harness is not null)
+                {
+                    await harness.DisposeAsync();
+                }
+
+                await proxy.DisposeAsync();
+                throw;
+            }
+        }
+
+        public async ValueTask DisposeAsync()
+        {
+            await Harness.DisposeAsync();
+            await Proxy.DisposeAsync();
+        }
+    }
 
     /// <summary>The store's sources, except that writing a failure's event stops the run first and then sees the stop.</summary>
     public class StopWhileWritingEvents : System.Reflection.DispatchProxy
