@@ -13,6 +13,7 @@ command -v perf > /dev/null || { echo "perf is not installed (Debian: apt-get in
 # Named frames for JIT-compiled code: the runtime writes /tmp/perf-<pid>.map, and with W^X on that code lives in a
 # memfd mapping perf cannot resolve.
 export DOTNET_PerfMapEnabled=1 DOTNET_EnableWriteXorExecute=0
+touch "$OUT/started"
 perf record -a -g -F $HZ -o "$OUT/perf.data" > "$OUT/perf-record.log" 2>&1 &
 recorder=$!
 status=0
@@ -21,9 +22,17 @@ kill -INT $recorder
 wait $recorder || true
 [ $status -eq 0 ] || { tail -20 "$OUT/e2e.log" >&2; exit $status; }
 
-# The benchmark names Vault's log after its run; Vault's process is the one whose perf map names Vault.Api.
 seconds=$(sed -n 's/^run 1: searchable after \([0-9.]*\) s$/\1/p' "$OUT/e2e.log")
 perf script -i "$OUT/perf.data" -F pid,tid,time,ip,sym,dso > "$OUT/perf.txt" 2> /dev/null
-pid=$(grep -l '\[Vault.Api\] Program::' $(ls -t /tmp/perf-*.map) | head -1 | sed 's/.*perf-\([0-9]*\)\.map/\1/')
+# Vault's process is the one whose perf map names Vault.Api's Program; the benchmark's own process wrote one too.
+# perf script has read them, so they are removed (a few MB each, in /tmp).
+pid=""
+for map in $(ls -t /tmp/perf-*.map); do
+  if [ -z "$pid" ] && grep -q '\[Vault.Api\] Program::' "$map"; then
+    pid=$(basename "$map" .map); pid=${pid#perf-}
+  fi
+  [ "$map" -nt "$OUT/started" ] && rm -f "$map"
+done
+[ -n "$pid" ] || { echo "no perf map of a Vault.Api process in /tmp" >&2; exit 1; }
 grep -E "time to searchable|create -> Active|Vault CPU time|compiling methods" "$OUT/e2e.log"
 python3 "$ROOT/tests/Vault.Benchmarks/profile-owners.py" "$OUT/perf.txt" "$pid" "$seconds" $HZ
